@@ -1,0 +1,311 @@
+//! The shell: reads the files, runs the pure core, prints, and writes.
+
+use crate::calendar;
+use crate::cli::{Cli, Command};
+use crate::config::{self, Rotation};
+use crate::diag::{InvalidInput, Report};
+use crate::escape::terminal;
+use crate::fsio;
+use crate::log::{self, Log};
+use crate::plan::{self, Advance, Plan};
+use crate::rotation::Why;
+use crate::schedule;
+use anyhow::Result;
+use chrono::{DateTime, NaiveDate, Utc};
+use std::io::Write;
+use std::path::Path;
+
+/// `oncall check` found errors (they were printed): exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("the check found errors")]
+pub struct CheckFailed;
+
+/// The two files, read and validated.
+pub struct Inputs {
+    pub rotation: Rotation,
+    pub warnings: Report,
+    pub rotation_text: String,
+    pub log: Log,
+    pub log_text: String,
+}
+
+fn label(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// Reads and validates rotation.yaml and the log (a missing log is empty).
+pub fn load(config: &Path, log_path: &Path) -> Result<Inputs> {
+    let rotation_text = fsio::read_text(config, false)?;
+    let (rotation, warnings) = config::load(&label(config), &rotation_text)?;
+    let log_text = fsio::read_text(log_path, true)?;
+    let log = log::parse(&label(log_path), &log_text)?;
+    Ok(Inputs {
+        rotation,
+        warnings,
+        rotation_text,
+        log,
+        log_text,
+    })
+}
+
+/// Runs a command. `now` is the current instant (R11 turns it into a date).
+pub fn run(cli: &Cli, now: DateTime<Utc>, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
+    if let Command::Schema = cli.command {
+        out.write_all(config::schema::json_schema_text().as_bytes())?;
+        return Ok(());
+    }
+    if let Command::Check { ahead } = cli.command {
+        return check(cli, now, ahead, out);
+    }
+    let inputs = load(&cli.config, &cli.log)?;
+    for w in inputs.warnings.warnings() {
+        writeln!(err, "{}", inputs.warnings.line(w))?;
+    }
+    let rot = &inputs.rotation;
+    let today = calendar::today(rot.timezone, now);
+    match &cli.command {
+        Command::Schedule { from, days, format } => {
+            let rows = schedule::rows(rot, &inputs.log, from.unwrap_or(today), *days);
+            out.write_all(schedule::render(rot, &rows, *format).as_bytes())?;
+        }
+        Command::Who { date } => who(rot, &inputs.log, date.unwrap_or(today), out)?,
+        Command::Advance { date, dry_run } => {
+            let date = date.unwrap_or(today);
+            let plan = plan::advance(
+                rot,
+                &inputs.rotation_text,
+                &inputs.log,
+                &inputs.log_text,
+                date,
+            )?;
+            advance(cli, &inputs, &plan, *dry_run, out)?;
+        }
+        Command::Check { .. } | Command::Schema => unreachable!("handled above"),
+    }
+    Ok(())
+}
+
+fn check(cli: &Cli, now: DateTime<Utc>, ahead: u32, out: &mut dyn Write) -> Result<()> {
+    let mut failed = false;
+    let rotation_text = fsio::read_text(&cli.config, false)?;
+    let rotation = match config::load(&label(&cli.config), &rotation_text) {
+        Ok((rot, report)) => {
+            for w in report.warnings() {
+                writeln!(out, "{}", report.line(w))?;
+            }
+            Some(rot)
+        }
+        Err(InvalidInput(report)) => {
+            writeln!(out, "{report}")?;
+            failed = true;
+            None
+        }
+    };
+    let log_text = fsio::read_text(&cli.log, true)?;
+    let log = match log::parse(&label(&cli.log), &log_text) {
+        Ok(log) => Some(log),
+        Err(InvalidInput(report)) => {
+            writeln!(out, "{report}")?;
+            failed = true;
+            None
+        }
+    };
+    if let (Some(rot), Some(log)) = (&rotation, &log) {
+        let today = calendar::today(rot.timezone, now);
+        let rows = schedule::rows(rot, log, today, ahead);
+        let uncovered: Vec<_> = rows
+            .iter()
+            .filter(|r| r.why == Why::Uncovered && !r.past)
+            .collect();
+        for r in &uncovered {
+            writeln!(
+                out,
+                "{}: warning: {} ({}) is uncovered: every member is away (shorten someone's time off, or add an override)",
+                terminal(&label(&cli.config)),
+                r.date,
+                r.date.format("%A")
+            )?;
+        }
+        if rot.state.is_none() && today > rot.start {
+            let missed = rot.working_days_in(rot.start, today).count();
+            if missed > 10 {
+                writeln!(
+                    out,
+                    "{}: warning: `start` is {} and no handover was made yet: the first `oncall advance` will log {missed} days (set `start` to the first day you run it)",
+                    terminal(&label(&cli.config)),
+                    rot.start
+                )?;
+            }
+        }
+        writeln!(
+            out,
+            "{}: ok ({} members, {}); {}: ok ({} day sections); {} uncovered day(s) in the next {ahead} days",
+            terminal(&label(&cli.config)),
+            rot.members.len(),
+            terminal(rot.timezone.name()),
+            terminal(&label(&cli.log)),
+            log.records.len(),
+            uncovered.len()
+        )?;
+    }
+    if failed {
+        return Err(CheckFailed.into());
+    }
+    Ok(())
+}
+
+fn who(rot: &Rotation, log: &Log, date: NaiveDate, out: &mut dyn Write) -> Result<()> {
+    if date < rot.start {
+        writeln!(out, "{date}: nobody (the rotation starts on {})", rot.start)?;
+        return Ok(());
+    }
+    if !rot.is_working_day(date) {
+        let what = match rot.holidays.get(&date) {
+            Some(Some(name)) => format!("holiday: {}", terminal(name)),
+            Some(None) => "holiday".to_owned(),
+            None => format!("{}", date.format("%A")),
+        };
+        writeln!(out, "{date}: nobody (not a working day: {what})")?;
+        return Ok(());
+    }
+    let rows = schedule::rows(rot, log, date, 1);
+    match rows.first() {
+        Some(r) => {
+            let who = match &r.github {
+                Some(g) if rot.display(g) != g => format!("{} (@{g})", rot.display(g)),
+                Some(g) => format!("@{g}"),
+                None => "nobody: the day is uncovered".to_owned(),
+            };
+            let why = match (r.why, &r.reason) {
+                (Why::Rotation, _) | (Why::Uncovered, _) => String::new(),
+                (why, Some(reason)) => format!(" [{}: {reason}]", why.as_str()),
+                (why, None) => format!(" [{}]", why.as_str()),
+            };
+            writeln!(out, "{}", terminal(&format!("{date}: {who}{why}")))?;
+        }
+        None => writeln!(
+            out,
+            "{date}: no record (the day is before the last handover and has no section in the log)"
+        )?,
+    }
+    Ok(())
+}
+
+fn advance(
+    cli: &Cli,
+    inputs: &Inputs,
+    plan: &Plan,
+    dry_run: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let adv = match plan {
+        Plan::NotWorkingDay { date, holiday } => {
+            let what = match holiday {
+                Some(Some(name)) => format!("a holiday: {}", terminal(name)),
+                Some(None) => "a holiday".to_owned(),
+                None => format!("a {}", date.format("%A")),
+            };
+            writeln!(out, "{date} is not a working day ({what}): no handover.")?;
+            return Ok(());
+        }
+        Plan::BeforeStart { date, start } => {
+            writeln!(
+                out,
+                "{date}: the rotation starts on {start}: no handover yet."
+            )?;
+            return Ok(());
+        }
+        Plan::AlreadyDone { date } => {
+            writeln!(out, "{date} was handed over already: nothing to do.")?;
+            return Ok(());
+        }
+        Plan::Advance(adv) => adv,
+    };
+    if dry_run {
+        writeln!(out, "Dry run: nothing is written.\n")?;
+        write_diff(
+            out,
+            &label(&cli.config),
+            &inputs.rotation_text,
+            &adv.rotation_text,
+        )?;
+        write_diff(out, &label(&cli.log), &inputs.log_text, &adv.log_text)?;
+        writeln!(out)?;
+    } else {
+        // The log first: if writing rotation.yaml then fails, the next run
+        // finds the sections already there and does not add them again.
+        if adv.log_text != inputs.log_text {
+            fsio::write_atomic(&cli.log, &adv.log_text)?;
+        }
+        fsio::write_atomic(&cli.config, &adv.rotation_text)?;
+    }
+    out.write_all(summary(&inputs.rotation, adv).as_bytes())?;
+    Ok(())
+}
+
+/// The handover in a few lines, for the terminal.
+pub fn summary(rot: &Rotation, adv: &Advance) -> String {
+    let person = |g: &Option<String>| match g {
+        Some(g) if rot.display(g) != g => format!("{} (@{g})", rot.display(g)),
+        Some(g) => format!("@{g}"),
+        None => "nobody (uncovered)".to_owned(),
+    };
+    let h = adv.today();
+    let mut s = format!(
+        "Handover {} ({}), {} cycle {}\n",
+        h.day.date,
+        h.day.date.format("%A"),
+        rot.team,
+        h.day.cycle
+    );
+    s.push_str(&format!("  on call:        {}", person(&h.day.on_call)));
+    if h.day.why != Why::Rotation {
+        s.push_str(&format!(" [{}]", h.day.why.as_str()));
+    }
+    s.push('\n');
+    s.push_str(&format!("  handed over by: {}\n", person(&h.previous)));
+    if let Some((date, next)) = &h.next {
+        s.push_str(&format!(
+            "  next:           {} on {} {date}\n",
+            person(next),
+            date.format("%A")
+        ));
+    }
+    let missed: Vec<String> = adv.missed().map(|m| m.day.date.to_string()).collect();
+    if !missed.is_empty() {
+        s.push_str(&format!(
+            "  caught up:      {} missed day(s), logged as not announced: {}\n",
+            missed.len(),
+            missed.join(", ")
+        ));
+    }
+    s.lines().map(|l| terminal(l) + "\n").collect()
+}
+
+fn write_diff(out: &mut dyn Write, name: &str, old: &str, new: &str) -> Result<()> {
+    if old == new {
+        writeln!(out, "{}: unchanged", terminal(name))?;
+        return Ok(());
+    }
+    let diff = similar::TextDiff::from_lines(old, new);
+    let text = diff
+        .unified_diff()
+        .context_radius(2)
+        .header(&format!("a/{name}"), &format!("b/{name}"))
+        .to_string();
+    for line in text.lines() {
+        writeln!(out, "{}", terminal(line))?;
+    }
+    Ok(())
+}
+
+/// The instant the program runs at: `ONCALL_NOW` (RFC 3339, for tests and
+/// rehearsals) or the clock.
+pub fn now_from_env() -> Result<DateTime<Utc>> {
+    match std::env::var("ONCALL_NOW") {
+        Ok(v) if !v.is_empty() => Ok(DateTime::parse_from_rfc3339(&v)
+            .map_err(|e| anyhow::anyhow!("ONCALL_NOW={v:?} is not an RFC 3339 time ({e})"))?
+            .with_timezone(&Utc)),
+        _ => Ok(Utc::now()),
+    }
+}

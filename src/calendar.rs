@@ -1,0 +1,67 @@
+//! Working days (R1) and "today" in the team's time zone (R11).
+
+use crate::config::Rotation;
+use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
+use chrono_tz::Tz;
+
+/// Monday to Friday: the working days when rotation.yaml names none.
+pub const DEFAULT_WORKING_DAYS: [Weekday; 5] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+];
+
+/// R11: the date it is in the team's time zone at the instant `now`.
+pub fn today(timezone: Tz, now: DateTime<Utc>) -> NaiveDate {
+    now.with_timezone(&timezone).date_naive()
+}
+
+impl Rotation {
+    /// R1: the weekday is a working day and the date is not a holiday.
+    pub fn is_working_day(&self, day: NaiveDate) -> bool {
+        self.working_days.contains(&day.weekday()) && !self.holidays.contains_key(&day)
+    }
+
+    /// The first working day strictly after `day` (None only when the
+    /// calendar has no working day at all in the next ten years).
+    pub fn next_working_day(&self, day: NaiveDate) -> Option<NaiveDate> {
+        day.iter_days()
+            .skip(1)
+            .take(3660)
+            .find(|d| self.is_working_day(*d))
+    }
+
+    /// The working days in `from..=to`.
+    pub fn working_days_in(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> impl Iterator<Item = NaiveDate> + '_ {
+        from.iter_days()
+            .take_while(move |d| *d <= to)
+            .filter(|d| self.is_working_day(*d))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn today_is_the_date_in_the_team_zone() {
+        // 23:30 UTC on Thursday is already Friday in Berlin (UTC+1 in winter),
+        // and still Thursday in New York.
+        let now = Utc.with_ymd_and_hms(2026, 11, 26, 23, 30, 0).unwrap();
+        assert_eq!(
+            today(chrono_tz::Europe::Berlin, now),
+            NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
+        );
+        assert_eq!(
+            today(chrono_tz::America::New_York, now),
+            NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()
+        );
+    }
+}

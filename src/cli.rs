@@ -1,0 +1,74 @@
+//! The command line: clap definitions only.
+
+use crate::schedule::Format;
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+
+/// Runs a team's daily on-call rotation from a Git repository.
+#[derive(Debug, Parser)]
+#[command(name = "oncall", version, about, long_about = None)]
+pub struct Cli {
+    /// The rotation file.
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        default_value = "rotation.yaml"
+    )]
+    pub config: PathBuf,
+    /// The on-call log.
+    #[arg(
+        long,
+        global = true,
+        value_name = "PATH",
+        default_value = "oncall-log.md"
+    )]
+    pub log: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate rotation.yaml and the log; warn about uncovered days ahead.
+    Check {
+        /// How many days ahead to look for uncovered days.
+        #[arg(long, default_value_t = 28, value_name = "N")]
+        ahead: u32,
+    },
+    /// Who is on call on each working day of a range.
+    Schedule {
+        /// First day (YYYY-MM-DD). Default: today in the team's time zone.
+        #[arg(long, value_parser = parse_date, value_name = "DATE")]
+        from: Option<NaiveDate>,
+        /// Number of calendar days.
+        #[arg(long, default_value_t = 14, value_name = "N",
+              value_parser = clap::value_parser!(u32).range(1..=36600))]
+        days: u32,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Who is on call on a day (default: today in the team's time zone).
+    Who {
+        #[arg(value_parser = parse_date, value_name = "DATE")]
+        date: Option<NaiveDate>,
+    },
+    /// Perform the day's handover: update the state, append the log section(s).
+    Advance {
+        /// Act as if it were this day (YYYY-MM-DD). Default: today in the team's time zone.
+        #[arg(long, value_parser = parse_date, value_name = "DATE")]
+        date: Option<NaiveDate>,
+        /// Print the plan (the file changes as a diff, the handover) and write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Print the JSON Schema of rotation.yaml.
+    Schema,
+}
+
+/// A date argument, exactly YYYY-MM-DD.
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    crate::config::structure::parse_date(s)
+        .ok_or_else(|| format!("{s:?} is not a date: write YYYY-MM-DD, e.g. 2026-11-27"))
+}

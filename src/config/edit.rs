@@ -1,0 +1,109 @@
+//! Writes the `state` block of rotation.yaml in place with yaml-edit: only
+//! the state's values change; comments, key order and formatting elsewhere
+//! stay byte for byte.
+
+use super::State;
+use std::str::FromStr;
+use yaml_edit::Document;
+
+/// The comment written above a new state block.
+const STATE_COMMENT: &str = "\
+# Where the rotation stands. `oncall advance` updates this block after each
+# handover; you may correct it by hand (then run `oncall check`).
+#   since:   the last working day handed over
+#   on_call: who is on call on that day (null: uncovered)
+#   cycle:   the cycle's number (cycle 1 follows `members`)
+#   order:   this cycle's order
+#   served:  who has had (or lost) their turn in this cycle
+";
+
+/// A login as a YAML flow-sequence item (quoted when YAML would read it as
+/// something other than text, e.g. `123` or `null`).
+fn scalar(s: &str) -> String {
+    let lower = s.to_ascii_lowercase();
+    let plain_ok = !s.is_empty()
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && !s.starts_with('-')
+        && s.parse::<f64>().is_err()
+        && !s.chars().all(|c| c.is_ascii_digit())
+        && !matches!(
+            lower.as_str(),
+            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n" | "nan" | "inf"
+        )
+        && !lower.starts_with("0x")
+        && !lower.starts_with("0o");
+    if plain_ok {
+        s.to_owned()
+    } else {
+        format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+    }
+}
+
+fn seq(items: &[String]) -> String {
+    format!(
+        "[{}]",
+        items
+            .iter()
+            .map(|s| scalar(s))
+            .collect::<Vec<_>>()
+            .join(", ")
+    )
+}
+
+/// The state's values as YAML `key: value` lines, in the block's key order.
+fn state_lines(state: &State) -> Vec<(&'static str, String)> {
+    vec![
+        ("since", state.since.to_string()),
+        (
+            "on_call",
+            state.on_call.as_deref().map_or("null".to_owned(), scalar),
+        ),
+        ("cycle", state.cycle.to_string()),
+        ("order", seq(&state.order)),
+        ("served", seq(&state.served)),
+    ]
+}
+
+/// rotation.yaml's text with its state block set to `state`.
+pub fn write_state(text: &str, state: &State) -> Result<String, String> {
+    let lines = state_lines(state);
+    let doc = Document::from_str(text).map_err(|e| format!("cannot parse rotation.yaml: {e}"))?;
+    let top = doc
+        .as_mapping()
+        .ok_or("rotation.yaml is not a mapping of keys")?;
+    let existing = top.get("state");
+    match existing.as_ref().and_then(|v| v.as_mapping()) {
+        Some(block) => {
+            let fragment_text: String = lines.iter().map(|(k, v)| format!("{k}: {v}\n")).collect();
+            let fragment = Document::from_str(&fragment_text)
+                .map_err(|e| format!("internal: state fragment: {e}"))?;
+            let values = fragment.as_mapping().ok_or("internal: state fragment")?;
+            for (key, _) in &lines {
+                let value = values.get(*key).ok_or("internal: state fragment")?;
+                // Only rewrite a value when it differs, so an unchanged value
+                // keeps its formatting.
+                let current = block.get(*key).map(|v| v.to_string());
+                if current.as_deref().map(str::trim) != Some(value.to_string().trim()) {
+                    block.set(*key, value);
+                }
+            }
+            Ok(doc.to_string())
+        }
+        None => {
+            if top.get("state").is_some() {
+                top.remove("state");
+            }
+            let mut out = doc.to_string();
+            if !out.is_empty() && !out.ends_with('\n') {
+                out.push('\n');
+            }
+            out.push('\n');
+            out.push_str(STATE_COMMENT);
+            out.push_str("state:\n");
+            for (k, v) in &lines {
+                out.push_str(&format!("  {k}: {v}\n"));
+            }
+            Ok(out)
+        }
+    }
+}

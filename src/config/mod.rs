@@ -1,0 +1,95 @@
+//! rotation.yaml: the file format (`schema`), its structural check
+//! (`structure`), the rules a valid file follows (`validate`), and the
+//! resolved [`Rotation`] the rest of the program works with.
+
+pub mod edit;
+pub mod node;
+pub mod schema;
+pub mod structure;
+pub mod validate;
+
+use chrono::{NaiveDate, Weekday};
+use chrono_tz::Tz;
+use std::collections::BTreeMap;
+
+pub use validate::load;
+
+/// The duties of the day when rotation.yaml lists none: the on-call duties
+/// of the Operate First SRE support process, in general words.
+pub const DEFAULT_DUTIES: &[&str] = &[
+    "Answer users' questions in the team's chat channels, mailing list and operations repositories",
+    "Check the status and notifications in the cluster console",
+    "Be first responder to incidents and operational issues of the team's services",
+    "Follow the runbooks; write or update a runbook for every issue that had none",
+    "Ask the rest of the team for help when there is no documentation",
+    "Document the day's topics in this log",
+    "Hand over to the next on-call engineer",
+];
+
+/// A validated rotation.yaml.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rotation {
+    pub team: String,
+    pub timezone: Tz,
+    pub start: NaiveDate,
+    pub working_days: Vec<Weekday>,
+    /// Holiday dates, with their names when given.
+    pub holidays: BTreeMap<NaiveDate, Option<String>>,
+    /// The on-call list, in the order written.
+    pub members: Vec<Member>,
+    /// At most one override per date.
+    pub overrides: BTreeMap<NaiveDate, Override>,
+    pub duties: Vec<String>,
+    /// `None` until the first `oncall advance`.
+    pub state: Option<State>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Member {
+    pub github: String,
+    pub name: Option<String>,
+    pub slack: Option<String>,
+    /// Inclusive `(from, to)` ranges.
+    pub away: Vec<(NaiveDate, NaiveDate)>,
+}
+
+impl Member {
+    /// The display name: `name`, or the login.
+    pub fn display(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.github)
+    }
+    pub fn is_away(&self, day: NaiveDate) -> bool {
+        self.away
+            .iter()
+            .any(|(from, to)| *from <= day && day <= *to)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Override {
+    pub github: String,
+    pub reason: Option<String>,
+}
+
+/// The managed state block: where the rotation stood after the last handover.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct State {
+    /// The last working day handed over.
+    pub since: NaiveDate,
+    /// Who was on call on `since`; `None` when that day was uncovered.
+    pub on_call: Option<String>,
+    pub cycle: u32,
+    pub order: Vec<String>,
+    pub served: Vec<String>,
+}
+
+impl Rotation {
+    pub fn member(&self, github: &str) -> Option<&Member> {
+        self.members.iter().find(|m| m.github == github)
+    }
+
+    /// The display name of a login (the login itself for former members).
+    pub fn display<'a>(&'a self, github: &'a str) -> &'a str {
+        self.member(github).map_or(github, Member::display)
+    }
+}

@@ -1,0 +1,408 @@
+//! Loading rotation.yaml: every problem in one run (R12).
+//!
+//! Three passes, each reporting all it finds:
+//! 1. YAML syntax and the size budget (`node::parse`);
+//! 2. the structure against the JSON Schema (`structure::check`): unknown
+//!    keys, missing keys, types, dates;
+//! 3. the rules: small named checks over the typed file, each
+//!    `fn(&RotationFile, &mut Vec<Problem>)`.
+
+use super::node::{self, Pos};
+use super::schema::{self, RotationFile};
+use super::{DEFAULT_DUTIES, Member, Override, Rotation, State, structure};
+use crate::calendar::DEFAULT_WORKING_DAYS;
+use crate::diag::{InvalidInput, Problem, Report};
+use chrono::NaiveDate;
+use serde_saphyr::Spanned;
+use std::collections::{BTreeMap, HashMap};
+
+/// Reads rotation.yaml. `file` names it in messages. Returns the rotation
+/// and its warnings, or every problem found.
+pub fn load(file: &str, text: &str) -> Result<(Rotation, Report), InvalidInput> {
+    let fail = |problems| InvalidInput(Report::new(file, problems));
+    let tree = node::parse(text).map_err(|e| fail(vec![yaml_problem(&e)]))?;
+    let problems = structure::check(&schema::json_schema(), &tree);
+    if !problems.is_empty() {
+        return Err(fail(problems));
+    }
+    let raw: RotationFile = serde_saphyr::from_str_with_options(text, node::options())
+        .map_err(|e| fail(vec![yaml_problem(&e)]))?;
+    let mut problems = Vec::new();
+    for check in CHECKS {
+        check(&raw, &mut problems);
+    }
+    let rotation = resolve(&raw);
+    overrides_follow_r6(&raw, &rotation, &mut problems);
+    state_is_consistent(&raw, &rotation, &mut problems);
+    let report = Report::new(file, problems);
+    if report.has_errors() {
+        return Err(InvalidInput(report));
+    }
+    Ok((rotation, report))
+}
+
+fn yaml_problem(e: &serde_saphyr::Error) -> Problem {
+    let pos = e
+        .location()
+        .map(|l| Pos::new(l.line() as u32, l.column() as u32))
+        .unwrap_or_default();
+    let text = e.without_snippet().to_string();
+    let message = text.lines().next().unwrap_or("invalid YAML").to_owned();
+    Problem::error(
+        pos,
+        message,
+        "fix the YAML syntax here (indentation, quotes, `key: value`)",
+    )
+}
+
+fn pos<T>(s: &Spanned<T>) -> Pos {
+    Pos::of(s)
+}
+
+type Check = fn(&RotationFile, &mut Vec<Problem>);
+
+const CHECKS: &[Check] = &[
+    time_zone_is_known,
+    working_days_are_distinct,
+    holidays_are_distinct,
+    logins_are_valid_and_unique,
+    slack_ids_look_like_slack_ids,
+    away_ranges_are_ordered,
+    duties_are_not_empty,
+];
+
+fn time_zone_is_known(f: &RotationFile, out: &mut Vec<Problem>) {
+    let tz = &f.timezone.value;
+    if tz.parse::<chrono_tz::Tz>().is_err() {
+        let names = chrono_tz::TZ_VARIANTS.iter().map(|t| t.name());
+        let hint = match structure::suggest(tz, names) {
+            Some(n) => format!("did you mean `{n}`? use an IANA time zone name"),
+            None => "use an IANA time zone name such as Europe/Berlin or America/New_York".into(),
+        };
+        out.push(Problem::error(
+            pos(&f.timezone),
+            format!("unknown time zone {tz:?}"),
+            hint,
+        ));
+    }
+}
+
+fn working_days_are_distinct(f: &RotationFile, out: &mut Vec<Problem>) {
+    let Some(days) = &f.working_days else { return };
+    if days.value.is_empty() {
+        out.push(Problem::error(
+            pos(days),
+            "`working_days` is empty: nobody would ever be on call",
+            "list the weekdays with on-call duty, e.g. [mon, tue, wed, thu, fri], or remove the key",
+        ));
+    }
+    let mut seen = Vec::new();
+    for d in &days.value {
+        if seen.contains(d) {
+            out.push(Problem::error(
+                pos(days),
+                format!("`working_days` lists {d:?} twice"),
+                "list each weekday once",
+            ));
+        }
+        seen.push(*d);
+    }
+}
+
+fn holidays_are_distinct(f: &RotationFile, out: &mut Vec<Problem>) {
+    let mut seen = HashMap::new();
+    for h in &f.holidays {
+        if let Some(first) = seen.insert(h.value.date(), pos(h)) {
+            out.push(Problem::error(
+                pos(h),
+                format!(
+                    "holiday {} is listed twice (first on line {})",
+                    h.value.date(),
+                    first.line
+                ),
+                "keep one entry per date",
+            ));
+        }
+    }
+}
+
+/// A GitHub login: 1-39 letters, digits or single hyphens, not at either end.
+pub fn is_github_login(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 39
+        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && !s.contains("--")
+}
+
+/// A Slack member ID: U or W, then 8 or more capital letters and digits.
+pub fn is_slack_member_id(s: &str) -> bool {
+    s.len() >= 9
+        && s.len() <= 21
+        && (s.starts_with('U') || s.starts_with('W'))
+        && s.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+}
+
+fn logins_are_valid_and_unique(f: &RotationFile, out: &mut Vec<Problem>) {
+    let mut seen: HashMap<String, Pos> = HashMap::new();
+    for m in &f.members.value {
+        let login = &m.github.value;
+        if !is_github_login(login) {
+            out.push(Problem::error(
+                pos(&m.github),
+                format!("{login:?} is not a GitHub login"),
+                "write the member's GitHub username: letters, digits and single hyphens, at most 39 characters",
+            ));
+        }
+        if let Some(first) = seen.insert(login.to_lowercase(), pos(&m.github)) {
+            out.push(Problem::error(
+                pos(&m.github),
+                format!(
+                    "member `{login}` is listed twice (first on line {})",
+                    first.line
+                ),
+                "each GitHub login may appear once in `members`; remove one entry",
+            ));
+        }
+    }
+}
+
+fn slack_ids_look_like_slack_ids(f: &RotationFile, out: &mut Vec<Problem>) {
+    for m in &f.members.value {
+        if let Some(id) = &m.slack
+            && !is_slack_member_id(&id.value)
+        {
+            out.push(Problem::error(
+                    pos(id),
+                    format!("{:?} is not a Slack member ID", id.value),
+                    "copy the member ID from the person's Slack profile (⋮ → Copy member ID), e.g. U012AB3CDE; not a @name",
+                ));
+        }
+    }
+}
+
+fn away_ranges_are_ordered(f: &RotationFile, out: &mut Vec<Problem>) {
+    for m in &f.members.value {
+        for a in &m.away {
+            if a.value.to < a.value.from {
+                out.push(Problem::error(
+                    pos(a),
+                    format!(
+                        "time off of `{}` ends ({}) before it begins ({})",
+                        m.github.value, a.value.to, a.value.from
+                    ),
+                    "swap `from` and `to`; both days are included",
+                ));
+            }
+        }
+    }
+}
+
+fn duties_are_not_empty(f: &RotationFile, out: &mut Vec<Problem>) {
+    for d in f.duties.iter().flatten() {
+        if d.value.trim().is_empty() {
+            out.push(Problem::error(
+                pos(d),
+                "a duty is empty",
+                "write the duty or remove the line",
+            ));
+        }
+    }
+}
+
+/// R6: an override names a member, on a working day, when they are not away.
+fn overrides_follow_r6(f: &RotationFile, rot: &Rotation, out: &mut Vec<Problem>) {
+    let mut seen: HashMap<NaiveDate, Pos> = HashMap::new();
+    for o in &f.overrides {
+        let date = o.date.value;
+        let login = &o.github.value;
+        if let Some(first) = seen.insert(date, pos(&o.date)) {
+            out.push(Problem::error(
+                pos(&o.date),
+                format!(
+                    "two overrides for {date} (the first on line {})",
+                    first.line
+                ),
+                "one person is on call per day: keep one override for this date",
+            ));
+        }
+        if !rot.is_working_day(date) {
+            let why = match rot.holidays.get(&date) {
+                Some(_) => "a holiday",
+                None => "not a working day",
+            };
+            out.push(Problem::error(
+                pos(&o.date),
+                format!(
+                    "override on {date} ({}), which is {why}",
+                    date.format("%A")
+                ),
+                "nobody is on call on non-working days: move the override to a working day or remove it",
+            ));
+        }
+        match rot.member(login) {
+            None => {
+                let hint = match structure::suggest(
+                    login,
+                    rot.members.iter().map(|m| m.github.as_str()),
+                ) {
+                    Some(n) => {
+                        format!("did you mean `{n}`? an override must name a login from `members`")
+                    }
+                    None => {
+                        "an override must name a login from `members`; add the member first".into()
+                    }
+                };
+                out.push(Problem::error(
+                    pos(&o.github),
+                    format!("override on {date} names `{login}`, who is not in `members`"),
+                    hint,
+                ));
+            }
+            Some(m) if m.is_away(date) => out.push(Problem::error(
+                pos(&o.github),
+                format!("override puts `{login}` on call on {date}, but they are away that day"),
+                "change the override or the member's `away` range",
+            )),
+            Some(_) => {}
+        }
+    }
+}
+
+/// The state block names members consistently (it may be corrected by hand).
+fn state_is_consistent(f: &RotationFile, rot: &Rotation, out: &mut Vec<Problem>) {
+    let Some(st) = &f.state else { return };
+    let hint_fix =
+        "correct the `state` block by hand or remove it (the rotation then restarts from `start`)";
+    if st.since.value < rot.start {
+        out.push(Problem::error(
+            pos(&st.since),
+            format!(
+                "`state.since` ({}) is before `start` ({})",
+                st.since.value, rot.start
+            ),
+            hint_fix,
+        ));
+    }
+    if st.cycle.value == 0 {
+        out.push(Problem::error(
+            pos(&st.cycle),
+            "`state.cycle` must be 1 or more",
+            hint_fix,
+        ));
+    }
+    let mut seen = Vec::new();
+    for o in &st.order {
+        if seen.contains(&&o.value) {
+            out.push(Problem::error(
+                pos(o),
+                format!("`{}` appears twice in `state.order`", o.value),
+                hint_fix,
+            ));
+        }
+        seen.push(&o.value);
+        if rot.member(&o.value).is_none() {
+            out.push(Problem::warning(
+                pos(o),
+                format!("`{}` is in `state.order` but not in `members`", o.value),
+                "they left the roster and leave the cycle (R7); the next `oncall advance` drops them",
+            ));
+        }
+    }
+    let mut served_seen = Vec::new();
+    for s in &st.served {
+        if !st.order.iter().any(|o| o.value == s.value) {
+            out.push(Problem::error(
+                pos(s),
+                format!(
+                    "`{}` is in `state.served` but not in `state.order`",
+                    s.value
+                ),
+                hint_fix,
+            ));
+        }
+        if served_seen.contains(&&s.value) {
+            out.push(Problem::error(
+                pos(s),
+                format!("`{}` appears twice in `state.served`", s.value),
+                hint_fix,
+            ));
+        }
+        served_seen.push(&s.value);
+    }
+    if let Some(on) = &st.on_call
+        && rot.member(&on.value).is_none()
+        && !st.order.iter().any(|o| o.value == on.value)
+    {
+        out.push(Problem::warning(
+            pos(on),
+            format!(
+                "`state.on_call` names `{}`, who is not in `members`",
+                on.value
+            ),
+            "fine if they just left the roster; otherwise correct the name",
+        ));
+    }
+}
+
+/// The typed file as a [`Rotation`] (defaults applied). Called only when
+/// the structural check passed, before the cross-field checks.
+fn resolve(f: &RotationFile) -> Rotation {
+    let working_days = match &f.working_days {
+        Some(days) => days.value.iter().map(|d| (*d).into()).collect(),
+        None => DEFAULT_WORKING_DAYS.to_vec(),
+    };
+    let holidays: BTreeMap<_, _> = f
+        .holidays
+        .iter()
+        .map(|h| (h.value.date(), h.value.name().map(str::to_owned)))
+        .collect();
+    let members = f
+        .members
+        .value
+        .iter()
+        .map(|m| Member {
+            github: m.github.value.clone(),
+            name: m.name.clone().filter(|n| !n.trim().is_empty()),
+            slack: m.slack.as_ref().map(|s| s.value.clone()),
+            away: m.away.iter().map(|a| (a.value.from, a.value.to)).collect(),
+        })
+        .collect();
+    let overrides = f
+        .overrides
+        .iter()
+        .map(|o| {
+            (
+                o.date.value,
+                Override {
+                    github: o.github.value.clone(),
+                    reason: o.reason.clone().filter(|r| !r.trim().is_empty()),
+                },
+            )
+        })
+        .collect();
+    let duties = match &f.duties {
+        Some(d) => d.iter().map(|s| s.value.trim().to_owned()).collect(),
+        None => DEFAULT_DUTIES.iter().map(|s| (*s).to_owned()).collect(),
+    };
+    let state = f.state.as_ref().map(|s| State {
+        since: s.since.value,
+        on_call: s.on_call.as_ref().map(|o| o.value.clone()),
+        cycle: s.cycle.value,
+        order: s.order.iter().map(|o| o.value.clone()).collect(),
+        served: s.served.iter().map(|o| o.value.clone()).collect(),
+    });
+    Rotation {
+        team: f.team.value.trim().to_owned(),
+        timezone: f.timezone.value.parse().unwrap_or(chrono_tz::UTC),
+        start: f.start.value,
+        working_days,
+        holidays,
+        members,
+        overrides,
+        duties,
+        state,
+    }
+}

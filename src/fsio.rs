@@ -1,0 +1,99 @@
+//! Reading and writing the repository's files.
+
+use anyhow::{Context, Result};
+use std::io::Write;
+use std::path::Path;
+
+/// Files larger than this are refused before they are read.
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
+/// Why an input file could not be read as text.
+#[derive(Debug, thiserror::Error)]
+pub enum ReadError {
+    #[error("{path}: {source} (check the path, or pass --config/--log)")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path}: the file is {size} bytes, more than the {max} bytes a rotation file may have")]
+    TooLarge { path: String, size: u64, max: u64 },
+    #[error("{path}:{line}: the file is not valid UTF-8 (save it as UTF-8)")]
+    NotUtf8 { path: String, line: usize },
+}
+
+/// Reads a UTF-8 text file. `missing_ok`: a missing file reads as empty.
+pub fn read_text(path: &Path, missing_ok: bool) -> Result<String, ReadError> {
+    let name = path.display().to_string();
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if missing_ok && e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(String::new());
+        }
+        Err(source) => return Err(ReadError::Io { path: name, source }),
+    };
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge {
+            path: name,
+            size: meta.len(),
+            max: MAX_FILE_BYTES,
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|source| ReadError::Io {
+        path: name.clone(),
+        source,
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        ReadError::NotUtf8 {
+            path: name,
+            line: valid.iter().filter(|b| **b == b'\n').count() + 1,
+        }
+    })
+}
+
+/// Writes `text` to `path` atomically: a temporary file in the same
+/// directory, flushed, then renamed over the target.
+pub fn write_atomic(path: &Path, text: &str) -> Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile_in(dir, path)?;
+    tmp.1
+        .write_all(text.as_bytes())
+        .and_then(|()| tmp.1.sync_all())
+        .with_context(|| format!("writing {}", tmp.0.display()))?;
+    if let Ok(meta) = std::fs::metadata(path) {
+        let _ = std::fs::set_permissions(&tmp.0, meta.permissions());
+    }
+    std::fs::rename(&tmp.0, path).with_context(|| {
+        let _ = std::fs::remove_file(&tmp.0);
+        format!("replacing {}", path.display())
+    })?;
+    Ok(())
+}
+
+fn tempfile_in(dir: &Path, target: &Path) -> Result<(std::path::PathBuf, std::fs::File)> {
+    let base = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "file".into());
+    for attempt in 0..100u32 {
+        let candidate = dir.join(format!(
+            ".{base}.oncall-{}-{attempt}.tmp",
+            std::process::id()
+        ));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&candidate)
+        {
+            Ok(f) => return Ok((candidate, f)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => {
+                return Err(e).with_context(|| format!("creating a file in {}", dir.display()));
+            }
+        }
+    }
+    anyhow::bail!("could not create a temporary file in {}", dir.display())
+}

@@ -1,0 +1,17 @@
+//! `oncall`: a team's daily on-call rotation, kept in a Git repository.
+//!
+//! The core is pure (config, calendar, rotation, log, plan): it takes the
+//! files' text and "today" and returns a plan. The shell (`cli`, `fsio`)
+//! reads the files, applies the plan, and prints.
+
+pub mod app;
+pub mod calendar;
+pub mod cli;
+pub mod config;
+pub mod diag;
+pub mod escape;
+pub mod fsio;
+pub mod log;
+pub mod plan;
+pub mod rotation;
+pub mod schedule;

@@ -1,0 +1,268 @@
+//! oncall-log.md: one section per working day, appended at the end.
+//!
+//! A section begins with a level-2 heading that starts with its ISO date
+//! (`## 2026-11-27 · …`); the date is the key that makes handovers
+//! idempotent (R10). Existing text is never rewritten.
+
+use crate::config::Rotation;
+use crate::config::node::Pos;
+use crate::diag::{InvalidInput, Problem, Report};
+use crate::escape::markdown;
+use crate::plan::{Handover, Status};
+use crate::rotation::Why;
+use chrono::NaiveDate;
+
+/// The day sections found in the log, in file order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Log {
+    /// One record per day section, in date order.
+    pub records: Vec<Record>,
+}
+
+/// Who was on call on a logged day, read back from its section.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    pub date: NaiveDate,
+    /// The 1-based line of the section's heading.
+    pub line: u32,
+    pub on_call: Option<String>,
+    pub why: Why,
+}
+
+/// The login at the end of a heading: `… · Name (@login)` or `… · @login`.
+fn heading_login(heading: &str) -> Option<String> {
+    let last = heading.rsplit(" · ").next()?;
+    let at = last.rfind('@')?;
+    let login: String = last[at + 1..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    (!login.is_empty()).then_some(login)
+}
+
+impl Log {
+    /// The record of a logged day.
+    pub fn record(&self, date: NaiveDate) -> Option<&Record> {
+        let i = self.records.binary_search_by_key(&date, |r| r.date).ok()?;
+        Some(&self.records[i])
+    }
+
+    pub fn has(&self, date: NaiveDate) -> bool {
+        self.records.binary_search_by_key(&date, |r| r.date).is_ok()
+    }
+    pub fn last_date(&self) -> Option<NaiveDate> {
+        self.records.last().map(|r| r.date)
+    }
+}
+
+/// Reads the day headings of the log. Headings must be valid dates in
+/// increasing order, each at most once; lines inside fenced code blocks are
+/// not headings.
+pub fn parse(file: &str, text: &str) -> Result<Log, InvalidInput> {
+    let mut log = Log::default();
+    let mut problems = Vec::new();
+    let mut fence: Option<&str> = None;
+    for (i, line) in text.lines().enumerate() {
+        let line_no = i as u32 + 1;
+        let trimmed = line.trim_start();
+        for marker in ["```", "~~~"] {
+            if trimmed.starts_with(marker) {
+                fence = match fence {
+                    None => Some(marker),
+                    Some(m) if m == marker => None,
+                    other => other,
+                };
+            }
+        }
+        if fence.is_some() {
+            continue;
+        }
+        if let Some(record) = log.records.last_mut() {
+            if line.starts_with("> **Override") {
+                record.why = Why::Override;
+            } else if line.starts_with("> **Substitute") {
+                record.why = Why::Substitute;
+            } else if line.starts_with("> **Uncovered") {
+                record.why = Why::Uncovered;
+            }
+        }
+        let Some(rest) = line.strip_prefix("## ") else {
+            continue;
+        };
+        let looks_dated = rest.len() >= 5
+            && rest.as_bytes()[..4].iter().all(u8::is_ascii_digit)
+            && rest.as_bytes()[4] == b'-';
+        if !looks_dated {
+            continue;
+        }
+        let word = rest.split_whitespace().next().unwrap_or("");
+        let pos = Pos::new(line_no, 4);
+        let Some(date) = crate::config::structure::parse_date(word) else {
+            problems.push(Problem::error(
+                pos,
+                format!("day heading with an invalid date {word:?}"),
+                "a day section's heading starts with its date as YYYY-MM-DD",
+            ));
+            continue;
+        };
+        if let Some((prev, prev_line)) = log.records.last().map(|r| (r.date, r.line)) {
+            if date == prev || log.has(date) {
+                problems.push(Problem::error(
+                    pos,
+                    format!("a second section for {date} (the first is on line {prev_line})"),
+                    "merge the two sections into one; each day has one section",
+                ));
+                continue;
+            }
+            if date < prev {
+                problems.push(Problem::error(
+                    pos,
+                    format!("section {date} comes after {prev} (line {prev_line})"),
+                    "day sections are in date order, oldest first: move this section up",
+                ));
+                continue;
+            }
+        }
+        log.records.push(Record {
+            date,
+            line: line_no,
+            on_call: heading_login(rest),
+            why: Why::Rotation,
+        });
+    }
+    if problems.is_empty() {
+        Ok(log)
+    } else {
+        Err(InvalidInput(Report::new(file, problems)))
+    }
+}
+
+/// The text a new log starts with.
+pub fn header(rot: &Rotation) -> String {
+    format!(
+        "# On-call log: {}\n\n\
+         One section per working day, added by `oncall advance`. The on-call\n\
+         engineer ticks the duties and writes the day's topics under \"Topics\".\n\
+         Keep each day's `## YYYY-MM-DD` heading as it is: it is how `oncall`\n\
+         finds the day.\n",
+        markdown(&rot.team)
+    )
+}
+
+/// Appends a section, with one blank line between sections.
+pub fn append(log_text: &mut String, section: &str) {
+    if !log_text.is_empty() {
+        while !log_text.ends_with("\n\n") {
+            log_text.push('\n');
+        }
+    }
+    log_text.push_str(section);
+}
+
+/// `Name (@login)`, escaped for Markdown.
+pub fn person(rot: &Rotation, github: &str) -> String {
+    let display = rot.display(github);
+    if display == github {
+        format!("@{}", markdown(github))
+    } else {
+        format!("{} (@{})", markdown(display), markdown(github))
+    }
+}
+
+/// A day's section: who is on call, the duties as a checklist, the cycle,
+/// and a place for the day's topics.
+pub fn render_section(rot: &Rotation, h: &Handover) -> String {
+    let day = &h.day;
+    let mut s = String::new();
+    let who = match &day.on_call {
+        Some(g) => person(rot, g),
+        None => "uncovered".to_owned(),
+    };
+    s.push_str(&format!(
+        "## {} · {} · {}\n\n",
+        day.date,
+        day.date.format("%A"),
+        who
+    ));
+    let mut facts = vec![match &day.on_call {
+        Some(g) => format!("On call: **{}**", person(rot, g)),
+        None => "On call: **nobody** (uncovered)".to_owned(),
+    }];
+    facts.push(match &h.previous {
+        Some(p) => format!("handed over by {}", person(rot, p)),
+        None => "no handover (first day, or the day before was uncovered)".to_owned(),
+    });
+    facts.push(format!("cycle {}", day.cycle));
+    s.push_str(&facts.join(" · "));
+    s.push_str("\n\n");
+    let mut notes = Vec::new();
+    if !h.announced {
+        notes.push(
+            "**Not announced:** the daily run did not happen on this day; this section was added late by a catch-up run."
+                .to_owned(),
+        );
+    }
+    match day.why {
+        Why::Uncovered => notes.push(
+            "**Uncovered:** every member is away. Everyone off call, please watch the support channels today."
+                .to_owned(),
+        ),
+        Why::Override => notes.push(match &day.reason {
+            Some(r) => format!("**Override:** {}", markdown(r)),
+            None => "**Override** (rotation.yaml).".to_owned(),
+        }),
+        Why::Substitute => notes.push(format!(
+            "**Substitute:** {} away; they stay due in this cycle.",
+            list(rot, &day.away_due)
+        )),
+        Why::Rotation => {}
+    }
+    if day.new_cycle {
+        notes.push(format!(
+            "**Cycle {} begins** in a new shuffled order.",
+            day.cycle
+        ));
+    }
+    if !day.lost_turn.is_empty() {
+        notes.push(format!(
+            "{} lost their turn in cycle {} (away until it ended).",
+            list(rot, &day.lost_turn),
+            day.cycle - 1
+        ));
+    }
+    if !notes.is_empty() {
+        let quoted: Vec<String> = notes.iter().map(|n| format!("> {n}\n")).collect();
+        s.push_str(&quoted.join(">\n"));
+        s.push('\n');
+    }
+    s.push_str("### Duties\n\n");
+    for d in &rot.duties {
+        s.push_str(&format!("- [ ] {}\n", markdown(d)));
+    }
+    s.push_str(&format!("\n### Cycle {}\n\n", day.cycle));
+    for (g, status) in &h.cycle {
+        let (mark, note) = match status {
+            Status::Served => ("x", ""),
+            Status::OnCall => ("x", " ← on call"),
+            Status::Due => (" ", ""),
+        };
+        s.push_str(&format!("- [{mark}] {}{note}\n", person(rot, g)));
+    }
+    if let Some((date, next)) = &h.next {
+        let who = match next {
+            Some(g) => person(rot, g),
+            None => "nobody (uncovered)".to_owned(),
+        };
+        s.push_str(&format!("\nNext: {who} on {} {date}.\n", date.format("%A")));
+    }
+    s.push_str("\n### Topics\n\n<!-- What came up today: questions, incidents, changes, runbooks written or updated. -->\n");
+    s
+}
+
+fn list(rot: &Rotation, logins: &[String]) -> String {
+    logins
+        .iter()
+        .map(|g| person(rot, g))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,170 @@
+//! Today's plan: from rotation.yaml, the log and a date, everything the
+//! handover will do. Pure: no clock, no disk, no network.
+
+use crate::config::{Rotation, State, edit};
+use crate::log::{self, Log};
+use crate::rotation::{Day, Engine};
+use chrono::NaiveDate;
+
+/// Where a member stands in the current cycle (the ADR's checkbox list).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Served,
+    OnCall,
+    Due,
+}
+
+/// One day's handover: who, why, from whom, and the cycle after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Handover {
+    pub day: Day,
+    /// Who was on call the working day before (None: uncovered or first day).
+    pub previous: Option<String>,
+    /// The cycle as it stands after this day.
+    pub cycle: Vec<(String, Status)>,
+    /// The next working day and who will be on call then.
+    pub next: Option<(NaiveDate, Option<String>)>,
+    /// False for days handed over late by a catch-up run (R9): nobody
+    /// announced them on the day.
+    pub announced: bool,
+}
+
+/// What `oncall advance` does on a date.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Plan {
+    /// Not a working day (R1): nothing to do. Carries the holiday's name.
+    NotWorkingDay {
+        date: NaiveDate,
+        holiday: Option<Option<String>>,
+    },
+    /// The rotation begins later.
+    BeforeStart { date: NaiveDate, start: NaiveDate },
+    /// This day was handed over already (R10): nothing to do.
+    AlreadyDone { date: NaiveDate },
+    /// Hand over: new log sections (the last one is today's) and new files.
+    Advance(Box<Advance>),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Advance {
+    pub date: NaiveDate,
+    /// One per working day from the last handover to today (R9), oldest first.
+    pub handovers: Vec<Handover>,
+    pub state: State,
+    pub rotation_text: String,
+    pub log_text: String,
+}
+
+impl Advance {
+    /// Today's handover.
+    pub fn today(&self) -> &Handover {
+        self.handovers.last().expect("an advance has a day")
+    }
+    /// Days handed over late (catch-up).
+    pub fn missed(&self) -> impl Iterator<Item = &Handover> {
+        self.handovers.iter().filter(|h| !h.announced)
+    }
+}
+
+/// Why the plan cannot be made.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum PlanError {
+    #[error(
+        "rotation.yaml's state is at {since}, after {date}: the handover for {date} was done already"
+    )]
+    StateAhead { since: NaiveDate, date: NaiveDate },
+    #[error(
+        "the log has a section for {log_date}, after {date}: run for {log_date} or later, or fix the log"
+    )]
+    LogAhead {
+        log_date: NaiveDate,
+        date: NaiveDate,
+    },
+    #[error("could not update the state block of rotation.yaml: {0}")]
+    Edit(String),
+}
+
+/// Plans the handover for `date` (R9 catch-up, R10 idempotence).
+pub fn advance(
+    rot: &Rotation,
+    rotation_text: &str,
+    log: &Log,
+    log_text: &str,
+    date: NaiveDate,
+) -> Result<Plan, PlanError> {
+    if date < rot.start {
+        return Ok(Plan::BeforeStart {
+            date,
+            start: rot.start,
+        });
+    }
+    if !rot.is_working_day(date) {
+        return Ok(Plan::NotWorkingDay {
+            date,
+            holiday: rot.holidays.get(&date).cloned(),
+        });
+    }
+    if let Some(log_date) = log.last_date()
+        && log_date > date
+    {
+        return Err(PlanError::LogAhead { log_date, date });
+    }
+    let mut engine = Engine::new(rot);
+    match engine.since() {
+        Some(since) if since == date => return Ok(Plan::AlreadyDone { date }),
+        Some(since) if since > date => return Err(PlanError::StateAhead { since, date }),
+        _ => {}
+    }
+    let mut previous = engine.state().and_then(|s| s.on_call);
+    let mut handovers = Vec::new();
+    while engine.next_date().is_some_and(|d| d <= date) {
+        let day = engine.step().expect("next_date is Some");
+        let next = {
+            let mut peek = engine.clone();
+            peek.step().map(|d| (d.date, d.on_call))
+        };
+        let cycle = cycle_status(&engine, &day);
+        let on_call = day.on_call.clone();
+        handovers.push(Handover {
+            announced: day.date == date,
+            day,
+            previous: previous.take(),
+            cycle,
+            next,
+        });
+        previous = on_call;
+    }
+    let state = engine.state().expect("at least one day was decided");
+    let rotation_text = edit::write_state(rotation_text, &state).map_err(PlanError::Edit)?;
+    let mut log_text = log_text.to_owned();
+    if log_text.trim().is_empty() {
+        log_text = log::header(rot);
+    }
+    for h in handovers.iter().filter(|h| !log.has(h.day.date)) {
+        log::append(&mut log_text, &log::render_section(rot, h));
+    }
+    Ok(Plan::Advance(Box::new(Advance {
+        date,
+        handovers,
+        state,
+        rotation_text,
+        log_text,
+    })))
+}
+
+fn cycle_status(engine: &Engine, day: &Day) -> Vec<(String, Status)> {
+    engine
+        .cycle_view()
+        .into_iter()
+        .map(|(g, served)| {
+            let status = if day.on_call.as_deref() == Some(g.as_str()) {
+                Status::OnCall
+            } else if served {
+                Status::Served
+            } else {
+                Status::Due
+            };
+            (g, status)
+        })
+        .collect()
+}

@@ -1,0 +1,158 @@
+//! `oncall schedule` and `oncall who`: who is on call on each working day,
+//! as text, JSON or Markdown.
+
+use crate::config::Rotation;
+use crate::escape;
+use crate::log::Log;
+use crate::rotation::{Engine, Why};
+use chrono::{Days, NaiveDate};
+use serde::Serialize;
+
+/// One working day of the schedule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Row {
+    /// YYYY-MM-DD
+    pub date: NaiveDate,
+    /// The on-call member's login (null when uncovered).
+    pub github: Option<String>,
+    /// Their display name.
+    pub name: Option<String>,
+    pub why: Why,
+    /// The cycle (null for days read back from the log).
+    pub cycle: Option<u32>,
+    /// The override's reason, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// True for days already handed over (read from the state or the log).
+    pub past: bool,
+}
+
+/// The working days of the `days` calendar days starting at `from`.
+///
+/// Days after the last handover are computed by the rotation engine (R8);
+/// days already handed over come from the log (what really happened), and
+/// the last handover's day from the state block. Past days with no record
+/// are left out.
+pub fn rows(rot: &Rotation, log: &Log, from: NaiveDate, days: u32) -> Vec<Row> {
+    let Some(to) = from
+        .checked_add_days(Days::new(u64::from(days)))
+        .and_then(|d| d.pred_opt())
+    else {
+        return Vec::new();
+    };
+    let name = |g: &Option<String>| g.as_deref().map(|g| rot.display(g).to_owned());
+    let mut out = Vec::new();
+    let mut engine = Engine::new(rot);
+    let since = engine.since();
+    let past_end = since.map_or(from, |s| s.min(to));
+    for day in rot.working_days_in(from.max(rot.start), past_end) {
+        if since.is_none() {
+            break;
+        }
+        if let Some(r) = log.record(day) {
+            out.push(Row {
+                date: day,
+                github: r.on_call.clone(),
+                name: name(&r.on_call),
+                why: r.why,
+                cycle: None,
+                reason: rot.overrides.get(&day).and_then(|o| o.reason.clone()),
+                past: true,
+            });
+        } else if Some(day) == since {
+            let st = rot.state.as_ref().expect("since comes from the state");
+            let why = match (&st.on_call, rot.overrides.get(&day)) {
+                (None, _) => Why::Uncovered,
+                (Some(_), Some(_)) => Why::Override,
+                (Some(_), None) => Why::Rotation,
+            };
+            out.push(Row {
+                date: day,
+                github: st.on_call.clone(),
+                name: name(&st.on_call),
+                why,
+                cycle: Some(st.cycle),
+                reason: rot.overrides.get(&day).and_then(|o| o.reason.clone()),
+                past: true,
+            });
+        }
+    }
+    for day in engine.run_until(to) {
+        if day.date < from {
+            continue;
+        }
+        out.push(Row {
+            date: day.date,
+            name: name(&day.on_call),
+            github: day.on_call,
+            why: day.why,
+            cycle: Some(day.cycle),
+            reason: day.reason,
+            past: false,
+        });
+    }
+    out
+}
+
+/// Output formats of `oncall schedule`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Markdown,
+}
+
+/// The schedule in the chosen format (ends with a newline).
+pub fn render(rot: &Rotation, rows: &[Row], format: Format) -> String {
+    match format {
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(rows).expect("rows serialize");
+            s.push('\n');
+            s
+        }
+        Format::Text => {
+            let mut s = String::new();
+            for r in rows {
+                let who = match &r.github {
+                    Some(g) if rot.display(g) != g => format!("{} (@{g})", rot.display(g)),
+                    Some(g) => format!("@{g}"),
+                    None => "— uncovered —".to_owned(),
+                };
+                let mut line = format!("{} {}  {who}", r.date, r.date.format("%a"));
+                if r.why != Why::Rotation {
+                    line.push_str(&format!("  [{}", r.why.as_str()));
+                    if let Some(reason) = &r.reason {
+                        line.push_str(&format!(": {reason}"));
+                    }
+                    line.push(']');
+                }
+                s.push_str(&escape::terminal(&line));
+                s.push('\n');
+            }
+            if rows.is_empty() {
+                s.push_str("no working days in this range\n");
+            }
+            s
+        }
+        Format::Markdown => {
+            let mut s = String::from("| Date | Day | On call | Why |\n|---|---|---|---|\n");
+            for r in rows {
+                let who = match &r.github {
+                    Some(g) => crate::log::person(rot, g),
+                    None => "**uncovered**".to_owned(),
+                };
+                let mut why = r.why.as_str().to_owned();
+                if let Some(reason) = &r.reason {
+                    why.push_str(": ");
+                    why.push_str(&escape::markdown(reason));
+                }
+                s.push_str(&format!(
+                    "| {} | {} | {who} | {why} |\n",
+                    r.date,
+                    r.date.format("%a")
+                ));
+            }
+            s
+        }
+    }
+}
