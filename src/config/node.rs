@@ -160,8 +160,13 @@ pub fn options() -> serde_saphyr::Options {
     budget.max_nodes = 1_000_000;
     budget.max_total_scalar_bytes = 16 * 1024 * 1024;
     budget.max_documents = 1;
+    budget.max_events = 2_000_000;
     let mut options = serde_saphyr::Options::default();
     options.budget = Some(budget);
+    // Aliases are rare in a rotation file; expanding them is where a
+    // hostile file hides its size.
+    options.alias_limits.max_total_replayed_events = 10_000;
+    options.alias_limits.max_replay_stack_depth = 8;
     options
 }
 

@@ -47,7 +47,23 @@ fn yaml_problem(e: &serde_saphyr::Error) -> Problem {
         .map(|l| Pos::new(l.line() as u32, l.column() as u32))
         .unwrap_or_default();
     let text = e.without_snippet().to_string();
-    let message = text.lines().next().unwrap_or("invalid YAML").to_owned();
+    let mut message = text.lines().next().unwrap_or("invalid YAML").to_owned();
+    // The position is printed in front; drop the library's own copy.
+    if let Some(at) = message.find(" at line ") {
+        message.truncate(at);
+    }
+    if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(',').next().unwrap_or(rest);
+        return Problem::error(pos, format!("`{key}` is written twice"), "keep one of them");
+    }
+    if message.contains("budget breached") || message.contains("alias") && message.contains("limit")
+    {
+        return Problem::error(
+            pos,
+            "the file exceeds oncall's limits (too large, too deeply nested, or YAML aliases that expand too much)",
+            "write the rotation out plainly: no `*alias` expansions of large blocks, no deep nesting",
+        );
+    }
     Problem::error(
         pos,
         message,

@@ -1,0 +1,343 @@
+//! The `oncall` binary on fixture files.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// A temporary repository with a copy of the project's own rotation.yaml
+/// and oncall-log.md.
+struct Repo {
+    dir: tempfile::TempDir,
+}
+
+impl Repo {
+    fn own() -> Repo {
+        let dir = tempfile::tempdir().unwrap();
+        fs::copy("rotation.yaml", dir.path().join("rotation.yaml")).unwrap();
+        fs::copy("oncall-log.md", dir.path().join("oncall-log.md")).unwrap();
+        Repo { dir }
+    }
+    fn with(rotation: &str, log: Option<&str>) -> Repo {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("rotation.yaml"), rotation).unwrap();
+        if let Some(log) = log {
+            fs::write(dir.path().join("oncall-log.md"), log).unwrap();
+        }
+        Repo { dir }
+    }
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+    fn read(&self, name: &str) -> String {
+        fs::read_to_string(self.path(name)).unwrap_or_default()
+    }
+    fn files(&self) -> (String, String) {
+        (self.read("rotation.yaml"), self.read("oncall-log.md"))
+    }
+    fn oncall(&self) -> Command {
+        let mut cmd = Command::cargo_bin("oncall").unwrap();
+        cmd.current_dir(self.dir.path()).env_remove("ONCALL_NOW");
+        cmd
+    }
+}
+
+const SMALL: &str = "team: CLI team\ntimezone: Europe/Berlin\nstart: 2026-11-23\nmembers:\n  - { github: ana, name: Ana }\n  - { github: ben }\n  - { github: cai }\n";
+
+#[test]
+fn check_accepts_the_repository_files() {
+    Repo::own()
+        .oncall()
+        .arg("check")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "rotation.yaml: ok (8 members, Europe/Berlin)",
+        ));
+}
+
+#[test]
+fn check_reports_problems_with_positions_and_exits_2() {
+    let repo = Repo::with(
+        &SMALL.replace(
+            "timezone: Europe/Berlin",
+            "timezone: Mars/Olympus\ncolour: red",
+        ),
+        Some("## 2026-11-24\n## 2026-11-23\n"),
+    );
+    repo.oncall()
+        .arg("check")
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains(
+            "rotation.yaml:3:1: error: unknown key `colour`",
+        ))
+        .stdout(predicate::str::contains(
+            "oncall-log.md:2:4: error: section 2026-11-23 comes after 2026-11-24 (line 1)",
+        ));
+}
+
+#[test]
+fn check_warns_about_uncovered_days_ahead() {
+    let y = SMALL.replace("members:\n  - { github: ana, name: Ana }\n  - { github: ben }\n  - { github: cai }\n",
+        "members:\n  - { github: ana, away: [{ from: 2026-12-01, to: 2026-12-01 }] }\n  - { github: ben, away: [{ from: 2026-11-30, to: 2026-12-01 }] }\n");
+    Repo::with(&y, None)
+        .oncall()
+        .arg("check")
+        .env("ONCALL_NOW", "2026-11-27T08:00:00Z")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "warning: 2026-12-01 (Tuesday) is uncovered",
+        ))
+        .stdout(predicate::str::contains("1 uncovered day(s)"));
+}
+
+#[test]
+fn schedule_json_has_date_github_and_why() {
+    let out = Repo::with(SMALL, None)
+        .oncall()
+        .args([
+            "schedule",
+            "--from",
+            "2026-11-23",
+            "--days",
+            "7",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let rows: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 5, "five working days in a week");
+    assert_eq!(rows[0]["date"], "2026-11-23");
+    assert_eq!(rows[0]["github"], "ana");
+    assert_eq!(rows[0]["why"], "rotation");
+    assert_eq!(rows[4]["github"], "ben");
+}
+
+#[test]
+fn schedule_then_advance_agree_for_thirty_days() {
+    let repo = Repo::own();
+    let out = repo
+        .oncall()
+        .args([
+            "schedule",
+            "--from",
+            "2026-11-27",
+            "--days",
+            "30",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(rows.len() >= 18);
+    for row in &rows {
+        let date = row["date"].as_str().unwrap();
+        repo.oncall()
+            .args(["advance", "--date", date])
+            .assert()
+            .success();
+        let who = repo.oncall().args(["who", date]).output().unwrap();
+        let who = String::from_utf8(who.stdout).unwrap();
+        let expected = match row["github"].as_str() {
+            Some(g) => format!("(@{g})"),
+            None => "uncovered".to_owned(),
+        };
+        assert!(
+            who.contains(&expected),
+            "{date}: schedule said {expected}, advance made {who}"
+        );
+        let state = repo.read("rotation.yaml");
+        assert!(state.contains(&format!("since: {date}")), "{date}");
+        match row["github"].as_str() {
+            Some(g) => assert!(state.contains(&format!("on_call: {g}\n")), "{date}"),
+            None => assert!(state.contains("on_call: null\n"), "{date}"),
+        }
+    }
+    repo.oncall().arg("check").assert().success();
+}
+
+#[test]
+fn advance_twice_on_the_same_day_changes_nothing() {
+    let repo = Repo::own();
+    repo.oncall()
+        .args(["advance", "--date", "2026-11-27"])
+        .assert()
+        .success();
+    let first = repo.files();
+    repo.oncall()
+        .args(["advance", "--date", "2026-11-27"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("handed over already"));
+    assert_eq!(repo.files(), first);
+}
+
+#[test]
+fn advance_keeps_comments_and_changes_only_the_state() {
+    let repo = Repo::own();
+    let before = repo.read("rotation.yaml");
+    repo.oncall()
+        .args(["advance", "--date", "2026-11-27"])
+        .assert()
+        .success();
+    let after = repo.read("rotation.yaml");
+    let changed: Vec<_> = before
+        .lines()
+        .zip(after.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(before.lines().count(), after.lines().count());
+    assert!(changed.len() <= 3, "a few lines change: {changed:?}");
+    assert!(changed.iter().all(|(a, _)| a.starts_with("  since:")
+        || a.starts_with("  on_call:")
+        || a.starts_with("  served:")));
+}
+
+#[test]
+fn dry_run_prints_the_diff_and_writes_nothing() {
+    let repo = Repo::own();
+    let before = repo.files();
+    repo.oncall()
+        .args(["advance", "--date", "2026-11-27", "--dry-run"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Dry run: nothing is written."))
+        .stdout(predicate::str::contains("+  since: 2026-11-27"))
+        .stdout(predicate::str::contains("+## 2026-11-27 · Friday"))
+        .stdout(predicate::str::contains("on call:"));
+    assert_eq!(repo.files(), before);
+}
+
+#[test]
+fn invalid_input_exits_2_and_writes_nothing() {
+    let bad = SMALL.replace("  - { github: cai }\n", "  - { github: ana }\n");
+    let repo = Repo::with(&bad, Some("# log\n"));
+    let before = repo.files();
+    repo.oncall()
+        .args(["advance", "--date", "2026-11-27"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "rotation.yaml:7:15: error: member `ana` is listed twice",
+        ));
+    assert_eq!(repo.files(), before);
+    // A log whose headings are out of order is refused the same way.
+    let repo = Repo::with(SMALL, Some("## 2026-11-24 · x\n\n## 2026-11-24 · y\n"));
+    let before = repo.files();
+    repo.oncall()
+        .args(["advance", "--date", "2026-11-27"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "oncall-log.md:3:4: error: a second section for 2026-11-24",
+        ));
+    assert_eq!(repo.files(), before);
+}
+
+#[test]
+fn bad_arguments_and_missing_files_exit_2() {
+    let repo = Repo::with(SMALL, None);
+    repo.oncall()
+        .args(["who", "27.11.2026"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("write YYYY-MM-DD"));
+    repo.oncall()
+        .args(["--config", "nope.yaml", "who"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nope.yaml"));
+    let bytes = [b"team: \xff\xfe\n".as_slice()].concat();
+    fs::write(repo.path("rotation.yaml"), bytes).unwrap();
+    repo.oncall()
+        .arg("who")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not valid UTF-8"));
+}
+
+#[test]
+fn today_is_taken_in_the_team_time_zone() {
+    let repo = Repo::with(SMALL, None);
+    // 23:30 UTC on Monday 23 is Tuesday 24 in Berlin: ben's day.
+    repo.oncall()
+        .arg("who")
+        .env("ONCALL_NOW", "2026-11-23T23:30:00Z")
+        .assert()
+        .success()
+        .stdout("2026-11-24: @ben\n");
+    repo.oncall()
+        .arg("who")
+        .env("ONCALL_NOW", "2026-11-23T22:30:00Z")
+        .assert()
+        .success()
+        .stdout("2026-11-23: Ana (@ana)\n");
+}
+
+#[test]
+fn non_working_days_and_days_before_start_do_nothing() {
+    let repo = Repo::with(SMALL, None);
+    repo.oncall()
+        .args(["advance", "--date", "2026-11-28"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("not a working day"));
+    repo.oncall()
+        .args(["advance", "--date", "2026-11-20"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("starts on 2026-11-23"));
+    assert_eq!(repo.files(), (SMALL.to_owned(), String::new()));
+}
+
+#[test]
+fn the_first_advance_adds_the_state_block_and_the_log() {
+    let repo = Repo::with(SMALL, None);
+    repo.oncall()
+        .args(["advance", "--date", "2026-11-24"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("caught up:      1 missed day(s)"));
+    let (rotation, log) = repo.files();
+    assert!(
+        rotation.starts_with(SMALL),
+        "the file is kept and the state appended"
+    );
+    assert!(rotation.ends_with("state:\n  since: 2026-11-24\n  on_call: ben\n  cycle: 1\n  order: [ana, ben, cai]\n  served: [ana, ben]\n"), "{rotation}");
+    assert!(log.starts_with("# On-call log: CLI team\n"));
+    assert_eq!(log.matches("\n## 2026-11-2").count(), 2);
+}
+
+#[test]
+fn terminal_output_escapes_control_characters_from_the_files() {
+    let y = SMALL.replace("name: Ana", "name: \"Ana\\e[31mRED\\u202Eevil\"");
+    Repo::with(&y, None)
+        .oncall()
+        .args(["who", "2026-11-23"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Ana\\u{1b}[31mRED\\u{202e}evil"))
+        .stdout(predicate::str::contains("\u{1b}").not());
+}
+
+#[test]
+fn schema_matches_the_committed_file() {
+    let out = Command::cargo_bin("oncall")
+        .unwrap()
+        .arg("schema")
+        .output()
+        .unwrap();
+    let committed = fs::read_to_string(Path::new("rotation.schema.json")).unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        committed,
+        "rotation.schema.json is stale: run `cargo run -- schema > rotation.schema.json`"
+    );
+}
