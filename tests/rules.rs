@@ -478,4 +478,13 @@ fn r12_every_problem_is_reported_at_once_with_its_position() {
         "{out}"
     );
     assert!(out.ends_with("4 errors, 0 warnings"), "{out}");
+    // An unknown key does not hide the rules' problems.
+    let typo = fixed.replace("team: Test\n", "team: Test\ncolour: red\n");
+    let out = problems(&typo);
+    assert!(
+        out.contains("rotation.yaml:2:1: error: unknown key `colour`"),
+        "{out}"
+    );
+    assert!(out.contains("error: member `ana` is listed twice"), "{out}");
+    assert!(out.ends_with("5 errors, 0 warnings"), "{out}");
 }

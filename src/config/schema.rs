@@ -7,6 +7,10 @@
 //!
 //! Every value that a validation message may point at is a `Spanned<T>`,
 //! which carries its line and column.
+//!
+//! Unknown keys are refused by the structural check (the schema says
+//! `additionalProperties: false`), not by serde: serde then still reads the
+//! rest, so the rules can be checked and reported in the same run.
 
 use chrono::NaiveDate;
 use schemars::JsonSchema;
@@ -15,7 +19,7 @@ use serde_saphyr::Spanned;
 
 /// rotation.yaml: a team's on-call rotation, read by `oncall`.
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 #[schemars(title = "oncall rotation.yaml")]
 pub struct RotationFile {
     /// The team's display name. Also seeds the shuffle of each new cycle.
@@ -87,7 +91,7 @@ pub enum Holiday {
 
 /// A holiday with a name, shown in schedules and in the log.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct NamedHoliday {
     pub date: NaiveDate,
     pub name: String,
@@ -110,7 +114,7 @@ impl Holiday {
 
 /// A member of the on-call list.
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct Member {
     /// GitHub login: the member's key, unique in the list.
     #[schemars(with = "String")]
@@ -130,7 +134,7 @@ pub struct Member {
 
 /// An inclusive range of days off.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct Away {
     /// First day off.
     pub from: NaiveDate,
@@ -143,7 +147,7 @@ pub struct Away {
 
 /// An override: `github` is on call on `date`.
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct Override {
     #[schemars(with = "NaiveDate")]
     pub date: Spanned<NaiveDate>,
@@ -156,7 +160,7 @@ pub struct Override {
 
 /// Where the rotation stands, written by `oncall advance` after each handover.
 #[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[schemars(deny_unknown_fields)]
 pub struct State {
     /// The last working day handed over.
     #[schemars(with = "NaiveDate")]

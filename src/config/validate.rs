@@ -5,7 +5,9 @@
 //! 2. the structure against the JSON Schema (`structure::check`): unknown
 //!    keys, missing keys, types, dates;
 //! 3. the rules: small named checks over the typed file, each
-//!    `fn(&RotationFile, &mut Vec<Problem>)`.
+//!    `fn(&RotationFile, &mut Vec<Problem>)`. They run whenever serde can
+//!    read the file (an unknown key does not stop them; a value of the
+//!    wrong type does, as the rules cannot be checked without it).
 
 use super::node::{self, Pos};
 use super::schema::{self, RotationFile};
@@ -21,13 +23,13 @@ use std::collections::{BTreeMap, HashMap};
 pub fn load(file: &str, text: &str) -> Result<(Rotation, Report), InvalidInput> {
     let fail = |problems| InvalidInput(Report::new(file, problems));
     let tree = node::parse(text).map_err(|e| fail(vec![yaml_problem(&e)]))?;
-    let problems = structure::check(&schema::json_schema(), &tree);
-    if !problems.is_empty() {
-        return Err(fail(problems));
-    }
-    let raw: RotationFile = serde_saphyr::from_str_with_options(text, node::options())
-        .map_err(|e| fail(vec![yaml_problem(&e)]))?;
-    let mut problems = Vec::new();
+    let mut problems = structure::check(&schema::json_schema(), &tree);
+    let raw: RotationFile = match serde_saphyr::from_str_with_options(text, node::options()) {
+        Ok(raw) => raw,
+        // The structural check explains a type error better than serde.
+        Err(_) if !problems.is_empty() => return Err(fail(problems)),
+        Err(e) => return Err(fail(vec![yaml_problem(&e)])),
+    };
     for check in CHECKS {
         check(&raw, &mut problems);
     }
@@ -89,7 +91,7 @@ const CHECKS: &[Check] = &[
 
 fn time_zone_is_known(f: &RotationFile, out: &mut Vec<Problem>) {
     let tz = &f.timezone.value;
-    if tz.parse::<chrono_tz::Tz>().is_err() {
+    if !tz.trim().is_empty() && tz.parse::<chrono_tz::Tz>().is_err() {
         let names = chrono_tz::TZ_VARIANTS.iter().map(|t| t.name());
         let hint = match structure::suggest(tz, names) {
             Some(n) => format!("did you mean `{n}`? use an IANA time zone name"),
