@@ -10,7 +10,6 @@ use crate::config::{Rotation, State};
 use chrono::NaiveDate;
 use rand_chacha::ChaCha8Rng;
 use rand_chacha::rand_core::{Rng, SeedableRng};
-use std::collections::HashMap;
 
 /// Why a member is on call on a day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -83,12 +82,7 @@ impl<'a> Engine<'a> {
     /// on `start` with cycle 1 in the written order.
     pub fn new(rot: &'a Rotation) -> Self {
         let n = rot.members.len();
-        let index: HashMap<&str, usize> = rot
-            .members
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (m.github.as_str(), i))
-            .collect();
+        let index = &rot.index;
         let mut engine = Engine {
             rot,
             order: Vec::with_capacity(n),
@@ -159,7 +153,7 @@ impl<'a> Engine<'a> {
         };
         let chosen = if let Some(o) = rot.overrides.get(&date) {
             // R6: validation guarantees a listed member who is not away.
-            let i = rot.members.iter().position(|m| m.github == o.github);
+            let i = rot.position(&o.github);
             if let Some(i) = i.filter(|&i| !self.served[i]) {
                 self.mark_served(i);
             }

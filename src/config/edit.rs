@@ -107,3 +107,47 @@ pub fn write_state(text: &str, state: &State) -> Result<String, String> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn state(order: &[&str]) -> State {
+        State {
+            since: NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+            on_call: Some(order[0].to_owned()),
+            cycle: 3,
+            order: order.iter().map(|s| (*s).to_owned()).collect(),
+            served: vec![order[0].to_owned()],
+        }
+    }
+
+    #[test]
+    fn logins_that_yaml_would_misread_are_quoted() {
+        assert_eq!(scalar("ana"), "ana");
+        assert_eq!(scalar("123"), "\"123\"");
+        assert_eq!(scalar("null"), "\"null\"");
+        assert_eq!(scalar("True"), "\"True\"");
+        assert_eq!(scalar("1e5"), "\"1e5\"");
+        assert_eq!(scalar("0x1F"), "\"0x1F\"");
+    }
+
+    #[test]
+    fn a_new_block_is_appended_and_the_rest_is_kept() {
+        let text = "# top\nteam: T # name\nmembers:\n  - github: ana\n";
+        let out = write_state(text, &state(&["ana"])).unwrap();
+        assert!(out.starts_with(text));
+        assert!(out.ends_with("state:\n  since: 2026-11-27\n  on_call: ana\n  cycle: 3\n  order: [ana]\n  served: [ana]\n"));
+    }
+
+    #[test]
+    fn an_existing_block_changes_only_its_values() {
+        let text = "team: T\nstate:\n  since: 2026-11-26 # keep me\n  on_call: ana\n  cycle: 3\n  order: [ana, \"123\"]\n  served: [ana]\n# end\n";
+        let out = write_state(text, &state(&["123", "ana"])).unwrap();
+        assert_eq!(
+            out,
+            "team: T\nstate:\n  since: 2026-11-27 # keep me\n  on_call: \"123\"\n  cycle: 3\n  order: [\"123\", ana]\n  served: [\"123\"]\n# end\n"
+        );
+    }
+}

@@ -10,7 +10,7 @@ pub mod validate;
 
 use chrono::{NaiveDate, Weekday};
 use chrono_tz::Tz;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 pub use validate::load;
 
@@ -42,6 +42,8 @@ pub struct Rotation {
     pub duties: Vec<String>,
     /// `None` until the first `oncall advance`.
     pub state: Option<State>,
+    /// Login → index in `members`.
+    pub index: HashMap<String, usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,7 +87,12 @@ pub struct State {
 
 impl Rotation {
     pub fn member(&self, github: &str) -> Option<&Member> {
-        self.members.iter().find(|m| m.github == github)
+        self.position(github).map(|i| &self.members[i])
+    }
+
+    /// The index of a login in `members`.
+    pub fn position(&self, github: &str) -> Option<usize> {
+        self.index.get(github).copied()
     }
 
     /// The display name of a login (the login itself for former members).

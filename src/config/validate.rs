@@ -377,7 +377,7 @@ fn resolve(f: &RotationFile) -> Rotation {
         .iter()
         .map(|h| (h.value.date(), h.value.name().map(str::to_owned)))
         .collect();
-    let members = f
+    let members: Vec<Member> = f
         .members
         .value
         .iter()
@@ -412,7 +412,13 @@ fn resolve(f: &RotationFile) -> Rotation {
         order: s.order.iter().map(|o| o.value.clone()).collect(),
         served: s.served.iter().map(|o| o.value.clone()).collect(),
     });
+    let index = members
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.github.clone(), i))
+        .collect();
     Rotation {
+        index,
         team: f.team.value.trim().to_owned(),
         timezone: f.timezone.value.parse().unwrap_or(chrono_tz::UTC),
         start: f.start.value,
