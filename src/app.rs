@@ -10,6 +10,7 @@ use crate::log::{self, Log};
 use crate::plan::{self, Advance, Plan};
 use crate::rotation::Why;
 use crate::schedule;
+use crate::slack;
 use anyhow::Result;
 use chrono::{DateTime, NaiveDate, Utc};
 use std::io::Write;
@@ -69,7 +70,11 @@ pub fn run(cli: &Cli, now: DateTime<Utc>, out: &mut dyn Write, err: &mut dyn Wri
             out.write_all(schedule::render(rot, &rows, *format).as_bytes())?;
         }
         Command::Who { date } => who(rot, &inputs.log, date.unwrap_or(today), out)?,
-        Command::Advance { date, dry_run } => {
+        Command::Advance {
+            date,
+            dry_run,
+            slack,
+        } => {
             let date = date.unwrap_or(today);
             let plan = plan::advance(
                 rot,
@@ -78,7 +83,15 @@ pub fn run(cli: &Cli, now: DateTime<Utc>, out: &mut dyn Write, err: &mut dyn Wri
                 &inputs.log_text,
                 date,
             )?;
+            // Check the Slack setting before anything is written.
+            let webhook = match (*slack, *dry_run) {
+                (true, false) => Some(slack::webhook_url(std::env::var("SLACK_WEBHOOK_URL").ok())?),
+                _ => None,
+            };
             advance(cli, &inputs, &plan, *dry_run, out)?;
+            if *slack {
+                announce(cli, &inputs, &plan, date, webhook.as_ref(), out)?;
+            }
         }
         Command::Check { .. } | Command::Schema => unreachable!("handled above"),
     }
@@ -241,6 +254,94 @@ fn advance(
     }
     out.write_all(summary(&inputs.rotation, adv).as_bytes())?;
     Ok(())
+}
+
+/// Posts today's handover to Slack, once (R10): the post is recorded in the
+/// day's log section, and a rerun after a failed post posts. With no
+/// webhook (a dry run), prints the payload instead.
+fn announce(
+    cli: &Cli,
+    inputs: &Inputs,
+    plan: &Plan,
+    date: NaiveDate,
+    webhook: Option<&reqwest::Url>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let rot = &inputs.rotation;
+    let (handover, missed, rot_after, log_text) = match plan {
+        Plan::Advance(adv) => (
+            adv.today().clone(),
+            adv.missed().map(|h| h.day.date).collect(),
+            Rotation {
+                state: Some(adv.state.clone()),
+                ..rot.clone()
+            },
+            // In a dry run nothing was written: the files are as they were.
+            if webhook.is_some() {
+                adv.log_text.clone()
+            } else {
+                inputs.log_text.clone()
+            },
+        ),
+        Plan::AlreadyDone { .. } => match plan::done_handover(rot, &inputs.log, date) {
+            Some(h) => (h, Vec::new(), rot.clone(), inputs.log_text.clone()),
+            None => return Ok(()),
+        },
+        Plan::NotWorkingDay { .. } | Plan::BeforeStart { .. } => {
+            writeln!(out, "Slack: nothing to post today.")?;
+            return Ok(());
+        }
+    };
+    let log = log::parse(&label(&cli.log), &log_text)?;
+    if log::announced_in_slack(&log, &log_text, date) {
+        writeln!(
+            out,
+            "Slack: {date} was announced already; not posting again."
+        )?;
+        return Ok(());
+    }
+    let upcoming: Vec<_> = rot_after
+        .next_working_day(date)
+        .map(|from| schedule::rows(&rot_after, &log, from, 10))
+        .unwrap_or_default()
+        .into_iter()
+        .take(5)
+        .collect();
+    let links = slack::Links {
+        pr: None,
+        log: log_link(&cli.log, log.record(date).map(|r| r.line)),
+    };
+    let announcement = slack::Announcement {
+        today: &handover,
+        missed,
+        upcoming,
+        links,
+    };
+    let payload = slack::message(rot, &announcement);
+    let Some(url) = webhook else {
+        writeln!(out, "Slack payload (dry run, not sent):")?;
+        let text = serde_json::to_string_pretty(&payload)?;
+        writeln!(out, "{}", terminal(&text).replace("\\u{a}", "\n"))?;
+        return Ok(());
+    };
+    let client = crate::http::client()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(slack::post(&client, url, &payload))?;
+    fsio::write_atomic(&cli.log, &log::mark_announced(&log_text))?;
+    writeln!(out, "Slack: posted the handover for {date}.")?;
+    Ok(())
+}
+
+/// A link to a line of the log on GitHub, when running in GitHub Actions.
+fn log_link(log_path: &Path, line: Option<u32>) -> Option<String> {
+    let server = std::env::var("GITHUB_SERVER_URL").ok()?;
+    let repo = std::env::var("GITHUB_REPOSITORY").ok()?;
+    let branch = std::env::var("GITHUB_REF_NAME").ok()?;
+    let line = line?;
+    let path = log_path.to_string_lossy().replace('\\', "/");
+    Some(format!("{server}/{repo}/blob/{branch}/{path}#L{line}"))
 }
 
 /// The handover in a few lines, for the terminal.

@@ -62,6 +62,10 @@ pub enum Command {
         /// Print the plan (the file changes as a diff, the handover) and write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Post the handover to the Slack incoming webhook in SLACK_WEBHOOK_URL
+        /// (once per day: the log records the post).
+        #[arg(long)]
+        slack: bool,
     },
     /// Print the JSON Schema of rotation.yaml.
     Schema,

@@ -47,6 +47,41 @@ pub fn markdown(s: &str) -> String {
     out
 }
 
+/// For Slack mrkdwn: `&`, `<` and `>` become entities, so text can never
+/// form a mention (`<!channel>`, `<@U…>`) or a disguised link
+/// (`<https://evil|docs>`); control characters become spaces and bidi
+/// controls are dropped.
+pub fn slack(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            c if is_bidi_control(c) => {}
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Cuts `s` to at most `max` characters, ending with an ellipsis when cut.
+/// Never cuts inside an entity such as `&amp;`.
+pub fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    if let Some(amp) = out.rfind('&') {
+        if !out[amp..].contains(';') {
+            out.truncate(amp);
+        }
+    }
+    out.push('…');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -56,6 +91,22 @@ mod tests {
         assert_eq!(terminal("a\u{1b}[31mb"), "a\\u{1b}[31mb");
         assert_eq!(terminal("x\u{202E}y\nz"), "x\\u{202e}y\\u{a}z");
         assert_eq!(terminal("Zoë"), "Zoë");
+    }
+
+    #[test]
+    fn slack_cannot_mention_or_link() {
+        assert_eq!(
+            slack("<!channel> & <https://evil|docs>"),
+            "&lt;!channel&gt; &amp; &lt;https://evil|docs&gt;"
+        );
+        assert_eq!(slack("a\u{202E}b\u{1b}[1m"), "ab [1m");
+    }
+
+    #[test]
+    fn truncate_keeps_entities_whole() {
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("ab&amp;cd", 5), "ab…");
+        assert_eq!(truncate("abc", 3), "abc");
     }
 
     #[test]

@@ -159,6 +159,39 @@ pub fn append(log_text: &mut String, section: &str) {
     log_text.push_str(section);
 }
 
+/// The line that records, in a day's section, that Slack was told.
+pub const SLACK_MARKER: &str = "<!-- oncall: announced in Slack -->";
+
+/// Whether the section of `date` records a Slack post.
+pub fn announced_in_slack(log: &Log, log_text: &str, date: NaiveDate) -> bool {
+    let Some(record) = log.record(date) else {
+        return false;
+    };
+    let end = log
+        .records
+        .iter()
+        .find(|r| r.date > date)
+        .map_or(u32::MAX, |r| r.line);
+    log_text
+        .lines()
+        .enumerate()
+        .skip(record.line as usize)
+        .take_while(|(i, _)| (*i as u32 + 1) < end)
+        .any(|(_, l)| l.trim() == SLACK_MARKER)
+}
+
+/// The log with the Slack marker appended to its last section (today's).
+pub fn mark_announced(log_text: &str) -> String {
+    let mut out = log_text.to_owned();
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    out.push('\n');
+    out.push_str(SLACK_MARKER);
+    out.push('\n');
+    out
+}
+
 /// `Name (@login)`, escaped for Markdown.
 pub fn person(rot: &Rotation, github: &str) -> String {
     let display = rot.display(github);

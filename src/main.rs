@@ -5,9 +5,38 @@ use oncall::diag::InvalidInput;
 use oncall::escape::terminal;
 use oncall::fsio::ReadError;
 use oncall::plan::PlanError;
+use oncall::slack::SlackError;
 use std::process::ExitCode;
 
+/// In GitHub Actions, registers the secrets as masks before anything can
+/// print them, so that even a bug cannot show them in a log.
+fn mask_secrets() {
+    if std::env::var("GITHUB_ACTIONS").as_deref() != Ok("true") {
+        return;
+    }
+    for name in ["SLACK_WEBHOOK_URL", "GITHUB_TOKEN"] {
+        let Ok(value) = std::env::var(name) else {
+            continue;
+        };
+        let mut masks: Vec<String> = value.lines().map(str::to_owned).collect();
+        if let Ok(url) = reqwest::Url::parse(value.trim()) {
+            masks.push(url.path().to_owned());
+            masks.extend(
+                url.path_segments()
+                    .into_iter()
+                    .flatten()
+                    .filter(|s| s.len() >= 8)
+                    .map(str::to_owned),
+            );
+        }
+        for m in masks.iter().filter(|m| m.trim().len() >= 4) {
+            println!("::add-mask::{}", m.trim());
+        }
+    }
+}
+
 fn main() -> ExitCode {
+    mask_secrets();
     let cli = Cli::parse();
     let result = app::now_from_env().and_then(|now| {
         let stdout = std::io::stdout();
@@ -23,7 +52,13 @@ fn main() -> ExitCode {
             } else {
                 eprintln!("error: {}", terminal(&format!("{e:#}")));
             }
-            let invalid = e.is::<InvalidInput>() || e.is::<ReadError>() || e.is::<PlanError>();
+            let invalid = e.is::<InvalidInput>()
+                || e.is::<ReadError>()
+                || e.is::<PlanError>()
+                || matches!(
+                    e.downcast_ref::<SlackError>(),
+                    Some(SlackError::NotConfigured(_))
+                );
             ExitCode::from(if invalid { 2 } else { 1 })
         }
     }

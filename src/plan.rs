@@ -153,6 +153,49 @@ pub fn advance(
     })))
 }
 
+/// The handover of `date` when it was done already (the state is at
+/// `date`): rebuilt from the state, the log and the engine, so that a rerun
+/// can still announce it (R10: the post that failed is made on the rerun).
+pub fn done_handover(rot: &Rotation, log: &Log, date: NaiveDate) -> Option<Handover> {
+    let st = rot.state.as_ref().filter(|s| s.since == date)?;
+    let engine = Engine::new(rot);
+    let record = log.record(date);
+    let why = match (record.map(|r| r.why), &st.on_call) {
+        (_, None) => crate::rotation::Why::Uncovered,
+        (Some(why), _) => why,
+        (None, _) if rot.overrides.contains_key(&date) => crate::rotation::Why::Override,
+        (None, _) => crate::rotation::Why::Rotation,
+    };
+    let day = Day {
+        date,
+        on_call: st.on_call.clone(),
+        why,
+        cycle: st.cycle,
+        new_cycle: st.served.len() == 1 && st.cycle > 1 && why == crate::rotation::Why::Rotation,
+        away_due: Vec::new(),
+        lost_turn: Vec::new(),
+        reason: rot.overrides.get(&date).and_then(|o| o.reason.clone()),
+    };
+    let previous = log
+        .records
+        .iter()
+        .rev()
+        .find(|r| r.date < date)
+        .and_then(|r| r.on_call.clone());
+    let next = {
+        let mut peek = engine.clone();
+        peek.step().map(|d| (d.date, d.on_call))
+    };
+    let cycle = cycle_status(&engine, &day);
+    Some(Handover {
+        day,
+        previous,
+        cycle,
+        next,
+        announced: true,
+    })
+}
+
 /// The edited rotation.yaml must read back as the same rotation with the
 /// new state: a guard against an edit that touched anything else.
 fn verify_edit(rot: &Rotation, edited: &str, state: &State) -> Result<(), PlanError> {

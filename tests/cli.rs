@@ -1,46 +1,11 @@
 //! The `oncall` binary on fixture files.
 
+mod support;
 use assert_cmd::Command;
 use predicates::prelude::*;
 use std::fs;
-use std::path::{Path, PathBuf};
-
-/// A temporary repository with a copy of the project's own rotation.yaml
-/// and oncall-log.md.
-struct Repo {
-    dir: tempfile::TempDir,
-}
-
-impl Repo {
-    fn own() -> Repo {
-        let dir = tempfile::tempdir().unwrap();
-        fs::copy("rotation.yaml", dir.path().join("rotation.yaml")).unwrap();
-        fs::copy("oncall-log.md", dir.path().join("oncall-log.md")).unwrap();
-        Repo { dir }
-    }
-    fn with(rotation: &str, log: Option<&str>) -> Repo {
-        let dir = tempfile::tempdir().unwrap();
-        fs::write(dir.path().join("rotation.yaml"), rotation).unwrap();
-        if let Some(log) = log {
-            fs::write(dir.path().join("oncall-log.md"), log).unwrap();
-        }
-        Repo { dir }
-    }
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-    fn read(&self, name: &str) -> String {
-        fs::read_to_string(self.path(name)).unwrap_or_default()
-    }
-    fn files(&self) -> (String, String) {
-        (self.read("rotation.yaml"), self.read("oncall-log.md"))
-    }
-    fn oncall(&self) -> Command {
-        let mut cmd = Command::cargo_bin("oncall").unwrap();
-        cmd.current_dir(self.dir.path()).env_remove("ONCALL_NOW");
-        cmd
-    }
-}
+use std::path::Path;
+use support::repo::Repo;
 
 const SMALL: &str = "team: CLI team\ntimezone: Europe/Berlin\nstart: 2026-11-23\nmembers:\n  - { github: ana, name: Ana }\n  - { github: ben }\n  - { github: cai }\n";
 

@@ -1,0 +1,54 @@
+//! The one HTTP client (reqwest on rustls with the ring provider), shared by
+//! the Slack post and, through `OctocrabBuilder::build_with_reqwest`, by
+//! octocrab; and the retry timing both follow.
+
+use anyhow::{Context, Result};
+use reqwest::header::HeaderMap;
+use std::time::Duration;
+
+/// Connecting to a server may take this long.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest we wait for a `Retry-After`; a longer wait fails the run.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
+/// Total tries of one request (the first and two retries).
+pub const MAX_TRIES: u32 = 3;
+
+/// The whole-request timeout: `ONCALL_HTTP_TIMEOUT` seconds, default 20.
+pub fn request_timeout() -> Duration {
+    std::env::var("ONCALL_HTTP_TIMEOUT")
+        .ok()
+        .and_then(|v| v.parse::<f64>().ok())
+        .filter(|s| *s > 0.0 && *s <= 300.0)
+        .map_or(Duration::from_secs(20), Duration::from_secs_f64)
+}
+
+/// The pause before retry number `retry` (1-based): 0.5 s, 1 s, 2 s, …
+pub fn backoff(retry: u32) -> Duration {
+    Duration::from_millis(500u64 << retry.saturating_sub(1).min(6))
+}
+
+/// `Retry-After` in seconds, if present and sane.
+pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    headers
+        .get(reqwest::header::RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .map(Duration::from_secs)
+}
+
+/// Builds the client: rustls with ring, timeouts set, no redirects (the
+/// webhook URL must never be followed to, or leaked into, another host).
+pub fn client() -> Result<reqwest::Client> {
+    // Both octocrab and reqwest use rustls; one process-wide provider.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+        .connect_timeout(CONNECT_TIMEOUT)
+        .timeout(request_timeout())
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("oncall/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .context("could not set up the HTTP client")
+}

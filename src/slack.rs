@@ -1,0 +1,406 @@
+//! The Slack handover: the Block Kit message (pure) and the webhook post.
+//!
+//! Every piece of text from rotation.yaml goes through [`escape::slack`];
+//! mentions are built only from IDs that look like Slack member IDs.
+
+use crate::config::Rotation;
+use crate::config::validate::is_slack_member_id;
+use crate::escape;
+use crate::http;
+use crate::plan::Handover;
+use crate::rotation::Why;
+use crate::schedule::Row;
+use chrono::NaiveDate;
+use serde_json::{Value, json};
+use std::fmt;
+use std::time::Duration;
+
+/// Block Kit limits (https://api.slack.com/reference/block-kit/blocks).
+pub const MAX_BLOCKS: usize = 50;
+pub const MAX_SECTION_TEXT: usize = 3000;
+pub const MAX_HEADER_TEXT: usize = 150;
+/// The notification fallback is kept short.
+pub const MAX_FALLBACK_TEXT: usize = 300;
+
+/// Links to show under the message, when they exist.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Links {
+    pub pr: Option<String>,
+    pub log: Option<String>,
+}
+
+/// What the message announces.
+#[derive(Debug, Clone)]
+pub struct Announcement<'a> {
+    pub today: &'a Handover,
+    /// Working days handed over late by this run (R9).
+    pub missed: Vec<NaiveDate>,
+    /// The next working days (uncovered or changed ones are called out).
+    pub upcoming: Vec<Row>,
+    pub links: Links,
+}
+
+/// `<@U…>` for a member with a valid Slack ID, their escaped name in bold
+/// otherwise.
+pub fn mention(rot: &Rotation, github: &str) -> String {
+    match slack_id(rot, github) {
+        Some(id) => format!("<@{id}>"),
+        None => format!("*{}*", escape::slack(rot.display(github))),
+    }
+}
+
+/// A member's Slack ID, only if it looks like one.
+fn slack_id<'a>(rot: &'a Rotation, github: &str) -> Option<&'a str> {
+    rot.member(github)
+        .and_then(|m| m.slack.as_deref())
+        .filter(|id| is_slack_member_id(id))
+}
+
+/// A plain name (no mention), escaped.
+fn name(rot: &Rotation, github: &str) -> String {
+    escape::slack(rot.display(github))
+}
+
+/// A URL made safe for `<url|label>`: characters that would end or split
+/// the link are percent-encoded.
+fn link(url: &str, label: &str) -> String {
+    let url: String = url
+        .chars()
+        .map(|c| match c {
+            '<' => "%3C".to_owned(),
+            '>' => "%3E".to_owned(),
+            '|' => "%7C".to_owned(),
+            ' ' => "%20".to_owned(),
+            c if c.is_control() => String::new(),
+            c => c.to_string(),
+        })
+        .collect();
+    format!("<{url}|{label}>")
+}
+
+fn section(text: &str) -> Value {
+    json!({
+        "type": "section",
+        "text": { "type": "mrkdwn", "text": escape::truncate(text, MAX_SECTION_TEXT) }
+    })
+}
+
+fn day_name(d: NaiveDate) -> String {
+    d.format("%A %Y-%m-%d").to_string()
+}
+
+/// The Block Kit payload of the morning message.
+pub fn message(rot: &Rotation, a: &Announcement) -> Value {
+    let h = a.today;
+    let date = h.day.date;
+    let team = escape::slack(&rot.team);
+    let mut blocks = Vec::new();
+    let (header, fallback) = match &h.day.on_call {
+        Some(g) => (
+            format!("On call {}: {}", day_name(date), rot.display(g)),
+            format!(
+                "{team}: {} is on call today ({date})",
+                slack_id(rot, g).map_or_else(|| name(rot, g), |id| format!("<@{id}>"))
+            ),
+        ),
+        None => (
+            format!("Nobody is on call {}", day_name(date)),
+            format!("{team}: today ({date}) is uncovered, please watch the support channels"),
+        ),
+    };
+    blocks.push(json!({
+        "type": "header",
+        "text": {
+            "type": "plain_text",
+            "text": escape::truncate(&escape::slack(&header), MAX_HEADER_TEXT),
+            "emoji": false
+        }
+    }));
+
+    let mut who = Vec::new();
+    match &h.day.on_call {
+        Some(g) => {
+            let mut line = format!("*On call:* {}", mention(rot, g));
+            match h.day.why {
+                Why::Override => {
+                    line.push_str(" (override");
+                    if let Some(r) = &h.day.reason {
+                        line.push_str(": ");
+                        line.push_str(&escape::slack(r));
+                    }
+                    line.push(')');
+                }
+                Why::Substitute => {
+                    let away: Vec<String> = h.day.away_due.iter().map(|x| name(rot, x)).collect();
+                    line.push_str(&format!(" (for {}, who is away)", away.join(", ")));
+                }
+                _ => {}
+            }
+            who.push(line);
+        }
+        None => who.push(format!(
+            "*Today ({}) is uncovered:* every member of {team} is away. Everyone off call, please watch the support channels and the cluster console today.",
+            day_name(date)
+        )),
+    }
+    if let Some(p) = &h.previous {
+        who.push(format!("*Handed over by:* {}", name(rot, p)));
+    }
+    if let Some((next_date, next)) = &h.next {
+        who.push(match next {
+            Some(g) => format!("*Next:* {} on {}", mention(rot, g), day_name(*next_date)),
+            None => format!("*Next:* nobody, {} is uncovered", day_name(*next_date)),
+        });
+    }
+    if h.day.new_cycle {
+        who.push(format!(
+            "Cycle {} begins today, in a new shuffled order.",
+            h.day.cycle
+        ));
+    }
+    blocks.push(section(&who.join("\n")));
+
+    if h.day.on_call.is_some() && !rot.duties.is_empty() {
+        let duties: Vec<String> = rot
+            .duties
+            .iter()
+            .map(|d| format!("• {}", escape::truncate(&escape::slack(d), 200)))
+            .collect();
+        blocks.push(section(&format!("*Today's duties*\n{}", duties.join("\n"))));
+    }
+
+    let mut notes = Vec::new();
+    if !a.missed.is_empty() {
+        let days: Vec<String> = a
+            .missed
+            .iter()
+            .map(|d| d.format("%a %Y-%m-%d").to_string())
+            .collect();
+        notes.push(format!(
+            "*Not announced:* {} working day(s) were missed by the daily run and are now in the log: {}.",
+            a.missed.len(),
+            days.join(", ")
+        ));
+    }
+    for row in &a.upcoming {
+        let day = row.date.format("%a %Y-%m-%d");
+        match (&row.github, row.why) {
+            (None, _) => notes.push(format!(
+                "*{day} is uncovered:* everyone is away. Plan cover or an override now."
+            )),
+            (Some(g), Why::Override) => notes.push(format!(
+                "*{day}:* {} by override{}",
+                name(rot, g),
+                row.reason
+                    .as_deref()
+                    .map(|r| format!(" ({})", escape::slack(r)))
+                    .unwrap_or_default()
+            )),
+            (Some(g), Why::Substitute) => notes.push(format!(
+                "*{day}:* {} substitutes (someone is away)",
+                name(rot, g)
+            )),
+            _ => {}
+        }
+    }
+    if !notes.is_empty() {
+        blocks.push(section(&notes.join("\n")));
+    }
+
+    let mut links = Vec::new();
+    if let Some(pr) = &a.links.pr {
+        links.push(link(pr, "Handover pull request"));
+    }
+    if let Some(log) = &a.links.log {
+        links.push(link(log, "Today's log section"));
+    }
+    if !links.is_empty() {
+        blocks.push(json!({
+            "type": "context",
+            "elements": [{ "type": "mrkdwn", "text": escape::truncate(&links.join(" · "), MAX_SECTION_TEXT) }]
+        }));
+    }
+    blocks.truncate(MAX_BLOCKS);
+    json!({
+        "text": escape::truncate(&fallback, MAX_FALLBACK_TEXT),
+        "blocks": blocks,
+        "unfurl_links": false,
+        "unfurl_media": false
+    })
+}
+
+/// Why posting to Slack failed. Never contains the webhook URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SlackError {
+    /// SLACK_WEBHOOK_URL is missing or not an https URL.
+    NotConfigured(&'static str),
+    /// Slack answered with an error code (not retried, or retries used up).
+    Refused { status: u16, code: String },
+    /// No answer in time (not retried: Slack may have posted).
+    Timeout,
+    /// The connection failed on every try.
+    Connection(String),
+}
+
+impl SlackError {
+    /// What to do about it.
+    pub fn hint(&self) -> &'static str {
+        match self {
+            SlackError::NotConfigured(_) => {
+                "set SLACK_WEBHOOK_URL to the incoming webhook's URL (in GitHub: a repository secret), or leave out --slack"
+            }
+            SlackError::Timeout => {
+                "Slack did not answer in time; check the channel: if the message is missing, run again (it posts once the log records no post)"
+            }
+            SlackError::Connection(_) => "Slack could not be reached; run again later",
+            SlackError::Refused { code, status } => match code.as_str() {
+                "invalid_payload"
+                | "invalid_blocks"
+                | "invalid_blocks_format"
+                | "too_many_attachments" => {
+                    "Slack refused the message's format: please report this (see it with --dry-run --slack)"
+                }
+                "channel_not_found" => {
+                    "the webhook's channel no longer exists: create a new incoming webhook for the channel and update SLACK_WEBHOOK_URL"
+                }
+                "channel_is_archived" => {
+                    "the webhook's channel is archived: unarchive it, or create a webhook for another channel and update SLACK_WEBHOOK_URL"
+                }
+                "action_prohibited" => {
+                    "a Slack admin restricted posting in this channel: ask them to allow the app, or use another channel"
+                }
+                "posting_to_general_channel_denied" => {
+                    "only admins may post in this channel: choose another channel for the webhook"
+                }
+                "no_service" | "no_service_id" | "no_team" | "team_disabled" | "invalid_token" => {
+                    "the webhook was disabled or removed: create a new incoming webhook and update SLACK_WEBHOOK_URL"
+                }
+                "rate_limited" => "Slack rate-limited the webhook; run again in a few minutes",
+                _ if *status >= 500 => {
+                    "Slack is having trouble; run again later (the message posts once)"
+                }
+                _ => "see Slack's incoming webhook errors for this code",
+            },
+        }
+    }
+}
+
+impl fmt::Display for SlackError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SlackError::NotConfigured(why) => write!(f, "Slack: {why}"),
+            SlackError::Refused { status, code } => {
+                write!(
+                    f,
+                    "Slack refused the handover message: {code} (HTTP {status})"
+                )
+            }
+            SlackError::Timeout => write!(f, "Slack did not answer in time"),
+            SlackError::Connection(e) => write!(f, "could not reach Slack: {e}"),
+        }?;
+        write!(f, ". {}", self.hint())
+    }
+}
+
+impl std::error::Error for SlackError {}
+
+/// The webhook URL, checked without ever printing it.
+pub fn webhook_url(value: Option<String>) -> Result<reqwest::Url, SlackError> {
+    let v = value
+        .filter(|v| !v.trim().is_empty())
+        .ok_or(SlackError::NotConfigured("SLACK_WEBHOOK_URL is not set"))?;
+    let url = reqwest::Url::parse(v.trim())
+        .map_err(|_| SlackError::NotConfigured("SLACK_WEBHOOK_URL is not a URL"))?;
+    match url.scheme() {
+        "https" | "http" => Ok(url),
+        _ => Err(SlackError::NotConfigured(
+            "SLACK_WEBHOOK_URL is not an http(s) URL",
+        )),
+    }
+}
+
+/// Slack's error code from a response body: a short snake_case word, or
+/// `http_error` (the body is never echoed as is).
+fn error_code(body: &str) -> String {
+    let word = body.trim();
+    if !word.is_empty()
+        && word.len() <= 64
+        && word.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+    {
+        word.to_owned()
+    } else {
+        "http_error".to_owned()
+    }
+}
+
+/// Posts the payload: 429 waits for `Retry-After`; 5xx and failed
+/// connections are retried with backoff, at most [`http::MAX_TRIES`] tries in
+/// all; other errors are not retried.
+pub async fn post(
+    client: &reqwest::Client,
+    url: &reqwest::Url,
+    payload: &Value,
+) -> Result<(), SlackError> {
+    let mut last = SlackError::Connection("no attempt".into());
+    for attempt in 1..=http::MAX_TRIES {
+        let sent = client.post(url.clone()).json(payload).send().await;
+        let wait = match sent {
+            Ok(resp) => {
+                let status = resp.status();
+                let retry_after = http::retry_after(resp.headers());
+                let body = resp.text().await.unwrap_or_default();
+                if status.is_success() {
+                    return Ok(());
+                }
+                last = SlackError::Refused {
+                    status: status.as_u16(),
+                    code: if status.as_u16() == 429 && error_code(&body) == "http_error" {
+                        "rate_limited".to_owned()
+                    } else {
+                        error_code(&body)
+                    },
+                };
+                if status.as_u16() == 429 {
+                    match retry_after {
+                        Some(d) if d <= http::MAX_RETRY_AFTER => d,
+                        Some(_) => return Err(last),
+                        None => http::backoff(attempt),
+                    }
+                } else if status.is_server_error() {
+                    http::backoff(attempt)
+                } else {
+                    return Err(last);
+                }
+            }
+            Err(e) if e.is_timeout() => return Err(SlackError::Timeout),
+            Err(e) => {
+                let e = e.without_url();
+                last = SlackError::Connection(describe(&e));
+                if !e.is_connect() && !e.is_request() {
+                    return Err(last);
+                }
+                http::backoff(attempt)
+            }
+        };
+        if attempt < http::MAX_TRIES {
+            tokio::time::sleep(wait.min(Duration::from_secs(60))).await;
+        }
+    }
+    Err(last)
+}
+
+/// A reqwest error's chain, without the URL.
+fn describe(e: &reqwest::Error) -> String {
+    let mut s = if e.is_connect() {
+        "connection failed".to_owned()
+    } else {
+        "request failed".to_owned()
+    };
+    let mut source = std::error::Error::source(e);
+    while let Some(inner) = source {
+        s.push_str(": ");
+        s.push_str(&inner.to_string());
+        source = inner.source();
+    }
+    s
+}

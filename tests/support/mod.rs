@@ -1,0 +1,6 @@
+//! Local fake servers for the network tests.
+#![allow(dead_code)]
+
+pub mod fake_slack;
+pub mod http;
+pub mod repo;

@@ -1,0 +1,59 @@
+//! A temporary repository with rotation.yaml and oncall-log.md, and the
+//! `oncall` binary run inside it.
+
+use assert_cmd::Command;
+use std::fs;
+use std::path::PathBuf;
+
+/// A temporary repository with a copy of the project's own rotation.yaml
+/// and oncall-log.md.
+pub struct Repo {
+    pub dir: tempfile::TempDir,
+}
+
+impl Repo {
+    pub fn own() -> Repo {
+        let dir = tempfile::tempdir().unwrap();
+        fs::copy("rotation.yaml", dir.path().join("rotation.yaml")).unwrap();
+        fs::copy("oncall-log.md", dir.path().join("oncall-log.md")).unwrap();
+        Repo { dir }
+    }
+    pub fn with(rotation: &str, log: Option<&str>) -> Repo {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("rotation.yaml"), rotation).unwrap();
+        if let Some(log) = log {
+            fs::write(dir.path().join("oncall-log.md"), log).unwrap();
+        }
+        Repo { dir }
+    }
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+    pub fn read(&self, name: &str) -> String {
+        fs::read_to_string(self.path(name)).unwrap_or_default()
+    }
+    pub fn files(&self) -> (String, String) {
+        (self.read("rotation.yaml"), self.read("oncall-log.md"))
+    }
+    pub fn oncall(&self) -> Command {
+        let mut cmd = Command::cargo_bin("oncall").unwrap();
+        cmd.current_dir(self.dir.path());
+        // The tests decide the environment, also when they run in Actions.
+        for var in [
+            "ONCALL_NOW",
+            "ONCALL_HTTP_TIMEOUT",
+            "SLACK_WEBHOOK_URL",
+            "GITHUB_ACTIONS",
+            "GITHUB_TOKEN",
+            "GITHUB_REPOSITORY",
+            "GITHUB_SERVER_URL",
+            "GITHUB_API_URL",
+            "GITHUB_REF_NAME",
+            "GITHUB_STEP_SUMMARY",
+            "GITHUB_OUTPUT",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd
+    }
+}
