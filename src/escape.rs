@@ -73,10 +73,10 @@ pub fn truncate(s: &str, max: usize) -> String {
         return s.to_owned();
     }
     let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
-    if let Some(amp) = out.rfind('&') {
-        if !out[amp..].contains(';') {
-            out.truncate(amp);
-        }
+    if let Some(amp) = out.rfind('&')
+        && !out[amp..].contains(';')
+    {
+        out.truncate(amp);
     }
     out.push('…');
     out
