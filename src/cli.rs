@@ -63,9 +63,33 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
         /// Post the handover to the Slack incoming webhook in SLACK_WEBHOOK_URL
-        /// (once per day: the log records the post).
+        /// (once per day: the log, or with --pr the pull request, records the post).
         #[arg(long)]
         slack: bool,
+        /// Work on GitHub: open or update the handover pull request, from the
+        /// base branch's files (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL).
+        #[arg(long)]
+        pr: bool,
+        /// The base branch (default: the repository's default branch).
+        #[arg(long, value_name = "BRANCH", requires = "pr")]
+        base: Option<String>,
+        /// The repository as OWNER/NAME (default: GITHUB_REPOSITORY).
+        #[arg(long, value_name = "OWNER/NAME", requires = "pr")]
+        repo: Option<String>,
+        /// The REST API URL (default: GITHUB_API_URL, else https://api.github.com).
+        #[arg(long, value_name = "URL", requires = "pr")]
+        api_url: Option<String>,
+        /// The handover branch.
+        #[arg(
+            long,
+            value_name = "BRANCH",
+            default_value = "oncall/handover",
+            requires = "pr"
+        )]
+        branch: String,
+        /// The label of handover pull requests.
+        #[arg(long, value_name = "NAME", default_value = "oncall", requires = "pr")]
+        label: String,
     },
     /// Print the JSON Schema of rotation.yaml.
     Schema,

@@ -3,7 +3,7 @@
 //! octocrab; and the retry timing both follow.
 
 use anyhow::{Context, Result};
-use reqwest::header::HeaderMap;
+pub use reqwest::header::HeaderMap;
 use std::time::Duration;
 
 /// Connecting to a server may take this long.
@@ -51,4 +51,9 @@ pub fn client() -> Result<reqwest::Client> {
         .user_agent(concat!("oncall/", env!("CARGO_PKG_VERSION")))
         .build()
         .context("could not set up the HTTP client")
+}
+
+/// A header name from a static lowercase string.
+pub fn header_name(name: &'static str) -> reqwest::header::HeaderName {
+    reqwest::header::HeaderName::from_static(name)
 }

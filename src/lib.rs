@@ -11,6 +11,7 @@ pub mod config;
 pub mod diag;
 pub mod escape;
 pub mod fsio;
+pub mod github;
 pub mod http;
 pub mod log;
 pub mod plan;

@@ -55,6 +55,7 @@ fn main() -> ExitCode {
             let invalid = e.is::<InvalidInput>()
                 || e.is::<ReadError>()
                 || e.is::<PlanError>()
+                || e.is::<SettingsError>()
                 || matches!(
                     e.downcast_ref::<SlackError>(),
                     Some(SlackError::NotConfigured(_))

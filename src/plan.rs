@@ -126,7 +126,10 @@ pub fn advance(
         let cycle = cycle_status(&engine, &day);
         let on_call = day.on_call.clone();
         handovers.push(Handover {
-            announced: day.date == date,
+            // A day is announced by the run on that day; a catch-up run
+            // only announces today. A section already in the log (e.g.
+            // on the handover branch) was written on its day.
+            announced: day.date == date || log.has(day.date),
             day,
             previous: previous.take(),
             cycle,

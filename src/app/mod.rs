@@ -1,4 +1,8 @@
 //! The shell: reads the files, runs the pure core, prints, and writes.
+//! `pr.rs` is the shell of `advance --pr`, which works on GitHub.
+
+mod pr;
+pub use pr::SettingsError;
 
 use crate::calendar;
 use crate::cli::{Cli, Command};
@@ -30,7 +34,7 @@ pub struct Inputs {
     pub log_text: String,
 }
 
-fn label(path: &Path) -> String {
+pub(crate) fn label(path: &Path) -> String {
     path.display().to_string()
 }
 
@@ -58,6 +62,9 @@ pub fn run(cli: &Cli, now: DateTime<Utc>, out: &mut dyn Write, err: &mut dyn Wri
     if let Command::Check { ahead } = cli.command {
         return check(cli, now, ahead, out);
     }
+    if let Command::Advance { pr: true, .. } = &cli.command {
+        return pr::advance(cli, now, out, err);
+    }
     let inputs = load(&cli.config, &cli.log)?;
     for w in inputs.warnings.warnings() {
         writeln!(err, "{}", inputs.warnings.line(w))?;
@@ -74,6 +81,7 @@ pub fn run(cli: &Cli, now: DateTime<Utc>, out: &mut dyn Write, err: &mut dyn Wri
             date,
             dry_run,
             slack,
+            ..
         } => {
             let date = date.unwrap_or(today);
             let plan = plan::advance(
@@ -259,7 +267,7 @@ fn advance(
 /// Posts today's handover to Slack, once (R10): the post is recorded in the
 /// day's log section, and a rerun after a failed post posts. With no
 /// webhook (a dry run), prints the payload instead.
-fn announce(
+pub(crate) fn announce(
     cli: &Cli,
     inputs: &Inputs,
     plan: &Plan,
@@ -383,7 +391,7 @@ pub fn summary(rot: &Rotation, adv: &Advance) -> String {
     s.lines().map(|l| terminal(l) + "\n").collect()
 }
 
-fn write_diff(out: &mut dyn Write, name: &str, old: &str, new: &str) -> Result<()> {
+pub(crate) fn write_diff(out: &mut dyn Write, name: &str, old: &str, new: &str) -> Result<()> {
     if old == new {
         writeln!(out, "{}: unchanged", terminal(name))?;
         return Ok(());

@@ -1,0 +1,266 @@
+//! `oncall advance --pr`: the handover as a pull request on GitHub.
+
+use super::write_diff;
+use crate::cli::{Cli, Command};
+use crate::escape::terminal;
+use crate::github::client::{Client, Settings};
+use crate::github::handover::{self, Paths};
+use crate::github::{self, Outcome};
+use crate::slack;
+use anyhow::{Context, Result, bail};
+use chrono::{DateTime, Utc};
+use std::io::Write;
+
+/// A usage problem with the GitHub settings: exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct SettingsError(pub String);
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// Settings from the flags and the environment GitHub Actions provides.
+fn settings(repo: Option<&str>, api_url: Option<&str>) -> Result<Settings, SettingsError> {
+    let token = env("GITHUB_TOKEN").ok_or_else(|| {
+        SettingsError("GITHUB_TOKEN is not set: --pr needs a token that may write contents and pull requests (in a workflow: `env: GITHUB_TOKEN: ${{ github.token }}` or a GitHub App token)".into())
+    })?;
+    let repository = repo
+        .map(str::to_owned)
+        .or_else(|| env("GITHUB_REPOSITORY"))
+        .ok_or_else(|| {
+            SettingsError("GITHUB_REPOSITORY is not set: pass --repo OWNER/NAME".into())
+        })?;
+    let (owner, name) = repository
+        .split_once('/')
+        .filter(|(o, n)| !o.is_empty() && !n.is_empty() && !n.contains('/'))
+        .ok_or_else(|| SettingsError(format!("{:?} is not OWNER/NAME", terminal(&repository))))?;
+    let api_url = api_url
+        .map(str::to_owned)
+        .or_else(|| env("GITHUB_API_URL"))
+        .unwrap_or_else(|| "https://api.github.com".to_owned())
+        .trim_end_matches('/')
+        .to_owned();
+    if reqwest::Url::parse(&api_url).is_err() {
+        return Err(SettingsError("GITHUB_API_URL is not a URL".into()));
+    }
+    let graphql_url =
+        env("GITHUB_GRAPHQL_URL").unwrap_or_else(|| match api_url.strip_suffix("/api/v3") {
+            Some(host) => format!("{host}/api/graphql"),
+            None => format!("{api_url}/graphql"),
+        });
+    Ok(Settings {
+        api_url,
+        graphql_url,
+        owner: owner.to_owned(),
+        name: name.to_owned(),
+        token,
+    })
+}
+
+/// The web address of the repository, for links.
+fn web_repo(s: &Settings) -> String {
+    let server = env("GITHUB_SERVER_URL").unwrap_or_else(|| {
+        if s.api_url == "https://api.github.com" {
+            "https://github.com".to_owned()
+        } else {
+            s.api_url.trim_end_matches("/api/v3").to_owned()
+        }
+    });
+    format!("{}/{}/{}", server.trim_end_matches('/'), s.owner, s.name)
+}
+
+fn repo_path(p: &std::path::Path) -> Result<String, SettingsError> {
+    let s = p.to_string_lossy().replace('\\', "/");
+    let s = s.trim_start_matches("./").to_owned();
+    if s.starts_with('/') || s.split('/').any(|c| c == "..") || s.is_empty() {
+        return Err(SettingsError(format!(
+            "with --pr, {} must be a path inside the repository",
+            terminal(&s)
+        )));
+    }
+    Ok(s)
+}
+
+pub fn advance(
+    cli: &Cli,
+    now: DateTime<Utc>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<()> {
+    let Command::Advance {
+        date,
+        dry_run,
+        slack: to_slack,
+        base,
+        repo,
+        api_url,
+        branch,
+        label,
+        ..
+    } = &cli.command
+    else {
+        bail!("internal: not an advance");
+    };
+    let settings = settings(repo.as_deref(), api_url.as_deref())?;
+    let webhook = match (*to_slack, *dry_run) {
+        (true, false) => Some(slack::webhook_url(std::env::var("SLACK_WEBHOOK_URL").ok())?),
+        _ => None,
+    };
+    let paths = Paths {
+        config: repo_path(&cli.config)?,
+        log: repo_path(&cli.log)?,
+        branch: branch.clone(),
+        label: label.clone(),
+        web_repo: web_repo(&settings),
+    };
+    let client = Client::new(settings)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let outcome = runtime.block_on(github::run(
+        &client,
+        base.as_deref(),
+        &paths,
+        *date,
+        now,
+        *dry_run,
+    ))?;
+    for w in &outcome.warnings {
+        writeln!(err, "warning: {}", terminal(w))?;
+    }
+    for m in &outcome.messages {
+        writeln!(out, "{}", terminal(m))?;
+    }
+    if *dry_run {
+        print_dry_run(&outcome, &paths, out)?;
+    }
+    if let Some(d) = &outcome.decision
+        && let Some(h) = &d.handover
+    {
+        writeln!(out, "{}", terminal(&handover::title(h)))?;
+    }
+    if let Some(url) = &outcome.pr_url {
+        writeln!(out, "pull request: {}", terminal(url))?;
+    }
+    if *to_slack {
+        announce(&client, &runtime, &outcome, &paths, webhook.as_ref(), out)?;
+    }
+    writeln!(err, "GitHub requests: {}", client.requests())?;
+    Ok(())
+}
+
+fn print_dry_run(outcome: &Outcome, paths: &Paths, out: &mut dyn Write) -> Result<()> {
+    let Some(d) = &outcome.decision else {
+        return Ok(());
+    };
+    writeln!(out, "Dry run: no write request is made.\n")?;
+    let action = if d.pr_id.is_some() { "update" } else { "open" };
+    writeln!(
+        out,
+        "Would {action} the pull request `{}` → `{}`:",
+        paths.branch, outcome.base
+    )?;
+    writeln!(out, "title: {}", terminal(&d.title))?;
+    writeln!(
+        out,
+        "body:\n{}",
+        d.body.lines().map(terminal).collect::<Vec<_>>().join("\n")
+    )?;
+    writeln!(out, "branch: {:?}", d.branch)?;
+    if let (Some((rotation, log)), Some((base_rotation, base_log))) =
+        (&d.files, &outcome.base_files)
+    {
+        writeln!(
+            out,
+            "\nThe files on the branch, against `{}`:",
+            outcome.base
+        )?;
+        write_diff(out, &paths.config, base_rotation, rotation)?;
+        write_diff(out, &paths.log, base_log, log)?;
+    }
+    if !d.reviewers.is_empty() {
+        writeln!(
+            out,
+            "review requested from: {}",
+            d.reviewers
+                .iter()
+                .map(|r| format!("@{r}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )?;
+    }
+    Ok(())
+}
+
+fn announce(
+    client: &Client,
+    runtime: &tokio::runtime::Runtime,
+    outcome: &Outcome,
+    paths: &Paths,
+    webhook: Option<&reqwest::Url>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let (Some(d), Some(date)) = (&outcome.decision, outcome.date) else {
+        writeln!(out, "Slack: nothing to post.")?;
+        return Ok(());
+    };
+    let Some(h) = &d.handover else { return Ok(()) };
+    if outcome
+        .pr_body
+        .as_deref()
+        .is_some_and(|b| b.contains(&handover::slack_marker(date)))
+    {
+        writeln!(
+            out,
+            "Slack: {date} was announced already; not posting again."
+        )?;
+        return Ok(());
+    }
+    let (rotation_text, _) = d.files.clone().unwrap_or_default();
+    let (rot, _) = crate::config::load(&paths.config, &rotation_text)
+        .context("reading the committed rotation")?;
+    let upcoming = rot
+        .next_working_day(date)
+        .map(|f| crate::schedule::rows(&rot, &crate::log::Log::default(), f, 10))
+        .unwrap_or_default()
+        .into_iter()
+        .take(5)
+        .collect();
+    let links = slack::Links {
+        pr: outcome.pr_url.clone(),
+        log: d.log_line.map(|l| {
+            format!(
+                "{}/blob/{}/{}#L{l}",
+                paths.web_repo, paths.branch, paths.log
+            )
+        }),
+    };
+    let payload = slack::message(
+        &rot,
+        &slack::Announcement {
+            today: h,
+            missed: d.missed.clone(),
+            upcoming,
+            links,
+        },
+    );
+    let Some(url) = webhook else {
+        writeln!(out, "Slack payload (dry run, not sent):")?;
+        writeln!(
+            out,
+            "{}",
+            terminal(&serde_json::to_string_pretty(&payload)?).replace("\\u{a}", "\n")
+        )?;
+        return Ok(());
+    };
+    let http = crate::http::client()?;
+    runtime.block_on(slack::post(&http, url, &payload))?;
+    writeln!(out, "Slack: posted the handover for {date}.")?;
+    if let (Some(id), Some(body)) = (&outcome.pr_id, &outcome.pr_body) {
+        runtime
+            .block_on(github::record_slack(client, id, body, date))
+            .context("Slack was told, but recording it on the pull request failed (a rerun may post again)")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,402 @@
+//! The one GitHub client: octocrab, on the shared reqwest client, with a
+//! pinned API version, timeouts, and a retry policy written out here
+//! (octocrab's own retry would re-send POSTs blindly, so it is off).
+
+use crate::http;
+use anyhow::{Context, Result};
+use octocrab::Octocrab;
+use serde_json::{Value, json};
+use std::fmt;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+/// The REST API version the program is written against.
+pub const API_VERSION: &str = "2022-11-28";
+/// A whole run's network time is bounded by this.
+pub const RUN_BUDGET: Duration = Duration::from_secs(120);
+
+/// Where and as whom to talk to GitHub.
+#[derive(Clone)]
+pub struct Settings {
+    /// e.g. https://api.github.com, or https://HOST/api/v3 for GitHub Enterprise Server.
+    pub api_url: String,
+    /// e.g. https://api.github.com/graphql, or https://HOST/api/graphql.
+    pub graphql_url: String,
+    pub owner: String,
+    pub name: String,
+    pub token: String,
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("api_url", &self.api_url)
+            .field("owner", &self.owner)
+            .field("name", &self.name)
+            .field("token", &"***")
+            .finish()
+    }
+}
+
+/// Why a GitHub request failed. Never contains the token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GitHubError {
+    pub status: u16,
+    /// GitHub's message (or the GraphQL errors' messages).
+    pub message: String,
+    /// The `type` of the first GraphQL error, if any (e.g. `NOT_FOUND`).
+    pub kind: Option<String>,
+    pub request_id: Option<String>,
+    pub hint: Option<String>,
+}
+
+impl fmt::Display for GitHubError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "GitHub answered")?;
+        if self.status != 200 {
+            write!(f, " HTTP {}", self.status)?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(id) = &self.request_id {
+            write!(f, " (request id {id})")?;
+        }
+        if let Some(h) = &self.hint {
+            write!(f, ". {h}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for GitHubError {}
+
+/// GitHub's known answers, turned into what to do.
+fn hint_for(status: u16, message: &str) -> Option<String> {
+    if message.contains("not permitted to create or approve pull requests") {
+        return Some("allow it in the repository's Settings → Actions → General → Workflow permissions: tick \"Allow GitHub Actions to create and approve pull requests\" (or use a GitHub App token)".into());
+    }
+    match status {
+        401 => Some("the token is invalid or expired: check GITHUB_TOKEN".into()),
+        403 | 404 if message.contains("Resource not accessible") => Some(
+            "the token lacks a permission: the workflow needs `contents: write` and `pull-requests: write`".into(),
+        ),
+        404 => Some("check GITHUB_REPOSITORY (owner/name) and that the token can see the repository".into()),
+        _ => None,
+    }
+}
+
+/// The client, and a count of the requests it made.
+pub struct Client {
+    octo: Octocrab,
+    settings: Settings,
+    requests: AtomicUsize,
+    started: Instant,
+}
+
+/// A response: status, the headers we use, and the body.
+struct Raw {
+    status: u16,
+    retry_after: Option<Duration>,
+    rate_reset_wait: Option<Duration>,
+    request_id: Option<String>,
+    body: String,
+}
+
+impl Client {
+    pub fn new(settings: Settings) -> Result<Client> {
+        let http = http::client()?;
+        let octo = Octocrab::builder()
+            .personal_token(settings.token.clone())
+            .base_uri(settings.api_url.as_str())
+            .context("GITHUB_API_URL is not a valid URL")?
+            .add_header(
+                http::header_name("x-github-api-version"),
+                API_VERSION.to_owned(),
+            )
+            .build_with_reqwest(http)
+            .context("could not set up the GitHub client")?;
+        Ok(Client {
+            octo,
+            settings,
+            requests: AtomicUsize::new(0),
+            started: Instant::now(),
+        })
+    }
+
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// How many HTTP requests were sent so far.
+    pub fn requests(&self) -> usize {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    async fn post_once(&self, url: &str, body: &Value) -> Result<Raw, GitHubError> {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let resp = self
+            .octo
+            ._post(url, Some(body))
+            .await
+            .map_err(|e| transport_error(&e))?;
+        read(&self.octo, resp).await
+    }
+
+    async fn get_once(&self, url: &str) -> Result<Raw, GitHubError> {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let mut headers = http::HeaderMap::new();
+        headers.insert(
+            http::header_name("accept"),
+            "application/vnd.github.raw+json"
+                .parse()
+                .expect("a header value"),
+        );
+        let resp = self
+            .octo
+            ._get_with_headers(url, Some(headers))
+            .await
+            .map_err(|e| transport_error(&e))?;
+        read(&self.octo, resp).await
+    }
+
+    /// Waits before a retry as GitHub asks: `retry-after`, else until
+    /// `x-ratelimit-reset` when none is left, else exponential backoff.
+    /// None: do not retry (not retryable, tries used up, or over budget).
+    fn retry_wait(&self, err: &GitHubError, raw: Option<&Raw>, attempt: u32) -> Option<Duration> {
+        if attempt >= http::MAX_TRIES {
+            return None;
+        }
+        let retryable = matches!(err.status, 0 | 429 | 500 | 502 | 503 | 504)
+            || (err.status == 403
+                && (raw.is_some_and(|r| r.retry_after.is_some() || r.rate_reset_wait.is_some())));
+        if !retryable {
+            return None;
+        }
+        let wait = raw
+            .and_then(|r| r.retry_after.or(r.rate_reset_wait))
+            .unwrap_or_else(|| http::backoff(attempt));
+        if wait > http::MAX_RETRY_AFTER || self.started.elapsed() + wait > RUN_BUDGET {
+            return None;
+        }
+        Some(wait)
+    }
+
+    /// A GraphQL query (read-only, so retried). Returns `data`.
+    pub async fn query(&self, document: &str, variables: Value) -> Result<Value, GitHubError> {
+        let body = json!({ "query": document, "variables": variables });
+        let mut attempt = 1;
+        loop {
+            let result = self.post_once(&self.settings.graphql_url, &body).await;
+            let (err, raw) = match result {
+                Ok(raw) => match graphql_data(&raw) {
+                    Ok(data) => return Ok(data),
+                    Err(e) => (e, Some(raw)),
+                },
+                Err(e) => (e, None),
+            };
+            match self.retry_wait(&err, raw.as_ref(), attempt) {
+                Some(wait) => tokio::time::sleep(wait).await,
+                None => return Err(err),
+            }
+            attempt += 1;
+        }
+    }
+
+    /// A GraphQL mutation document: sent once, never re-sent blindly (the
+    /// caller re-reads the state and decides again). Returns `data` and
+    /// the errors of the mutations that failed (GitHub runs the others).
+    pub async fn mutate(
+        &self,
+        document: &str,
+        variables: Value,
+    ) -> Result<(Value, Vec<GitHubError>), GitHubError> {
+        let body = json!({ "query": document, "variables": variables });
+        let raw = self.post_once(&self.settings.graphql_url, &body).await?;
+        if raw.status != 200 {
+            return Err(http_error(&raw));
+        }
+        let v: Value = serde_json::from_str(&raw.body).map_err(|_| malformed(&raw))?;
+        let errors = graphql_errors(&v, &raw);
+        Ok((v.get("data").cloned().unwrap_or(Value::Null), errors))
+    }
+
+    /// A file's full text at a commit (for files too large for GraphQL's
+    /// `text`), through the REST contents API; retried.
+    pub async fn raw_file(&self, path: &str, oid: &str) -> Result<String, GitHubError> {
+        let url = format!(
+            "{}/repos/{}/{}/contents/{}?ref={}",
+            self.settings.api_url.trim_end_matches('/'),
+            self.settings.owner,
+            self.settings.name,
+            path.split('/').map(encode).collect::<Vec<_>>().join("/"),
+            oid
+        );
+        let mut attempt = 1;
+        loop {
+            let (err, raw) = match self.get_once(&url).await {
+                Ok(raw) if raw.status == 200 => return Ok(raw.body),
+                Ok(raw) => (http_error(&raw), Some(raw)),
+                Err(e) => (e, None),
+            };
+            match self.retry_wait(&err, raw.as_ref(), attempt) {
+                Some(wait) => tokio::time::sleep(wait).await,
+                None => return Err(err),
+            }
+            attempt += 1;
+        }
+    }
+}
+
+fn encode(segment: &str) -> String {
+    segment
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+async fn read(
+    octo: &Octocrab,
+    resp: ::http::Response<http_body_util::combinators::BoxBody<bytes::Bytes, octocrab::Error>>,
+) -> Result<Raw, GitHubError> {
+    let status = resp.status().as_u16();
+    let h = resp.headers();
+    let get = |name: &str| h.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let retry_after = get("retry-after")
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs);
+    let rate_reset_wait = match (get("x-ratelimit-remaining"), get("x-ratelimit-reset")) {
+        (Some(rem), Some(reset)) if rem.trim() == "0" => {
+            reset.trim().parse::<i64>().ok().map(|reset| {
+                let now = chrono::Utc::now().timestamp();
+                Duration::from_secs((reset - now).clamp(1, 3600) as u64)
+            })
+        }
+        _ => None,
+    };
+    let request_id = get("x-github-request-id").filter(|v| {
+        v.len() <= 64
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == ':' || c == '-')
+    });
+    let body = octo
+        .body_to_string(resp)
+        .await
+        .map_err(|e| transport_error(&e))?;
+    Ok(Raw {
+        status,
+        retry_after,
+        rate_reset_wait,
+        request_id,
+        body,
+    })
+}
+
+/// A transport failure (connection, timeout): status 0. octocrab's errors
+/// do not carry the token; they are reduced to their kind anyway.
+fn transport_error(e: &octocrab::Error) -> GitHubError {
+    let mut message = String::from("could not reach GitHub");
+    let mut source: Option<&dyn std::error::Error> = Some(e);
+    while let Some(s) = source {
+        if let Some(re) = s.downcast_ref::<reqwest::Error>() {
+            message = if re.is_timeout() {
+                "GitHub did not answer in time".to_owned()
+            } else if re.is_connect() {
+                "could not connect to GitHub".to_owned()
+            } else {
+                "the connection to GitHub failed".to_owned()
+            };
+            break;
+        }
+        source = s.source();
+    }
+    GitHubError {
+        status: 0,
+        message,
+        kind: None,
+        request_id: None,
+        hint: Some("GitHub may be unavailable; run again later".into()),
+    }
+}
+
+fn clean(s: &str) -> String {
+    crate::escape::terminal(&s.chars().take(500).collect::<String>())
+}
+
+fn malformed(raw: &Raw) -> GitHubError {
+    GitHubError {
+        status: raw.status,
+        message: "GitHub's answer was not the JSON expected".into(),
+        kind: None,
+        request_id: raw.request_id.clone(),
+        hint: None,
+    }
+}
+
+fn http_error(raw: &Raw) -> GitHubError {
+    let message = serde_json::from_str::<Value>(&raw.body)
+        .ok()
+        .and_then(|v| v.get("message").and_then(Value::as_str).map(clean))
+        .unwrap_or_else(|| format!("HTTP {}", raw.status));
+    GitHubError {
+        status: raw.status,
+        hint: hint_for(raw.status, &message),
+        message,
+        kind: None,
+        request_id: raw.request_id.clone(),
+    }
+}
+
+fn graphql_errors(v: &Value, raw: &Raw) -> Vec<GitHubError> {
+    v.get("errors")
+        .and_then(Value::as_array)
+        .map(|errs| {
+            errs.iter()
+                .map(|e| {
+                    let message =
+                        clean(e.get("message").and_then(Value::as_str).unwrap_or("error"));
+                    GitHubError {
+                        status: 200,
+                        hint: hint_for(200, &message),
+                        kind: e.get("type").and_then(Value::as_str).map(clean),
+                        request_id: raw.request_id.clone(),
+                        message: match e
+                            .get("path")
+                            .and_then(Value::as_array)
+                            .and_then(|p| p.first())
+                            .and_then(Value::as_str)
+                        {
+                            Some(field) => format!("{field}: {message}"),
+                            None => message,
+                        },
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// `data` of a query answer; errors (HTTP or GraphQL) as a GitHubError.
+fn graphql_data(raw: &Raw) -> Result<Value, GitHubError> {
+    if raw.status != 200 {
+        return Err(http_error(raw));
+    }
+    let v: Value = serde_json::from_str(&raw.body).map_err(|_| malformed(raw))?;
+    let errors = graphql_errors(&v, raw);
+    if let Some(first) = errors.into_iter().next() {
+        // A secondary rate limit comes as a GraphQL error of type RATE_LIMITED.
+        let status = if first.kind.as_deref() == Some("RATE_LIMITED") {
+            429
+        } else {
+            200
+        };
+        return Err(GitHubError { status, ..first });
+    }
+    v.get("data")
+        .cloned()
+        .filter(|d| !d.is_null())
+        .ok_or_else(|| malformed(raw))
+}

@@ -1,0 +1,466 @@
+//! The handover pull request on GitHub (`oncall advance --pr`): read
+//! everything in one query, decide (pure, `handover.rs`), then write in
+//! one or two mutation documents.
+
+pub mod client;
+pub mod handover;
+pub mod queries;
+pub mod remote;
+
+use self::client::{Client, GitHubError};
+use self::handover::{BranchMove, Decision, Paths, Refusal};
+use self::queries::{HANDOVER_STATE, Mutation, mutation_document};
+use self::remote::Remote;
+use anyhow::Result;
+use base64::Engine as _;
+use chrono::NaiveDate;
+use serde_json::{Map, Value, json};
+
+/// What the run did on GitHub.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    pub date: Option<NaiveDate>,
+    pub decision: Option<Decision>,
+    pub pr_id: Option<String>,
+    pub pr_url: Option<String>,
+    /// The PR body as it is now (for the Slack record).
+    pub pr_body: Option<String>,
+    /// What to tell the user (nothing to do, what was done).
+    pub messages: Vec<String>,
+    pub warnings: Vec<String>,
+    /// The base branch's name.
+    pub base: String,
+    /// The base branch's rotation.yaml and log, as read.
+    pub base_files: Option<(String, String)>,
+}
+
+/// A person changed the handover branch: it is left alone.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the handover branch `{branch}` was changed by hand ({reason}); oncall leaves it alone. Merge or close {pr}, or delete the branch, and run again"
+)]
+pub struct ForeignChange {
+    pub branch: String,
+    pub reason: String,
+    pub pr: String,
+}
+
+/// The branch or the base moved twice while the run worked.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "the handover branch or the base branch changed while oncall was updating it, twice in a row: run again when nobody is pushing ({0})"
+)]
+pub struct Raced(String);
+
+fn variables(client: &Client, base: Option<&str>, paths: &Paths) -> Value {
+    let s = client.settings();
+    json!({
+        "owner": s.owner,
+        "name": s.name,
+        "useDefault": base.is_none(),
+        "baseRef": format!("refs/heads/{}", base.unwrap_or("")),
+        "branchRef": format!("refs/heads/{}", paths.branch),
+        "config": paths.config,
+        "log": paths.log,
+        "label": paths.label,
+    })
+}
+
+/// Reads the repository (one query; files too large for GraphQL are then
+/// fetched through the contents API).
+pub async fn read(client: &Client, base: Option<&str>, paths: &Paths) -> Result<Remote> {
+    let data = client
+        .query(HANDOVER_STATE, variables(client, base, paths))
+        .await?;
+    let mut remote = remote::parse(&data).ok_or_else(|| GitHubError {
+        status: 404,
+        message: format!(
+            "repository {}/{} not found",
+            client.settings().owner,
+            client.settings().name
+        ),
+        kind: None,
+        request_id: None,
+        hint: Some("check GITHUB_REPOSITORY and the token's access".into()),
+    })?;
+    for branch in [remote.base.as_mut(), remote.branch.as_mut()]
+        .into_iter()
+        .flatten()
+    {
+        for (file, path) in [
+            (&mut branch.rotation, &paths.config),
+            (&mut branch.log, &paths.log),
+        ] {
+            if let Some(f) = file.as_mut().filter(|f| f.text.is_none()) {
+                f.text = Some(client.raw_file(path, &branch.head).await?);
+            }
+        }
+    }
+    Ok(remote)
+}
+
+fn user_id<'a>(remote: &'a Remote, login: &str) -> Option<&'a str> {
+    remote
+        .users
+        .iter()
+        .find(|(l, _)| l.eq_ignore_ascii_case(login))
+        .map(|(_, id)| id.as_str())
+}
+
+/// Is this GraphQL error a compare-and-swap failure (someone moved a ref)?
+fn is_race(e: &GitHubError) -> bool {
+    let m = e.message.to_lowercase();
+    m.contains("expected branch to point to")
+        || m.contains("expectedheadoid")
+        || m.contains("is at") && m.contains("but expected")
+        || m.contains("before oid")
+        || m.contains("stale")
+        || m.contains("reference already exists")
+        || m.contains("update is not a fast forward")
+}
+
+/// Opens or updates the handover pull request for `date` (default: today
+/// in the time zone of the base branch's rotation.yaml, R11).
+pub async fn run(
+    client: &Client,
+    base: Option<&str>,
+    paths: &Paths,
+    date: Option<NaiveDate>,
+    now: chrono::DateTime<chrono::Utc>,
+    dry_run: bool,
+) -> Result<Outcome> {
+    let mut last_race = String::new();
+    for _attempt in 0..2 {
+        let remote = read(client, base, paths).await?;
+        let date = match date {
+            Some(d) => d,
+            None => {
+                let text = remote
+                    .base
+                    .as_ref()
+                    .and_then(|b| b.rotation.as_ref())
+                    .and_then(|f| f.text.as_deref())
+                    .unwrap_or("");
+                let tz = crate::config::load(&paths.config, text)
+                    .map_or(chrono_tz::UTC, |(r, _)| r.timezone);
+                crate::calendar::today(tz, now)
+            }
+        };
+        let mut outcome = Outcome {
+            date: Some(date),
+            base: remote
+                .base
+                .as_ref()
+                .map(|b| b.name.clone())
+                .unwrap_or_default(),
+            pr_id: remote.pr.as_ref().map(|p| p.id.clone()),
+            pr_url: remote.pr.as_ref().map(|p| p.url.clone()),
+            pr_body: remote.pr.as_ref().map(|p| p.body.clone()),
+            base_files: remote.base.as_ref().map(|b| {
+                let text = |f: &Option<remote::File>| {
+                    f.as_ref().and_then(|f| f.text.clone()).unwrap_or_default()
+                };
+                (text(&b.rotation), text(&b.log))
+            }),
+            ..Outcome::default()
+        };
+        let decision = match handover::decide(&remote, paths, date) {
+            Ok(d) => d,
+            Err(Refusal::Nothing(message)) => {
+                outcome.messages.push(message);
+                return Ok(outcome);
+            }
+            Err(Refusal::Invalid(e)) => return Err(e.into()),
+            Err(Refusal::Plan(e)) => return Err(e.into()),
+            Err(Refusal::Missing(m)) => anyhow::bail!("{m}"),
+            Err(Refusal::Foreign {
+                reason,
+                pr,
+                commented,
+            }) => {
+                let pr_url = pr
+                    .as_ref()
+                    .map_or("the pull request".to_owned(), |p| p.1.clone());
+                if let (Some((id, _)), false, false) = (&pr, commented, dry_run) {
+                    let body = format!(
+                        "{}\nSomeone changed this branch beyond the log's day sections ({reason}), so oncall leaves it alone: it never overwrites a person's work. Merge or close this pull request (or delete the branch `{}`); the next run then starts a new handover.",
+                        handover::FOREIGN_MARKER,
+                        paths.branch
+                    );
+                    let doc = mutation_document(&[Mutation::Comment]);
+                    let _ = client
+                        .mutate(
+                            &doc,
+                            json!({ "comment": { "subjectId": id, "body": body } }),
+                        )
+                        .await;
+                }
+                return Err(ForeignChange {
+                    branch: paths.branch.clone(),
+                    reason,
+                    pr: pr_url,
+                }
+                .into());
+            }
+        };
+        if dry_run || decision.is_noop() {
+            if decision.is_noop() {
+                outcome.messages.push(format!(
+                    "the handover pull request is up to date for {date}: nothing to do"
+                ));
+            }
+            outcome.decision = Some(decision);
+            return Ok(outcome);
+        }
+        match write(client, &remote, paths, &decision, &mut outcome).await {
+            Ok(()) => {
+                outcome.decision = Some(decision);
+                return Ok(outcome);
+            }
+            Err(WriteError::Raced(m)) => last_race = m,
+            Err(WriteError::Failed(e)) => return Err(e),
+        }
+    }
+    Err(Raced(last_race).into())
+}
+
+enum WriteError {
+    /// A compare-and-swap failed: start over from fresh data.
+    Raced(String),
+    Failed(anyhow::Error),
+}
+
+impl From<GitHubError> for WriteError {
+    fn from(e: GitHubError) -> Self {
+        WriteError::Failed(e.into())
+    }
+}
+
+async fn write(
+    client: &Client,
+    remote: &Remote,
+    paths: &Paths,
+    d: &Decision,
+    outcome: &mut Outcome,
+) -> Result<(), WriteError> {
+    let s = client.settings();
+    let qualified = format!("refs/heads/{}", paths.branch);
+    let mut muts = Vec::new();
+    let mut vars = Map::new();
+    let mut commit_on = None;
+    match &d.branch {
+        BranchMove::Keep => {}
+        BranchMove::Create { at } => {
+            muts.push(Mutation::CreateBranch);
+            vars.insert(
+                "createBranch".into(),
+                json!({ "repositoryId": remote.repo_id, "name": qualified, "oid": at }),
+            );
+            commit_on = Some(at.clone());
+        }
+        BranchMove::OnTop { head } => commit_on = Some(head.clone()),
+        BranchMove::Rebuild { from, to } => {
+            muts.push(Mutation::ResetBranch);
+            vars.insert(
+                "resetBranch".into(),
+                json!({ "repositoryId": remote.repo_id, "refUpdates": [{ "name": qualified, "beforeOid": from, "afterOid": to, "force": true }] }),
+            );
+            commit_on = Some(to.clone());
+        }
+    }
+    if let (Some(expected), Some((rotation, log))) = (&commit_on, &d.files) {
+        let b64 = |t: &str| base64::engine::general_purpose::STANDARD.encode(t);
+        let (headline, body) = d
+            .commit_message
+            .split_once("\n\n")
+            .unwrap_or((&d.commit_message, ""));
+        muts.push(Mutation::Commit);
+        vars.insert(
+            "commit".into(),
+            json!({
+                "branch": { "repositoryNameWithOwner": format!("{}/{}", s.owner, s.name), "branchName": paths.branch },
+                "expectedHeadOid": expected,
+                "message": { "headline": headline, "body": body },
+                "fileChanges": { "additions": [
+                    { "path": paths.config, "contents": b64(rotation) },
+                    { "path": paths.log, "contents": b64(log) }
+                ] }
+            }),
+        );
+    }
+    let reviewer_ids: Vec<&str> = d
+        .reviewers
+        .iter()
+        .filter_map(|login| {
+            let id = user_id(remote, login);
+            if id.is_none() {
+                outcome.warnings.push(format!(
+                    "@{login} cannot be asked for a review (not a collaborator of the repository)"
+                ));
+            }
+            id
+        })
+        .collect();
+    if d.add_label && remote.label_id.is_none() {
+        outcome.warnings.push(format!("the label `{}` does not exist in the repository: create it to label handover pull requests", paths.label));
+    }
+    let label_ids: Vec<&str> = remote
+        .label_id
+        .iter()
+        .map(String::as_str)
+        .filter(|_| d.add_label)
+        .collect();
+    let pr_follow_up = |muts: &mut Vec<Mutation>, vars: &mut Map<String, Value>, pr_id: &str| {
+        if !reviewer_ids.is_empty() {
+            muts.push(Mutation::RequestReviews);
+            vars.insert(
+                "requestReviews".into(),
+                json!({ "pullRequestId": pr_id, "userIds": reviewer_ids, "union": true }),
+            );
+        }
+        if !label_ids.is_empty() {
+            muts.push(Mutation::AddLabels);
+            vars.insert(
+                "addLabels".into(),
+                json!({ "labelableId": pr_id, "labelIds": label_ids }),
+            );
+        }
+    };
+    match &d.pr_id {
+        None => {
+            muts.push(Mutation::CreatePullRequest);
+            vars.insert(
+                "createPullRequest".into(),
+                json!({ "repositoryId": remote.repo_id, "baseRefName": outcome.base, "headRefName": paths.branch, "title": d.title, "body": d.body }),
+            );
+        }
+        Some(id) => {
+            if d.update_title || d.update_body {
+                muts.push(Mutation::UpdatePullRequest);
+                let mut input = json!({ "pullRequestId": id });
+                if d.update_title {
+                    input["title"] = json!(d.title);
+                }
+                if d.update_body {
+                    input["body"] = json!(d.body);
+                }
+                vars.insert("updatePullRequest".into(), input);
+                outcome.pr_body = Some(d.body.clone());
+            }
+            pr_follow_up(&mut muts, &mut vars, id);
+        }
+    }
+    if muts.is_empty() {
+        return Ok(());
+    }
+    let (data, errors) = client
+        .mutate(&mutation_document(&muts), Value::Object(vars))
+        .await?;
+    check_errors(
+        &errors,
+        &[
+            Mutation::ResetBranch,
+            Mutation::CreateBranch,
+            Mutation::Commit,
+        ],
+        outcome,
+    )?;
+    if errors.iter().any(|e| {
+        e.message.starts_with("createPullRequest") || e.message.starts_with("updatePullRequest")
+    }) {
+        let e = errors
+            .iter()
+            .find(|e| {
+                e.message.starts_with("createPullRequest")
+                    || e.message.starts_with("updatePullRequest")
+            })
+            .cloned()
+            .expect("found");
+        return Err(WriteError::Failed(e.into()));
+    }
+    if d.branch != BranchMove::Keep {
+        outcome.messages.push(format!(
+            "committed the handover for {} to `{}`",
+            d.date, paths.branch
+        ));
+    }
+    if let Some(pr) = data
+        .get("createPullRequest")
+        .and_then(|p| p.get("pullRequest"))
+    {
+        let id = pr
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        outcome.pr_url = pr.get("url").and_then(Value::as_str).map(str::to_owned);
+        outcome.pr_id = Some(id.clone());
+        outcome.pr_body = Some(d.body.clone());
+        outcome.messages.push(format!(
+            "opened the handover pull request {}",
+            outcome.pr_url.clone().unwrap_or_default()
+        ));
+        let mut muts = Vec::new();
+        let mut vars = Map::new();
+        pr_follow_up(&mut muts, &mut vars, &id);
+        if !muts.is_empty() {
+            let (_, errors) = client
+                .mutate(&mutation_document(&muts), Value::Object(vars))
+                .await?;
+            check_errors(&errors, &[], outcome)?;
+        }
+    } else if d.update_title || d.update_body {
+        outcome
+            .messages
+            .push("updated the handover pull request".to_owned());
+    }
+    Ok(())
+}
+
+/// Sorts a mutation document's errors: a failed compare-and-swap on the
+/// branch means start over; review requests and labels only warn.
+fn check_errors(
+    errors: &[GitHubError],
+    branch_fields: &[Mutation],
+    outcome: &mut Outcome,
+) -> Result<(), WriteError> {
+    for e in errors {
+        let field = e.message.split(':').next().unwrap_or("");
+        let on_branch = branch_fields.iter().any(|m| {
+            let alias = match m {
+                Mutation::ResetBranch => "resetBranch",
+                Mutation::CreateBranch => "createBranch",
+                Mutation::Commit => "commit",
+                _ => "",
+            };
+            field == alias
+        });
+        if on_branch {
+            if is_race(e) {
+                return Err(WriteError::Raced(e.message.clone()));
+            }
+            return Err(WriteError::Failed(e.clone().into()));
+        }
+        if field == "requestReviews" || field == "addLabels" {
+            outcome.warnings.push(format!("{e}"));
+        }
+    }
+    Ok(())
+}
+
+/// Records on the pull request that Slack was told about `date` (R10).
+pub async fn record_slack(client: &Client, pr_id: &str, body: &str, date: NaiveDate) -> Result<()> {
+    let marker = handover::slack_marker(date);
+    let body = format!("{}\n\n{marker}\n", body.trim_end());
+    let doc = mutation_document(&[Mutation::UpdatePullRequest]);
+    let (_, errors) = client
+        .mutate(
+            &doc,
+            json!({ "updatePullRequest": { "pullRequestId": pr_id, "body": body } }),
+        )
+        .await?;
+    if let Some(e) = errors.into_iter().next() {
+        return Err(e.into());
+    }
+    Ok(())
+}

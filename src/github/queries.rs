@@ -1,0 +1,220 @@
+//! The GraphQL documents the program sends. Every one is checked against
+//! GitHub's schema in the tests (`tests/github_contract.rs`).
+
+/// Everything a daily run needs, in one request: the base branch's files,
+/// the handover branch (its files, recent commits, open pull request), the
+/// label and the users who can be asked for a review.
+pub const HANDOVER_STATE: &str = r#"query HandoverState($owner: String!, $name: String!, $useDefault: Boolean!, $baseRef: String!, $branchRef: String!, $config: String!, $log: String!, $label: String!) {
+  repository(owner: $owner, name: $name) {
+    id
+    defaultBranchRef @include(if: $useDefault) {
+      ...BaseBranch
+    }
+    baseRef: ref(qualifiedName: $baseRef) @skip(if: $useDefault) {
+      ...BaseBranch
+    }
+    branchRef: ref(qualifiedName: $branchRef) {
+      id
+      name
+      target {
+        oid
+        ... on Commit {
+          rotation: file(path: $config) {
+            oid
+            object {
+              ... on Blob {
+                text
+                isTruncated
+              }
+            }
+          }
+          log: file(path: $log) {
+            oid
+            object {
+              ... on Blob {
+                text
+                isTruncated
+              }
+            }
+          }
+          history(first: 30) {
+            nodes {
+              oid
+              message
+              parents(first: 2) {
+                nodes {
+                  oid
+                }
+              }
+              rotation: file(path: $config) {
+                oid
+              }
+              log: file(path: $log) {
+                oid
+              }
+              tree {
+                entries {
+                  name
+                  oid
+                }
+              }
+            }
+          }
+        }
+      }
+      associatedPullRequests(states: OPEN, first: 1) {
+        nodes {
+          id
+          number
+          url
+          title
+          body
+          baseRefName
+          labels(first: 20) {
+            nodes {
+              name
+            }
+          }
+          reviewRequests(first: 50) {
+            nodes {
+              requestedReviewer {
+                ... on User {
+                  login
+                }
+              }
+            }
+          }
+          comments(last: 30) {
+            nodes {
+              body
+            }
+          }
+        }
+      }
+    }
+    label(name: $label) {
+      id
+    }
+    assignableUsers(first: 100) {
+      nodes {
+        id
+        login
+      }
+    }
+  }
+}
+
+fragment BaseBranch on Ref {
+  id
+  name
+  target {
+    oid
+    ... on Commit {
+      rotation: file(path: $config) {
+        oid
+        object {
+          ... on Blob {
+            text
+            isTruncated
+          }
+        }
+      }
+      log: file(path: $log) {
+        oid
+        object {
+          ... on Blob {
+            text
+            isTruncated
+          }
+        }
+      }
+    }
+  }
+}
+"#;
+
+/// One mutation of a handover; a run sends the ones it needs, in this
+/// order, in one document (GitHub runs a document's mutations in order).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Mutation {
+    /// Move the branch to the base head: a compare-and-swap on its old head.
+    ResetBranch,
+    /// Create the branch at the base head.
+    CreateBranch,
+    /// Commit the two files (compare-and-swap on `expectedHeadOid`).
+    Commit,
+    CreatePullRequest,
+    UpdatePullRequest,
+    RequestReviews,
+    AddLabels,
+    Comment,
+}
+
+impl Mutation {
+    /// (variable declaration, field).
+    fn parts(self) -> (&'static str, &'static str) {
+        match self {
+            Mutation::ResetBranch => (
+                "$resetBranch: UpdateRefsInput!",
+                "resetBranch: updateRefs(input: $resetBranch) { clientMutationId }",
+            ),
+            Mutation::CreateBranch => (
+                "$createBranch: CreateRefInput!",
+                "createBranch: createRef(input: $createBranch) { ref { id name } }",
+            ),
+            Mutation::Commit => (
+                "$commit: CreateCommitOnBranchInput!",
+                "commit: createCommitOnBranch(input: $commit) { commit { oid url } }",
+            ),
+            Mutation::CreatePullRequest => (
+                "$createPullRequest: CreatePullRequestInput!",
+                "createPullRequest(input: $createPullRequest) { pullRequest { id number url } }",
+            ),
+            Mutation::UpdatePullRequest => (
+                "$updatePullRequest: UpdatePullRequestInput!",
+                "updatePullRequest(input: $updatePullRequest) { pullRequest { id number url } }",
+            ),
+            Mutation::RequestReviews => (
+                "$requestReviews: RequestReviewsInput!",
+                "requestReviews(input: $requestReviews) { clientMutationId }",
+            ),
+            Mutation::AddLabels => (
+                "$addLabels: AddLabelsToLabelableInput!",
+                "addLabels: addLabelsToLabelable(input: $addLabels) { clientMutationId }",
+            ),
+            Mutation::Comment => (
+                "$comment: AddCommentInput!",
+                "comment: addComment(input: $comment) { clientMutationId }",
+            ),
+        }
+    }
+
+    /// The variable that carries this mutation's input.
+    pub fn variable(self) -> &'static str {
+        let (decl, _) = self.parts();
+        &decl[1..decl.find(':').expect("a declaration")]
+    }
+
+    /// Every mutation, for the contract tests.
+    pub const ALL: [Mutation; 8] = [
+        Mutation::ResetBranch,
+        Mutation::CreateBranch,
+        Mutation::Commit,
+        Mutation::CreatePullRequest,
+        Mutation::UpdatePullRequest,
+        Mutation::RequestReviews,
+        Mutation::AddLabels,
+        Mutation::Comment,
+    ];
+}
+
+/// A mutation document with the given mutations, in order.
+pub fn mutation_document(mutations: &[Mutation]) -> String {
+    let decls: Vec<&str> = mutations.iter().map(|m| m.parts().0).collect();
+    let fields: Vec<&str> = mutations.iter().map(|m| m.parts().1).collect();
+    format!(
+        "mutation Handover({}) {{\n  {}\n}}\n",
+        decls.join(", "),
+        fields.join("\n  ")
+    )
+}
