@@ -1,5 +1,5 @@
 use clap::Parser;
-use oncall::app::{self, CheckFailed};
+use oncall::app::{self, CheckFailed, SettingsError};
 use oncall::cli::Cli;
 use oncall::diag::InvalidInput;
 use oncall::escape::terminal;
