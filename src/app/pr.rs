@@ -114,10 +114,12 @@ pub fn advance(
         label: label.clone(),
         web_repo: web_repo(&settings),
     };
-    let client = Client::new(settings)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
+    // octocrab starts background tasks when it is built: inside the runtime.
+    let _entered = runtime.enter();
+    let client = Client::new(settings)?;
     let outcome = runtime.block_on(github::run(
         &client,
         base.as_deref(),

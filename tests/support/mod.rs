@@ -1,6 +1,8 @@
 //! Local fake servers for the network tests.
 #![allow(dead_code)]
 
+pub mod fake_github;
 pub mod fake_slack;
+pub mod graphql;
 pub mod http;
 pub mod repo;

@@ -1,0 +1,504 @@
+//! `oncall advance --pr` against the fake GitHub: the scenarios of a
+//! handover pull request's life, request counts, faults and secrets.
+
+mod support;
+
+use support::fake_github::{FakeGitHub, Fault, NAME, OWNER, TOKEN, Target};
+use support::repo::Repo;
+
+const TEAM: &str = "team: PR team
+timezone: Europe/Berlin
+start: 2026-11-23
+members:
+  - { github: ana, name: Ana }
+  - { github: ben, name: Ben }
+  - { github: cai, name: Cai }
+";
+
+fn fake() -> FakeGitHub {
+    let f = FakeGitHub::start(&[("rotation.yaml", TEAM), ("README.md", "# ops\n")]);
+    f.with(|s| {
+        s.users = vec![
+            ("ana".into(), "U_ana".into()),
+            ("ben".into(), "U_ben".into()),
+            ("cai".into(), "U_cai".into()),
+        ];
+    });
+    f
+}
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+    requests: usize,
+}
+
+/// Runs `oncall advance --pr --date DATE [args]` in an empty directory.
+fn run(f: &FakeGitHub, date: &str, args: &[&str]) -> Run {
+    let before = f.requests().len();
+    let repo = Repo::with("", None);
+    std::fs::remove_file(repo.path("rotation.yaml")).unwrap();
+    let out = repo
+        .oncall()
+        .args(["advance", "--pr", "--date", date])
+        .args(args)
+        .env("GITHUB_TOKEN", TOKEN)
+        .env("GITHUB_REPOSITORY", format!("{OWNER}/{NAME}"))
+        .env("GITHUB_API_URL", &f.url)
+        .env("ONCALL_HTTP_TIMEOUT", "2")
+        .output()
+        .unwrap();
+    let r = Run {
+        code: out.status.code(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        requests: f.requests().len() - before,
+    };
+    assert!(
+        !r.stdout.contains(TOKEN) && !r.stderr.contains(TOKEN),
+        "the token was printed"
+    );
+    assert!(
+        !r.stdout.contains("t0k3n") && !r.stderr.contains("t0k3n"),
+        "part of the token was printed"
+    );
+    for req in &f.requests()[before..] {
+        if let Some(doc) = &req.document {
+            support::graphql::assert_valid(doc, &req.what);
+        }
+        assert_eq!(
+            req.api_version.as_deref(),
+            Some("2022-11-28"),
+            "the API version is pinned"
+        );
+    }
+    r
+}
+
+fn ok(r: &Run) {
+    assert_eq!(
+        r.code,
+        Some(0),
+        "stdout:\n{}\nstderr:\n{}",
+        r.stdout,
+        r.stderr
+    );
+}
+
+fn branch_file(f: &FakeGitHub, path: &str) -> String {
+    f.with(|s| s.file("oncall/handover", path))
+        .unwrap_or_default()
+}
+
+#[test]
+fn first_run_opens_the_pull_request_in_three_requests() {
+    let f = fake();
+    let r = run(&f, "2026-11-23", &[]);
+    ok(&r);
+    assert_eq!(r.requests, 3, "query, branch+commit+PR, reviews+label");
+    let prs = f.with(|s| s.open_prs());
+    assert_eq!(prs.len(), 1);
+    let pr = &prs[0];
+    assert_eq!(pr.title, "On-call 2026-11-23: @ana");
+    assert_eq!(pr.base, "main");
+    assert_eq!(pr.labels, ["oncall"]);
+    assert_eq!(pr.reviewers, ["ana"]);
+    assert!(
+        pr.body.contains("## On call Monday 2026-11-23: Ana (@ana)"),
+        "{}",
+        pr.body
+    );
+    assert!(
+        pr.body
+            .contains("| 2026-11-24 | Tue | Ben (@ben) | rotation |"),
+        "{}",
+        pr.body
+    );
+    let rotation = branch_file(&f, "rotation.yaml");
+    assert!(rotation.starts_with(TEAM));
+    assert!(rotation.contains("  since: 2026-11-23\n  on_call: ana\n"));
+    assert!(branch_file(&f, "oncall-log.md").contains("## 2026-11-23 · Monday · Ana (@ana)"));
+    assert_eq!(
+        f.with(|s| s.file("main", "rotation.yaml")).unwrap(),
+        TEAM,
+        "main is untouched"
+    );
+    assert!(
+        r.stdout
+            .contains("pull request: https://github.com/acme/ops/pull/1")
+    );
+}
+
+#[test]
+fn a_rerun_on_the_same_day_makes_one_request_and_no_change() {
+    let f = fake();
+    ok(&run(&f, "2026-11-23", &[]));
+    let head = f.with(|s| s.head("oncall/handover"));
+    let r = run(&f, "2026-11-23", &[]);
+    ok(&r);
+    assert_eq!(r.requests, 1);
+    assert!(r.stdout.contains("up to date"), "{}", r.stdout);
+    assert_eq!(f.with(|s| s.head("oncall/handover")), head);
+    assert_eq!(f.with(|s| s.prs.len()), 1);
+}
+
+const NOTES: &str = "Rebooted the flaky node; runbook updated.";
+
+/// An engineer writes notes into the day's Topics on the bot branch.
+fn write_notes(f: &FakeGitHub, date: &str) {
+    let log = branch_file(f, "oncall-log.md");
+    let marker = format!("## {date}");
+    let at = log.find(&marker).expect("the day's section");
+    let topics = log[at..].find("### Topics\n\n").unwrap() + at + "### Topics\n\n".len();
+    let edited = format!("{}{NOTES}\n{}", &log[..topics], &log[topics..]);
+    f.with(|s| {
+        s.commit(
+            "oncall/handover",
+            &[("oncall-log.md", Some(&edited))],
+            "Notes",
+        )
+    });
+}
+
+#[test]
+fn next_day_with_the_pr_unmerged_keeps_the_engineers_notes() {
+    let f = fake();
+    ok(&run(&f, "2026-11-23", &[]));
+    write_notes(&f, "2026-11-23");
+    let r = run(&f, "2026-11-24", &[]);
+    ok(&r);
+    assert_eq!(r.requests, 2, "query, commit+update+reviews");
+    let log = branch_file(&f, "oncall-log.md");
+    assert_eq!(
+        log.matches(NOTES).count(),
+        1,
+        "the notes are kept, once:\n{log}"
+    );
+    assert!(log.contains("## 2026-11-24 · Tuesday · Ben (@ben)"));
+    assert!(
+        !log.contains("Not announced"),
+        "the 23rd was announced on its day"
+    );
+    let pr = &f.with(|s| s.open_prs())[0];
+    assert_eq!(pr.title, "On-call 2026-11-24: @ana → @ben");
+    assert_eq!(pr.reviewers, ["ana", "ben"]);
+    assert!(branch_file(&f, "rotation.yaml").contains("since: 2026-11-24"));
+    assert_eq!(f.with(|s| s.prs.len()), 1, "still one PR");
+}
+
+#[test]
+fn after_a_merge_the_next_day_opens_a_new_pull_request() {
+    let f = fake();
+    ok(&run(&f, "2026-11-23", &[]));
+    write_notes(&f, "2026-11-23");
+    f.with(|s| s.merge(1));
+    let r = run(&f, "2026-11-24", &[]);
+    ok(&r);
+    assert_eq!(r.requests, 3);
+    let prs = f.with(|s| s.open_prs());
+    assert_eq!(prs.len(), 1);
+    assert_eq!(prs[0].number, 2);
+    let log = branch_file(&f, "oncall-log.md");
+    assert_eq!(
+        log.matches(NOTES).count(),
+        1,
+        "the merged notes stay:\n{log}"
+    );
+    assert!(log.contains("## 2026-11-24"));
+    // The branch was rebuilt on main: main's log is a prefix of it.
+    let main_log = f.with(|s| s.file("main", "oncall-log.md")).unwrap();
+    assert!(log.starts_with(&main_log));
+}
+
+#[test]
+fn a_roster_change_merged_meanwhile_is_respected() {
+    let f = fake();
+    ok(&run(&f, "2026-11-23", &[]));
+    write_notes(&f, "2026-11-23");
+    let roster = TEAM.replace(
+        "  - { github: cai, name: Cai }\n",
+        "  - { github: cai, name: Cai }\n  - { github: dee, name: Dee }\n",
+    );
+    f.with(|s| {
+        s.commit(
+            "main",
+            &[("rotation.yaml", Some(&roster))],
+            "Add Dee to the rotation",
+        )
+    });
+    let r = run(&f, "2026-11-24", &[]);
+    ok(&r);
+    assert_eq!(r.requests, 2, "query, reset+commit+update");
+    let rotation = branch_file(&f, "rotation.yaml");
+    assert!(
+        rotation.starts_with(&roster),
+        "based on main's new roster:\n{rotation}"
+    );
+    assert!(
+        rotation.contains("order: [ana, ben, cai, dee]"),
+        "{rotation}"
+    );
+    assert_eq!(branch_file(&f, "oncall-log.md").matches(NOTES).count(), 1);
+    let head = f.with(|s| s.head("oncall/handover")).unwrap();
+    let main = f.with(|s| s.head("main")).unwrap();
+    assert_eq!(
+        f.with(|s| s.commits[&head].parents.clone()),
+        [main],
+        "one commit on main's head"
+    );
+}
+
+#[test]
+fn a_push_during_the_run_makes_it_start_over_once() {
+    let f = fake();
+    ok(&run(&f, "2026-11-23", &[]));
+    f.with(|s| {
+        s.before_mutation = Some(Box::new(|s: &mut support::fake_github::State| {
+            let log = s.file("oncall/handover", "oncall-log.md").unwrap();
+            let edited = log.replacen("### Topics\n\n", &format!("### Topics\n\n{NOTES}\n"), 1);
+            s.commit(
+                "oncall/handover",
+                &[("oncall-log.md", Some(&edited))],
+                "Notes, pushed mid-run",
+            );
+        }))
+    });
+    let r = run(&f, "2026-11-24", &[]);
+    ok(&r);
+    assert_eq!(r.requests, 4, "query, refused commit, query, commit");
+    assert_eq!(
+        branch_file(&f, "oncall-log.md").matches(NOTES).count(),
+        1,
+        "the pushed notes survive"
+    );
+}
+
+#[test]
+fn pushes_during_both_tries_fail_with_a_clear_message() {
+    let f = fake();
+    ok(&run(&f, "2026-11-23", &[]));
+    fn push(s: &mut support::fake_github::State) {
+        let log = s.file("oncall/handover", "oncall-log.md").unwrap();
+        s.commit(
+            "oncall/handover",
+            &[("oncall-log.md", Some(&format!("{log}\nmore\n")))],
+            "push",
+        );
+        s.before_mutation = Some(Box::new(|s: &mut support::fake_github::State| {
+            let log = s.file("oncall/handover", "oncall-log.md").unwrap();
+            s.commit(
+                "oncall/handover",
+                &[("oncall-log.md", Some(&format!("{log}\nagain\n")))],
+                "push",
+            );
+        }));
+    }
+    f.with(|s| s.before_mutation = Some(Box::new(push)));
+    let r = run(&f, "2026-11-24", &[]);
+    assert_eq!(r.code, Some(1));
+    assert!(
+        r.stderr
+            .contains("changed while oncall was updating it, twice"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_persons_change_to_the_rotation_on_the_branch_is_left_alone() {
+    let f = fake();
+    ok(&run(&f, "2026-11-23", &[]));
+    let edited =
+        branch_file(&f, "rotation.yaml").replace("team: PR team", "team: PR team (renamed)");
+    let head = f.with(|s| {
+        s.commit(
+            "oncall/handover",
+            &[("rotation.yaml", Some(&edited))],
+            "Rename",
+        )
+    });
+    let r = run(&f, "2026-11-24", &[]);
+    assert_eq!(r.code, Some(1));
+    assert!(
+        r.stderr.contains("rotation.yaml was changed on the branch"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("leaves it alone"));
+    assert_eq!(
+        f.with(|s| s.head("oncall/handover")),
+        Some(head),
+        "the branch is untouched"
+    );
+    assert_eq!(
+        f.with(|s| s.open_prs()[0].comments.len()),
+        1,
+        "one comment on the PR"
+    );
+    let r = run(&f, "2026-11-24", &[]);
+    assert_eq!(r.code, Some(1));
+    assert_eq!(
+        f.with(|s| s.open_prs()[0].comments.len()),
+        1,
+        "not commented twice"
+    );
+    assert_eq!(r.requests, 1);
+}
+
+#[test]
+fn a_new_file_on_the_branch_is_left_alone() {
+    let f = fake();
+    ok(&run(&f, "2026-11-23", &[]));
+    f.with(|s| {
+        s.commit(
+            "oncall/handover",
+            &[("notes.txt", Some("mine"))],
+            "Add notes",
+        )
+    });
+    let r = run(&f, "2026-11-24", &[]);
+    assert_eq!(r.code, Some(1));
+    assert!(
+        r.stderr
+            .contains("files other than the rotation and the log"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn when_actions_may_not_open_prs_the_message_names_the_setting_and_a_rerun_converges() {
+    let f = fake();
+    f.with(|s| s.actions_may_open_prs = false);
+    let r = run(&f, "2026-11-23", &[]);
+    assert_eq!(r.code, Some(1));
+    assert!(
+        r.stderr
+            .contains("Allow GitHub Actions to create and approve pull requests"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("request id 0000:"),
+        "GitHub's request id is shown: {}",
+        r.stderr
+    );
+    f.with(|s| s.actions_may_open_prs = true);
+    let r = run(&f, "2026-11-23", &[]);
+    ok(&r);
+    assert_eq!(f.with(|s| s.open_prs().len()), 1);
+    assert_eq!(
+        r.requests, 3,
+        "query, PR, reviews+label: the branch was kept"
+    );
+}
+
+#[test]
+fn dry_run_prints_the_pull_request_and_writes_nothing() {
+    let f = fake();
+    let r = run(&f, "2026-11-23", &["--dry-run"]);
+    ok(&r);
+    assert_eq!(r.requests, 1, "only the read");
+    assert!(f.requests().iter().all(|q| !q.what.starts_with("mutation")));
+    assert!(
+        r.stdout
+            .contains("Would open the pull request `oncall/handover` → `main`"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("title: On-call 2026-11-23: @ana"));
+    assert!(r.stdout.contains("+  since: 2026-11-23"));
+    assert_eq!(f.with(|s| s.head("oncall/handover")), None);
+}
+
+#[test]
+fn a_reviewer_who_is_not_a_collaborator_is_a_warning() {
+    let f = fake();
+    f.with(|s| s.users.retain(|(l, _)| l != "ana"));
+    let r = run(&f, "2026-11-23", &[]);
+    ok(&r);
+    assert!(
+        r.stderr.contains("@ana cannot be asked for a review"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(f.with(|s| s.open_prs().len()), 1);
+}
+
+#[test]
+fn a_log_too_large_for_graphql_is_read_through_the_contents_api() {
+    let f = fake();
+    f.with(|s| s.graphql_text_limit = 200);
+    ok(&run(&f, "2026-11-23", &[]));
+    write_notes(&f, "2026-11-23");
+    let r = run(&f, "2026-11-24", &[]);
+    ok(&r);
+    assert!(
+        f.requests()
+            .iter()
+            .any(|q| q.what.starts_with("GET /repos/acme/ops/contents/"))
+    );
+    assert_eq!(branch_file(&f, "oncall-log.md").matches(NOTES).count(), 1);
+}
+
+#[test]
+fn reads_are_retried_after_each_fault() {
+    let faults = [
+        Fault::Status(500),
+        Fault::Status(502),
+        Fault::Status(503),
+        Fault::SecondaryRateLimit(1),
+        Fault::TooMany(1),
+        Fault::Drop,
+        Fault::Malformed,
+        Fault::Slow(std::time::Duration::from_secs(4)),
+    ];
+    for fault in faults {
+        let f = fake();
+        f.fail_next(Target::Query, fault.clone());
+        let r = run(&f, "2026-11-23", &[]);
+        if matches!(fault, Fault::Malformed) {
+            // Not retried: a 200 with a wrong body is not a transient fault.
+            assert_eq!(r.code, Some(1), "{fault:?}");
+            assert!(r.stderr.contains("not the JSON expected"), "{}", r.stderr);
+            ok(&run(&f, "2026-11-23", &[]));
+        } else {
+            ok(&r);
+            assert_eq!(r.requests, 4, "{fault:?}: one retry, then the normal three");
+        }
+        assert_eq!(f.with(|s| s.open_prs().len()), 1, "{fault:?}");
+    }
+}
+
+#[test]
+fn a_failed_write_is_not_resent_and_the_rerun_converges() {
+    for fault in [Fault::Status(502), Fault::Drop] {
+        let f = fake();
+        f.fail_next(Target::Mutation, fault.clone());
+        let r = run(&f, "2026-11-23", &[]);
+        assert_eq!(r.code, Some(1), "{fault:?}");
+        assert_eq!(r.requests, 2, "{fault:?}: the write is not re-sent blindly");
+        let r = run(&f, "2026-11-23", &[]);
+        ok(&r);
+        assert_eq!(f.with(|s| s.open_prs().len()), 1, "{fault:?}");
+        let r = run(&f, "2026-11-23", &[]);
+        assert_eq!(r.requests, 1, "{fault:?}: converged");
+    }
+}
+
+#[test]
+fn missing_settings_are_usage_errors() {
+    let repo = Repo::with("", None);
+    repo.oncall()
+        .args(["advance", "--pr"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("GITHUB_TOKEN is not set"));
+    repo.oncall()
+        .args(["advance", "--pr"])
+        .env("GITHUB_TOKEN", TOKEN)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("GITHUB_REPOSITORY is not set"));
+}
