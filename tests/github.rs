@@ -502,3 +502,83 @@ fn missing_settings_are_usage_errors() {
         .code(2)
         .stderr(predicates::str::contains("GITHUB_REPOSITORY is not set"));
 }
+
+mod with_slack {
+    use super::*;
+    use support::fake_slack::{FakeSlack, Reply};
+
+    fn run_both(f: &FakeGitHub, slack: &FakeSlack, date: &str) -> Run {
+        let before = f.requests().len();
+        let repo = Repo::with("", None);
+        let out = repo
+            .oncall()
+            .args(["advance", "--pr", "--slack", "--date", date])
+            .env("GITHUB_TOKEN", TOKEN)
+            .env("GITHUB_REPOSITORY", format!("{OWNER}/{NAME}"))
+            .env("GITHUB_API_URL", &f.url)
+            .env("SLACK_WEBHOOK_URL", &slack.url)
+            .env("ONCALL_HTTP_TIMEOUT", "2")
+            .output()
+            .unwrap();
+        let r = Run {
+            code: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            requests: f.requests().len() - before,
+        };
+        for text in [&r.stdout, &r.stderr] {
+            assert!(
+                !text.contains(TOKEN) && !text.contains("s3cr3t") && !text.contains("T0FAKETEAM"),
+                "a secret was printed:\n{text}"
+            );
+        }
+        r
+    }
+
+    #[test]
+    fn slack_is_told_after_the_pr_with_its_link_once() {
+        let f = fake();
+        let slack = FakeSlack::start();
+        let r = run_both(&f, &slack, "2026-11-23");
+        ok(&r);
+        assert_eq!(r.requests, 4, "3 for the PR, 1 to record the post on it");
+        let posts = slack.posts();
+        assert_eq!(posts.len(), 1);
+        let text = posts[0].to_string();
+        assert!(
+            text.contains("<https://github.com/acme/ops/pull/1|Handover pull request>"),
+            "{text}"
+        );
+        assert!(text.contains("oncall-log.md#L"), "{text}");
+        let pr = &f.with(|s| s.open_prs())[0];
+        assert!(
+            pr.body
+                .contains("<!-- oncall: announced in Slack 2026-11-23 -->")
+        );
+        // A rerun: nothing on GitHub, nothing in Slack.
+        let r = run_both(&f, &slack, "2026-11-23");
+        ok(&r);
+        assert_eq!(r.requests, 1);
+        assert!(r.stdout.contains("announced already"));
+        assert_eq!(slack.requests(), 1);
+        // The next day posts again, once.
+        ok(&run_both(&f, &slack, "2026-11-24"));
+        assert_eq!(slack.posts().len(), 2);
+    }
+
+    #[test]
+    fn when_slack_fails_the_pr_stays_and_the_rerun_posts() {
+        let f = fake();
+        let slack = FakeSlack::start();
+        slack.script([Reply::Error(404, "channel_not_found")]);
+        let r = run_both(&f, &slack, "2026-11-23");
+        assert_eq!(r.code, Some(1));
+        assert!(r.stderr.contains("channel_not_found"), "{}", r.stderr);
+        assert_eq!(f.with(|s| s.open_prs().len()), 1, "the PR is in place");
+        assert!(!f.with(|s| s.open_prs()[0].body.contains("announced in Slack")));
+        let r = run_both(&f, &slack, "2026-11-23");
+        ok(&r);
+        assert_eq!(slack.posts().len(), 1);
+        assert_eq!(r.requests, 2, "read, record the post");
+    }
+}

@@ -120,14 +120,15 @@ pub fn advance(
     // octocrab starts background tasks when it is built: inside the runtime.
     let _entered = runtime.enter();
     let client = Client::new(settings)?;
-    let outcome = runtime.block_on(github::run(
-        &client,
-        base.as_deref(),
-        &paths,
-        *date,
-        now,
-        *dry_run,
-    ))?;
+    let work = github::run(&client, base.as_deref(), &paths, *date, now, *dry_run);
+    let outcome = runtime
+        .block_on(tokio::time::timeout(github::client::RUN_BUDGET, work))
+        .map_err(|_| {
+            anyhow::anyhow!(
+                "GitHub did not finish within {} s: run again later",
+                github::client::RUN_BUDGET.as_secs()
+            )
+        })??;
     for w in &outcome.warnings {
         writeln!(err, "warning: {}", terminal(w))?;
     }
