@@ -275,6 +275,27 @@ fn a_push_during_the_run_makes_it_start_over_once() {
 }
 
 #[test]
+fn a_base_that_moves_mid_run_is_picked_up_by_the_next_run() {
+    let f = fake();
+    f.with(|s| {
+        s.before_mutation = Some(Box::new(|s: &mut support::fake_github::State| {
+            s.commit(
+                "main",
+                &[("README.md", Some("# ops, edited\n"))],
+                "Edit the README",
+            );
+        }))
+    });
+    ok(&run(&f, "2026-11-23", &[]));
+    let main = f.with(|s| s.head("main")).unwrap();
+    // The next day's run rebuilds the branch on the new base head.
+    ok(&run(&f, "2026-11-24", &[]));
+    let head = f.with(|s| s.head("oncall/handover")).unwrap();
+    assert_eq!(f.with(|s| s.commits[&head].parents.clone()), [main]);
+    assert_eq!(branch_file(&f, "README.md"), "# ops, edited\n");
+}
+
+#[test]
 fn pushes_during_both_tries_fail_with_a_clear_message() {
     let f = fake();
     ok(&run(&f, "2026-11-23", &[]));
@@ -452,6 +473,7 @@ fn reads_are_retried_after_each_fault() {
         Fault::TooMany(1),
         Fault::Drop,
         Fault::Malformed,
+        Fault::RateLimitExhausted,
         Fault::Slow(std::time::Duration::from_secs(4)),
     ];
     for fault in faults {

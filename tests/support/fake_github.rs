@@ -49,6 +49,8 @@ pub enum Fault {
     Slow(Duration),
     /// 200 with a body that is not JSON.
     Malformed,
+    /// 403 with `x-ratelimit-remaining: 0` and a reset in one second.
+    RateLimitExhausted,
 }
 
 /// Which requests a fault applies to.
@@ -608,6 +610,15 @@ fn fault_answer(f: &Fault, id: u64) -> Answer {
         Fault::Drop => Answer::Drop,
         Fault::Slow(d) => json_answer(200, &json!({ "data": null }), id).delayed(*d),
         Fault::Malformed => Answer::new(200, "<html>unicorn</html>").header("content-type", "text/html"),
+        Fault::RateLimitExhausted => {
+            let reset = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + 1;
+            Answer::new(403, serde_json::to_vec(&json!({ "message": "API rate limit exceeded for installation ID 1.", "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api" })).unwrap())
+                .header("content-type", "application/json; charset=utf-8")
+                .header("x-ratelimit-limit", "5000")
+                .header("x-ratelimit-remaining", "0")
+                .header("x-ratelimit-reset", &reset.to_string())
+                .header("x-github-request-id", &format!("0000:{id:05}:0000000:0000000:00000000"))
+        }
     }
 }
 
