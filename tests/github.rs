@@ -604,3 +604,56 @@ mod with_slack {
         assert_eq!(r.requests, 2, "read, record the post");
     }
 }
+
+#[test]
+fn an_edit_to_the_logs_older_part_on_the_branch_is_left_alone() {
+    let f = fake();
+    ok(&run(&f, "2026-11-23", &[]));
+    let log = branch_file(&f, "oncall-log.md").replacen("# On-call log: PR team", "# Our log", 1);
+    f.with(|s| {
+        s.commit(
+            "oncall/handover",
+            &[("oncall-log.md", Some(&log))],
+            "Retitle the log",
+        )
+    });
+    let r = run(&f, "2026-11-24", &[]);
+    assert_eq!(r.code, Some(1));
+    assert!(
+        r.stderr
+            .contains("oncall-log.md was changed outside the day sections"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_weekend_does_nothing_in_one_request() {
+    let f = fake();
+    let r = run(&f, "2026-11-28", &[]);
+    ok(&r);
+    assert_eq!(r.requests, 1);
+    assert!(r.stdout.contains("not a working day"), "{}", r.stdout);
+    assert_eq!(f.with(|s| s.head("oncall/handover")), None);
+}
+
+#[test]
+fn invalid_rotation_on_the_base_is_reported_with_its_position() {
+    let f = FakeGitHub::start(&[(
+        "rotation.yaml",
+        "team: x\ntimezone: Mars/Base\nstart: 2026-11-23\nmembers:\n  - github: ana\n",
+    )]);
+    let r = run(&f, "2026-11-23", &[]);
+    assert_eq!(r.code, Some(2));
+    assert!(
+        r.stderr
+            .contains("rotation.yaml (on main):2:11: error: unknown time zone"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        f.with(|s| s.head("oncall/handover")),
+        None,
+        "nothing written"
+    );
+}

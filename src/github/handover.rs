@@ -328,7 +328,7 @@ pub fn decide(remote: &Remote, paths: &Paths, date: NaiveDate) -> Result<Decisio
         handover: Some(today),
         missed,
         note: None,
-        commit_message: commit_message(date, &base_log_text),
+        commit_message: commit_message(date, base_part(&files.1, &base_log)),
         update_title: pr.is_some_and(|p| p.title != title),
         update_body: pr.is_some_and(|p| body_base(&p.body).trim_end() != body.trim_end()),
         add_label: pr.is_none_or(|p| !p.labels.iter().any(|l| l == &paths.label)),
@@ -340,6 +340,26 @@ pub fn decide(remote: &Remote, paths: &Paths, date: NaiveDate) -> Result<Decisio
         reviewers,
         log_line,
     })
+}
+
+/// The part of the committed log that people must not change on the
+/// branch: everything before the first day section the base does not have
+/// (the base's log, or the header the bot wrote for a new log).
+fn base_part<'a>(committed: &'a str, base: &Log) -> &'a str {
+    let Ok(parsed) = log::parse("", committed) else {
+        return committed;
+    };
+    match parsed.records.iter().find(|r| !base.has(r.date)) {
+        None => committed,
+        Some(r) => {
+            let offset: usize = committed
+                .split_inclusive('\n')
+                .take(r.line as usize - 1)
+                .map(str::len)
+                .sum();
+            &committed[..offset]
+        }
+    }
 }
 
 /// The bot's commit message, with the trailers that let the next run
