@@ -36,6 +36,9 @@ pub enum Command {
         /// How many days ahead to look for uncovered days.
         #[arg(long, default_value_t = 28, value_name = "N")]
         ahead: u32,
+        /// `github` prints the problems as GitHub Actions annotations.
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
     },
     /// Who is on call on each working day of a range.
     Schedule {
@@ -48,6 +51,10 @@ pub enum Command {
         days: u32,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Compare with another rotation file (e.g. the base branch's): who is
+        /// on call before and after, with the changed days marked.
+        #[arg(long, value_name = "BASE_FILE")]
+        compare: Option<PathBuf>,
     },
     /// Who is on call on a day (default: today in the team's time zone).
     Who {
@@ -93,6 +100,14 @@ pub enum Command {
     },
     /// Print the JSON Schema of rotation.yaml.
     Schema,
+}
+
+/// Output formats of `oncall check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    /// GitHub Actions annotations (`::error file=…,line=…,col=…::…`).
+    Github,
 }
 
 /// A date argument, exactly YYYY-MM-DD.

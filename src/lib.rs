@@ -4,6 +4,7 @@
 //! files' text and "today" and returns a plan. The shell (`cli`, `fsio`)
 //! reads the files, applies the plan, and prints.
 
+pub mod actions;
 pub mod app;
 pub mod calendar;
 pub mod cli;

@@ -166,3 +166,98 @@ pub fn render(rot: &Rotation, rows: &[Row], format: Format) -> String {
         }
     }
 }
+
+/// One day of a comparison: who is on call before and after a change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub date: NaiveDate,
+    pub before: Option<String>,
+    pub after: Option<String>,
+    pub changed: bool,
+}
+
+/// Compares two schedules day by day (working days of either).
+pub fn compare(before: &[Row], after: &[Row]) -> Vec<Change> {
+    let mut dates: Vec<NaiveDate> = before.iter().chain(after).map(|r| r.date).collect();
+    dates.sort();
+    dates.dedup();
+    let find = |rows: &[Row], d: NaiveDate| {
+        rows.iter()
+            .find(|r| r.date == d)
+            .and_then(|r| r.github.clone())
+    };
+    let covered = |rows: &[Row], d: NaiveDate| rows.iter().any(|r| r.date == d);
+    dates
+        .into_iter()
+        .map(|d| {
+            let (b, a) = (find(before, d), find(after, d));
+            Change {
+                date: d,
+                changed: b != a || covered(before, d) != covered(after, d),
+                before: b,
+                after: a,
+            }
+        })
+        .collect()
+}
+
+/// The comparison in the chosen format.
+pub fn render_compare(
+    before_rot: &Rotation,
+    after_rot: &Rotation,
+    changes: &[Change],
+    format: Format,
+) -> String {
+    let n = changes.iter().filter(|c| c.changed).count();
+    match format {
+        Format::Json => {
+            let mut s = serde_json::to_string_pretty(changes).expect("changes serialize");
+            s.push('\n');
+            s
+        }
+        Format::Text => {
+            let who = |rot: &Rotation, g: &Option<String>| {
+                g.as_ref()
+                    .map_or("—".to_owned(), |g| format!("@{}", rot.display(g)))
+            };
+            let mut s = String::new();
+            for c in changes {
+                let line = format!(
+                    "{} {}  {:<24} {:<24}{}",
+                    c.date,
+                    c.date.format("%a"),
+                    who(before_rot, &c.before),
+                    who(after_rot, &c.after),
+                    if c.changed { "  ← changed" } else { "" }
+                );
+                s.push_str(&escape::terminal(&line));
+                s.push('\n');
+            }
+            s.push_str(&format!("{n} day(s) change\n"));
+            s
+        }
+        Format::Markdown => {
+            let who = |rot: &Rotation, g: &Option<String>| {
+                g.as_ref()
+                    .map_or("*uncovered*".to_owned(), |g| crate::log::person(rot, g))
+            };
+            let mut s = format!(
+                "**{n} day(s) change.**\n\n| Date | Day | Before | After | |\n|---|---|---|---|---|\n"
+            );
+            for c in changes {
+                let (b, a) = (who(before_rot, &c.before), who(after_rot, &c.after));
+                let (b, a, mark) = if c.changed {
+                    (format!("~~{b}~~"), format!("**{a}**"), "changed")
+                } else {
+                    (b, a, "")
+                };
+                s.push_str(&format!(
+                    "| {} | {} | {b} | {a} | {mark} |\n",
+                    c.date,
+                    c.date.format("%a")
+                ));
+            }
+            s
+        }
+    }
+}

@@ -4,9 +4,12 @@
 mod pr;
 pub use pr::SettingsError;
 
+use crate::actions;
 use crate::calendar;
-use crate::cli::{Cli, Command};
+use crate::cli::{CheckFormat, Cli, Command};
+use crate::config::node::Pos;
 use crate::config::{self, Rotation};
+use crate::diag::Problem;
 use crate::diag::{InvalidInput, Report};
 use crate::escape::terminal;
 use crate::fsio;
@@ -59,8 +62,8 @@ pub fn run(cli: &Cli, now: DateTime<Utc>, out: &mut dyn Write, err: &mut dyn Wri
         out.write_all(config::schema::json_schema_text().as_bytes())?;
         return Ok(());
     }
-    if let Command::Check { ahead } = cli.command {
-        return check(cli, now, ahead, out);
+    if let Command::Check { ahead, format } = cli.command {
+        return check(cli, now, ahead, format, out);
     }
     if let Command::Advance { pr: true, .. } = &cli.command {
         return pr::advance(cli, now, out, err);
@@ -72,9 +75,26 @@ pub fn run(cli: &Cli, now: DateTime<Utc>, out: &mut dyn Write, err: &mut dyn Wri
     let rot = &inputs.rotation;
     let today = calendar::today(rot.timezone, now);
     match &cli.command {
-        Command::Schedule { from, days, format } => {
-            let rows = schedule::rows(rot, &inputs.log, from.unwrap_or(today), *days);
-            out.write_all(schedule::render(rot, &rows, *format).as_bytes())?;
+        Command::Schedule {
+            from,
+            days,
+            format,
+            compare,
+        } => {
+            let from = from.unwrap_or(today);
+            let rows = schedule::rows(rot, &inputs.log, from, *days);
+            match compare {
+                None => out.write_all(schedule::render(rot, &rows, *format).as_bytes())?,
+                Some(base_path) => {
+                    let base_text = fsio::read_text(base_path, false)?;
+                    let (base, _) = config::load(&label(base_path), &base_text)?;
+                    let before = schedule::rows(&base, &inputs.log, from, *days);
+                    let changes = schedule::compare(&before, &rows);
+                    out.write_all(
+                        schedule::render_compare(&base, rot, &changes, *format).as_bytes(),
+                    )?;
+                }
+            }
         }
         Command::Who { date } => who(rot, &inputs.log, date.unwrap_or(today), out)?,
         Command::Advance {
@@ -97,40 +117,43 @@ pub fn run(cli: &Cli, now: DateTime<Utc>, out: &mut dyn Write, err: &mut dyn Wri
                 _ => None,
             };
             advance(cli, &inputs, &plan, *dry_run, out)?;
-            if *slack {
-                announce(cli, &inputs, &plan, date, webhook.as_ref(), out)?;
+            let announced = match slack {
+                true => announce(cli, &inputs, &plan, date, webhook.as_ref(), out),
+                false => Ok(()),
+            };
+            if !*dry_run {
+                let status = match (&announced, slack) {
+                    (_, false) => "not requested".to_owned(),
+                    (Ok(()), true) => "posted (or announced already)".to_owned(),
+                    (Err(e), true) => format!("failed: {}", terminal(&e.to_string())),
+                };
+                record_in_actions(rot, &inputs.log, &plan, date, None, &status)?;
             }
+            announced?;
         }
         Command::Check { .. } | Command::Schema => unreachable!("handled above"),
     }
     Ok(())
 }
 
-fn check(cli: &Cli, now: DateTime<Utc>, ahead: u32, out: &mut dyn Write) -> Result<()> {
-    let mut failed = false;
+fn check(
+    cli: &Cli,
+    now: DateTime<Utc>,
+    ahead: u32,
+    format: CheckFormat,
+    out: &mut dyn Write,
+) -> Result<()> {
     let rotation_text = fsio::read_text(&cli.config, false)?;
-    let rotation = match config::load(&label(&cli.config), &rotation_text) {
-        Ok((rot, report)) => {
-            for w in report.warnings() {
-                writeln!(out, "{}", report.line(w))?;
-            }
-            Some(rot)
-        }
-        Err(InvalidInput(report)) => {
-            writeln!(out, "{report}")?;
-            failed = true;
-            None
-        }
-    };
     let log_text = fsio::read_text(&cli.log, true)?;
-    let log = match log::parse(&label(&cli.log), &log_text) {
-        Ok(log) => Some(log),
-        Err(InvalidInput(report)) => {
-            writeln!(out, "{report}")?;
-            failed = true;
-            None
-        }
+    let (rotation, mut rotation_report) = match config::load(&label(&cli.config), &rotation_text) {
+        Ok((rot, report)) => (Some(rot), report),
+        Err(InvalidInput(report)) => (None, report),
     };
+    let (log, log_report) = match log::parse(&label(&cli.log), &log_text) {
+        Ok(log) => (Some(log), Report::new(label(&cli.log), Vec::new())),
+        Err(InvalidInput(report)) => (None, report),
+    };
+    let mut summary = None;
     if let (Some(rot), Some(log)) = (&rotation, &log) {
         let today = calendar::today(rot.timezone, now);
         let rows = schedule::rows(rot, log, today, ahead);
@@ -138,36 +161,52 @@ fn check(cli: &Cli, now: DateTime<Utc>, ahead: u32, out: &mut dyn Write) -> Resu
             .iter()
             .filter(|r| r.why == Why::Uncovered && !r.past)
             .collect();
+        let top = Pos::new(1, 1);
         for r in &uncovered {
-            writeln!(
-                out,
-                "{}: warning: {} ({}) is uncovered: every member is away (shorten someone's time off, or add an override)",
-                terminal(&label(&cli.config)),
-                r.date,
-                r.date.format("%A")
-            )?;
+            rotation_report.problems.push(Problem::warning(
+                top,
+                format!(
+                    "{} ({}) is uncovered: every member is away",
+                    r.date,
+                    r.date.format("%A")
+                ),
+                "shorten someone's time off, or add an override",
+            ));
         }
         if rot.state.is_none() && today > rot.start {
             let missed = rot.working_days_in(rot.start, today).count();
             if missed > 10 {
-                writeln!(
-                    out,
-                    "{}: warning: `start` is {} and no handover was made yet: the first `oncall advance` will log {missed} days (set `start` to the first day you run it)",
-                    terminal(&label(&cli.config)),
-                    rot.start
-                )?;
+                rotation_report.problems.push(Problem::warning(
+                    top,
+                    format!("`start` is {} and no handover was made yet: the first `oncall advance` will log {missed} days", rot.start),
+                    "set `start` to the first day you run it",
+                ));
             }
         }
-        writeln!(
-            out,
+        summary = Some(format!(
             "{}: ok ({} members, {}); {}: ok ({} day sections); {} uncovered day(s) in the next {ahead} days",
-            terminal(&label(&cli.config)),
+            label(&cli.config),
             rot.members.len(),
-            terminal(rot.timezone.name()),
-            terminal(&label(&cli.log)),
+            rot.timezone.name(),
+            label(&cli.log),
             log.records.len(),
             uncovered.len()
-        )?;
+        ));
+    }
+    let failed = rotation_report.has_errors() || log_report.has_errors();
+    for report in [&rotation_report, &log_report] {
+        match format {
+            CheckFormat::Github => out.write_all(actions::annotations(report).as_bytes())?,
+            CheckFormat::Text if report.has_errors() => writeln!(out, "{report}")?,
+            CheckFormat::Text => {
+                for w in report.warnings() {
+                    writeln!(out, "{}", report.line(w))?;
+                }
+            }
+        }
+    }
+    if let Some(line) = summary {
+        writeln!(out, "{}", terminal(&line))?;
     }
     if failed {
         return Err(CheckFailed.into());
@@ -340,6 +379,47 @@ pub(crate) fn announce(
     fsio::write_atomic(&cli.log, &log::mark_announced(&log_text))?;
     writeln!(out, "Slack: posted the handover for {date}.")?;
     Ok(())
+}
+
+/// The step summary and outputs (`oncall`, `previous`, `pr-url`) when
+/// running in GitHub Actions.
+pub(crate) fn record_in_actions(
+    rot: &Rotation,
+    log: &Log,
+    plan: &Plan,
+    date: NaiveDate,
+    pr_url: Option<&str>,
+    slack: &str,
+) -> Result<()> {
+    let (handover, rot_after) = match plan {
+        Plan::Advance(adv) => (
+            adv.today().clone(),
+            Rotation {
+                state: Some(adv.state.clone()),
+                ..rot.clone()
+            },
+        ),
+        Plan::AlreadyDone { .. } => match plan::done_handover(rot, log, date) {
+            Some(h) => (h, rot.clone()),
+            None => return Ok(()),
+        },
+        _ => {
+            actions::append_summary(&format!("## On-call {date}\n\nNo handover today.\n"))?;
+            return actions::set_outputs(&[
+                ("oncall", String::new()),
+                ("previous", String::new()),
+                ("pr-url", String::new()),
+            ]);
+        }
+    };
+    actions::append_summary(&actions::handover_summary(
+        &rot_after, &handover, pr_url, slack,
+    ))?;
+    actions::set_outputs(&[
+        ("oncall", handover.day.on_call.clone().unwrap_or_default()),
+        ("previous", handover.previous.clone().unwrap_or_default()),
+        ("pr-url", pr_url.unwrap_or_default().to_owned()),
+    ])
 }
 
 /// A link to a line of the log on GitHub, when running in GitHub Actions.

@@ -146,11 +146,54 @@ pub fn advance(
     if let Some(url) = &outcome.pr_url {
         writeln!(out, "pull request: {}", terminal(url))?;
     }
-    if *to_slack {
-        announce(&client, &runtime, &outcome, &paths, webhook.as_ref(), out)?;
+    let announced = match to_slack {
+        true => announce(&client, &runtime, &outcome, &paths, webhook.as_ref(), out),
+        false => Ok(()),
+    };
+    if !*dry_run {
+        let status = match (&announced, to_slack) {
+            (_, false) => "not requested".to_owned(),
+            (Ok(()), true) => "posted (or announced already)".to_owned(),
+            (Err(e), true) => format!("failed: {}", terminal(&e.to_string())),
+        };
+        record_in_actions(&outcome, &paths, &status)?;
     }
     writeln!(err, "GitHub requests: {}", client.requests())?;
-    Ok(())
+    announced
+}
+
+/// The step summary and outputs of a `--pr` run.
+fn record_in_actions(outcome: &Outcome, paths: &Paths, slack: &str) -> Result<()> {
+    let handover = outcome
+        .decision
+        .as_ref()
+        .and_then(|d| d.handover.as_ref().map(|h| (d, h)));
+    let Some((d, h)) = handover else {
+        let date = outcome.date.map_or(String::new(), |d| d.to_string());
+        let why = outcome.messages.join("; ");
+        crate::actions::append_summary(&format!(
+            "## On-call {date}\n\n{}\n",
+            crate::escape::markdown(&why)
+        ))?;
+        return crate::actions::set_outputs(&[
+            ("oncall", String::new()),
+            ("previous", String::new()),
+            ("pr-url", outcome.pr_url.clone().unwrap_or_default()),
+        ]);
+    };
+    let rotation_text = d.files.as_ref().map(|f| f.0.as_str()).unwrap_or_default();
+    let (rot, _) = crate::config::load(&paths.config, rotation_text)?;
+    crate::actions::append_summary(&crate::actions::handover_summary(
+        &rot,
+        h,
+        outcome.pr_url.as_deref(),
+        slack,
+    ))?;
+    crate::actions::set_outputs(&[
+        ("oncall", h.day.on_call.clone().unwrap_or_default()),
+        ("previous", h.previous.clone().unwrap_or_default()),
+        ("pr-url", outcome.pr_url.clone().unwrap_or_default()),
+    ])
 }
 
 fn print_dry_run(outcome: &Outcome, paths: &Paths, out: &mut dyn Write) -> Result<()> {

@@ -1,0 +1,143 @@
+//! GitHub Actions: workflow-command annotations, the step summary and step
+//! outputs. Text from the files is escaped so it can never be read as a
+//! workflow command (`::set-output`, `::add-mask::` and the like).
+
+use crate::diag::{Report, Severity};
+use anyhow::{Context, Result};
+use std::io::Write;
+use std::path::Path;
+
+/// Escapes a workflow command's message (GitHub's `escapeData`).
+pub fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a workflow command's property value (GitHub's `escapeProperty`).
+pub fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// One annotation per problem: `::error file=F,line=L,col=C::message`.
+/// Control characters other than newlines are made visible first, so that
+/// nothing in the message can start a new command.
+pub fn annotations(report: &Report) -> String {
+    let mut out = String::new();
+    for p in &report.problems {
+        let level = match p.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let mut message = p.message.clone();
+        if !p.hint.is_empty() {
+            message.push_str(" (");
+            message.push_str(&p.hint);
+            message.push(')');
+        }
+        out.push_str(&format!(
+            "::{level} file={},line={},col={},title={}::{}\n",
+            escape_property(&report.file),
+            p.pos.line,
+            p.pos.col,
+            escape_property(&format!("oncall check: {}", report.file)),
+            crate::escape::terminal(&escape_data(&message))
+        ));
+    }
+    out
+}
+
+/// The step summary of a handover: who, the pull request, Slack, and the
+/// next ten working days (names escaped for Markdown).
+pub fn handover_summary(
+    rot: &crate::config::Rotation,
+    h: &crate::plan::Handover,
+    pr_url: Option<&str>,
+    slack: &str,
+) -> String {
+    use crate::log::person;
+    let who = |g: &Option<String>| {
+        g.as_ref()
+            .map_or("nobody (uncovered)".to_owned(), |g| person(rot, g))
+    };
+    let mut s = format!(
+        "## On-call handover {}\n\n",
+        h.day.date.format("%A %Y-%m-%d")
+    );
+    s.push_str(&format!("- On call: {}\n", who(&h.day.on_call)));
+    s.push_str(&format!("- Handed over by: {}\n", who(&h.previous)));
+    if let Some(url) = pr_url {
+        s.push_str(&format!("- Pull request: {url}\n"));
+    }
+    s.push_str(&format!(
+        "- Slack: {slack}\n\n### The next ten working days\n\n"
+    ));
+    let rows: Vec<_> = rot
+        .next_working_day(h.day.date)
+        .map(|f| crate::schedule::rows(rot, &crate::log::Log::default(), f, 31))
+        .unwrap_or_default()
+        .into_iter()
+        .take(10)
+        .collect();
+    s.push_str(&crate::schedule::render(
+        rot,
+        &rows,
+        crate::schedule::Format::Markdown,
+    ));
+    s
+}
+
+/// Appends Markdown to the step summary when running in Actions
+/// (`GITHUB_STEP_SUMMARY`); does nothing elsewhere.
+pub fn append_summary(markdown: &str) -> Result<()> {
+    let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
+    append(Path::new(&path), markdown).context("writing the step summary")
+}
+
+/// Sets step outputs (`GITHUB_OUTPUT`). Values are single-line; anything
+/// else is refused rather than written (it could forge another output).
+pub fn set_outputs(outputs: &[(&str, String)]) -> Result<()> {
+    let Some(path) = std::env::var_os("GITHUB_OUTPUT").filter(|p| !p.is_empty()) else {
+        return Ok(());
+    };
+    let mut text = String::new();
+    for (name, value) in outputs {
+        if value.contains(['\n', '\r']) {
+            anyhow::bail!("the output {name} would span lines");
+        }
+        text.push_str(&format!("{name}={value}\n"));
+    }
+    append(Path::new(&path), &text).context("writing the step outputs")
+}
+
+fn append(path: &Path, text: &str) -> std::io::Result<()> {
+    let mut f = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)?;
+    f.write_all(text.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::node::Pos;
+    use crate::diag::Problem;
+
+    #[test]
+    fn a_message_cannot_start_a_command() {
+        let report = Report::new(
+            "rot,ation.yaml",
+            vec![Problem::error(
+                Pos::new(3, 7),
+                "x\n::add-mask::secret\r\n::set-output name=a::b 100%",
+                "fix",
+            )],
+        );
+        let a = annotations(&report);
+        assert_eq!(a.lines().count(), 1, "{a}");
+        assert!(a.starts_with("::error file=rot%2Cation.yaml,line=3,col=7,title=oncall check%3A rot%2Cation.yaml::x%0A::add-mask::secret%0D%0A::set-output name=a::b 100%25 (fix)"), "{a}");
+    }
+}
