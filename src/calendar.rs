@@ -33,6 +33,21 @@ impl Rotation {
             .find(|d| self.is_working_day(*d))
     }
 
+    /// How many calendar days from `from` hold `n` working days (at most
+    /// ten years).
+    pub fn calendar_days_for(&self, from: NaiveDate, n: u32) -> u32 {
+        let mut seen = 0;
+        for (i, d) in from.iter_days().take(3660).enumerate() {
+            if self.is_working_day(d) {
+                seen += 1;
+                if seen == n {
+                    return i as u32 + 1;
+                }
+            }
+        }
+        3660
+    }
+
     /// The working days in `from..=to`.
     pub fn working_days_in(
         &self,

@@ -49,6 +49,10 @@ pub enum Command {
         #[arg(long, default_value_t = 14, value_name = "N",
               value_parser = clap::value_parser!(u32).range(1..=36600))]
         days: u32,
+        /// Instead of --days: this many working days.
+        #[arg(long, value_name = "N", conflicts_with = "days",
+              value_parser = clap::value_parser!(u32).range(1..=10000))]
+        working_days: Option<u32>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
         /// Compare with another rotation file (e.g. the base branch's): who is

@@ -306,3 +306,44 @@ fn schema_matches_the_committed_file() {
         "rotation.schema.json is stale: run `cargo run -- schema > rotation.schema.json`"
     );
 }
+
+#[test]
+fn schedule_compare_marks_the_changed_days() {
+    let repo = Repo::with(SMALL, None);
+    let base = repo.path("base.yaml");
+    fs::write(
+        &base,
+        SMALL.replace(
+            "  - { github: ana, name: Ana }\n  - { github: ben }\n",
+            "  - { github: ben }\n  - { github: ana, name: Ana }\n",
+        ),
+    )
+    .unwrap();
+    let out = repo
+        .oncall()
+        .args([
+            "schedule",
+            "--from",
+            "2026-11-23",
+            "--working-days",
+            "3",
+            "--format",
+            "json",
+            "--compare",
+        ])
+        .arg(&base)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(rows.len(), 3, "three working days");
+    assert_eq!(
+        (
+            rows[0]["before"].as_str(),
+            rows[0]["after"].as_str(),
+            rows[0]["changed"].as_bool()
+        ),
+        (Some("ben"), Some("ana"), Some(true))
+    );
+    assert_eq!(rows[2]["changed"], false, "cai's day does not move");
+}

@@ -78,10 +78,15 @@ pub fn run(cli: &Cli, now: DateTime<Utc>, out: &mut dyn Write, err: &mut dyn Wri
         Command::Schedule {
             from,
             days,
+            working_days,
             format,
             compare,
         } => {
             let from = from.unwrap_or(today);
+            let days = &match working_days {
+                None => *days,
+                Some(n) => rot.calendar_days_for(from, *n),
+            };
             let rows = schedule::rows(rot, &inputs.log, from, *days);
             match compare {
                 None => out.write_all(schedule::render(rot, &rows, *format).as_bytes())?,
