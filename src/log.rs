@@ -273,14 +273,7 @@ pub fn render_section(rot: &Rotation, h: &Handover) -> String {
         s.push_str(&format!("- [ ] {}\n", markdown(d)));
     }
     s.push_str(&format!("\n### Cycle {}\n\n", day.cycle));
-    for (g, status) in &h.cycle {
-        let (mark, note) = match status {
-            Status::Served => ("x", ""),
-            Status::OnCall => ("x", " ← on call"),
-            Status::Due => (" ", ""),
-        };
-        s.push_str(&format!("- [{mark}] {}{note}\n", person(rot, g)));
-    }
+    s.push_str(&cycle_checklist(rot, &h.cycle));
     if let Some((date, next)) = &h.next {
         let who = match next {
             Some(g) => person(rot, g),
@@ -289,6 +282,52 @@ pub fn render_section(rot: &Rotation, h: &Handover) -> String {
         s.push_str(&format!("\nNext: {who} on {} {date}.\n", date.format("%A")));
     }
     s.push_str("\n### Topics\n\n<!-- What came up today: questions, incidents, changes, runbooks written or updated. -->\n");
+    s
+}
+
+/// A cycle listed in full up to this many members; larger cycles are
+/// summarised, so that a section stays small for a large team.
+pub const FULL_CYCLE_LIST: usize = 20;
+
+/// The cycle as a checklist (the ADR's "move the checkbox"): `[x]` served,
+/// `← on call`, `[ ]` still due. Large cycles show the last five who
+/// served, the one on call and the next ten due, with counts.
+pub fn cycle_checklist(rot: &Rotation, cycle: &[(String, Status)]) -> String {
+    let line = |(g, status): &(String, Status)| {
+        let (mark, note) = match status {
+            Status::Served => ("x", ""),
+            Status::OnCall => ("x", " ← on call"),
+            Status::Due => (" ", ""),
+        };
+        format!("- [{mark}] {}{note}\n", person(rot, g))
+    };
+    if cycle.len() <= FULL_CYCLE_LIST {
+        return cycle.iter().map(line).collect();
+    }
+    let served: Vec<_> = cycle
+        .iter()
+        .filter(|(_, st)| *st == Status::Served)
+        .collect();
+    let on_call: Vec<_> = cycle
+        .iter()
+        .filter(|(_, st)| *st == Status::OnCall)
+        .collect();
+    let due: Vec<_> = cycle.iter().filter(|(_, st)| *st == Status::Due).collect();
+    let mut s = String::new();
+    let shown_served = served.len().saturating_sub(5);
+    if shown_served > 0 {
+        s.push_str(&format!(
+            "- [x] … {shown_served} more have served in this cycle\n"
+        ));
+    }
+    served[shown_served..]
+        .iter()
+        .for_each(|e| s.push_str(&line(e)));
+    on_call.iter().for_each(|e| s.push_str(&line(e)));
+    due.iter().take(10).for_each(|e| s.push_str(&line(e)));
+    if due.len() > 10 {
+        s.push_str(&format!("- [ ] … {} more are still due\n", due.len() - 10));
+    }
     s
 }
 

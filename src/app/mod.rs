@@ -481,6 +481,34 @@ pub(crate) fn write_diff(out: &mut dyn Write, name: &str, old: &str, new: &str) 
         writeln!(out, "{}: unchanged", terminal(name))?;
         return Ok(());
     }
+    let name = terminal(name);
+    // The log only grows: show the appended lines after the last two old
+    // ones, without diffing megabytes of unchanged text.
+    if let Some(added) = new
+        .strip_prefix(old)
+        .filter(|_| old.is_empty() || old.ends_with('\n'))
+    {
+        let old_lines: Vec<&str> = old.lines().collect();
+        let context = &old_lines[old_lines.len().saturating_sub(2)..];
+        let first = old_lines.len() - context.len() + 1;
+        let added_lines = added.lines().count();
+        writeln!(out, "--- a/{name}\n+++ b/{name}")?;
+        writeln!(
+            out,
+            "@@ -{},{} +{},{} @@",
+            first,
+            context.len(),
+            first,
+            context.len() + added_lines
+        )?;
+        for line in context {
+            writeln!(out, " {}", terminal(line))?;
+        }
+        for line in added.lines() {
+            writeln!(out, "+{}", terminal(line))?;
+        }
+        return Ok(());
+    }
     let diff = similar::TextDiff::from_lines(old, new);
     let text = diff
         .unified_diff()

@@ -65,47 +65,109 @@ fn state_lines(state: &State) -> Vec<(&'static str, String)> {
 }
 
 /// rotation.yaml's text with its state block set to `state`.
+///
+/// Only the top-level `state:` entry is parsed and edited (with yaml-edit),
+/// then spliced back: the rest of the file stays byte for byte, and a
+/// large roster costs nothing. The result is read back and compared with
+/// `state` before it is returned.
 pub fn write_state(text: &str, state: &State) -> Result<String, String> {
-    let lines = state_lines(state);
-    let doc = Document::from_str(text).map_err(|e| format!("cannot parse rotation.yaml: {e}"))?;
-    let top = doc
-        .as_mapping()
-        .ok_or("rotation.yaml is not a mapping of keys")?;
-    let existing = top.get("state");
-    match existing.as_ref().and_then(|v| v.as_mapping()) {
-        Some(block) => {
-            let fragment_text: String = lines.iter().map(|(k, v)| format!("{k}: {v}\n")).collect();
-            let fragment = Document::from_str(&fragment_text)
-                .map_err(|e| format!("internal: state fragment: {e}"))?;
-            let values = fragment.as_mapping().ok_or("internal: state fragment")?;
-            for (key, _) in &lines {
-                let value = values.get(*key).ok_or("internal: state fragment")?;
-                // Only rewrite a value when it differs, so an unchanged value
-                // keeps its formatting.
-                let current = block.get(*key).map(|v| v.to_string());
-                if current.as_deref().map(str::trim) != Some(value.to_string().trim()) {
-                    block.set(*key, value);
-                }
-            }
-            Ok(doc.to_string())
+    let out = match state_block(text) {
+        Some(range) => {
+            let edited = edit_block(&text[range.clone()], state)?;
+            format!("{}{}{}", &text[..range.start], edited, &text[range.end..])
         }
         None => {
-            if top.get("state").is_some() {
-                top.remove("state");
-            }
-            let mut out = doc.to_string();
+            let mut out = text.to_owned();
             if !out.is_empty() && !out.ends_with('\n') {
                 out.push('\n');
             }
             out.push('\n');
             out.push_str(STATE_COMMENT);
-            out.push_str("state:\n");
-            for (k, v) in &lines {
-                out.push_str(&format!("  {k}: {v}\n"));
-            }
-            Ok(out)
+            out.push_str(&fresh_block(state));
+            out
+        }
+    };
+    verify(&out, state)?;
+    Ok(out)
+}
+
+/// A new state block, in its usual layout.
+fn fresh_block(state: &State) -> String {
+    let mut out = String::from("state:\n");
+    for (k, v) in state_lines(state) {
+        out.push_str(&format!("  {k}: {v}\n"));
+    }
+    out
+}
+
+/// The byte range of the top-level `state:` entry: from its key's line to
+/// the next line that starts at column 0 with something other than a
+/// comment (the next key, a `-`, a document marker), or the end.
+fn state_block(text: &str) -> Option<std::ops::Range<usize>> {
+    let mut offset = 0;
+    let mut start = None;
+    for line in text.split_inclusive('\n') {
+        let top_level = !line.trim().is_empty() && !line.starts_with([' ', '\t', '#']);
+        match start {
+            Some(s) if top_level => return Some(s..offset),
+            None if top_level && line.starts_with("state:") => start = Some(offset),
+            _ => {}
+        }
+        offset += line.len();
+    }
+    start.map(|s| s..text.len())
+}
+
+/// Sets the values of a `state:` entry, keeping its comments and layout.
+fn edit_block(block_text: &str, state: &State) -> Result<String, String> {
+    let lines = state_lines(state);
+    let doc =
+        Document::from_str(block_text).map_err(|e| format!("cannot parse the state block: {e}"))?;
+    let top = doc
+        .as_mapping()
+        .ok_or("the state block is not `state:` with keys")?;
+    let existing = top.get("state");
+    let Some(block) = existing.as_ref().and_then(|v| v.as_mapping()) else {
+        // `state:` with no mapping (e.g. null): write a fresh block.
+        return Ok(fresh_block(state));
+    };
+    let fragment_text: String = lines.iter().map(|(k, v)| format!("{k}: {v}\n")).collect();
+    let fragment =
+        Document::from_str(&fragment_text).map_err(|e| format!("internal: state fragment: {e}"))?;
+    let values = fragment.as_mapping().ok_or("internal: state fragment")?;
+    for (key, _) in &lines {
+        let value = values.get(*key).ok_or("internal: state fragment")?;
+        // Only rewrite a value when it differs, so an unchanged value
+        // keeps its formatting.
+        let current = block.get(*key).map(|v| v.to_string());
+        if current.as_deref().map(str::trim) != Some(value.to_string().trim()) {
+            block.set(*key, value);
         }
     }
+    Ok(doc.to_string())
+}
+
+/// Reads the written state block back and checks it says `state`.
+fn verify(text: &str, state: &State) -> Result<(), String> {
+    #[derive(serde::Deserialize)]
+    struct Only {
+        state: super::schema::State,
+    }
+    let range = state_block(text).ok_or("the state block was not written")?;
+    let only: Only = serde_saphyr::from_str(&text[range])
+        .map_err(|e| format!("the written state block does not read back: {e}"))?;
+    let s = only.state;
+    let read = State {
+        since: s.since.value,
+        on_call: s.on_call.map(|o| o.value),
+        cycle: s.cycle.value,
+        order: s.order.into_iter().map(|o| o.value).collect(),
+        served: s.served.into_iter().map(|o| o.value).collect(),
+    };
+    if &read != state {
+        return Err("the written state block reads back differently; please report this with your rotation.yaml".into());
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -148,6 +210,48 @@ mod tests {
         assert_eq!(
             out,
             "team: T\nstate:\n  since: 2026-11-27 # keep me\n  on_call: \"123\"\n  cycle: 3\n  order: [\"123\", ana]\n  served: [\"123\"]\n# end\n"
+        );
+    }
+}
+
+#[cfg(test)]
+mod block_tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn st() -> State {
+        State {
+            since: NaiveDate::from_ymd_opt(2026, 11, 27).unwrap(),
+            on_call: Some("ben".into()),
+            cycle: 2,
+            order: vec!["ana".into(), "ben".into()],
+            served: vec!["ana".into(), "ben".into()],
+        }
+    }
+
+    #[test]
+    fn the_state_block_in_the_middle_is_edited_in_place() {
+        let text = "team: T\nstate:\n  # by hand\n  since: 2026-11-26\n  on_call: ana\n  cycle: 2\n  order:\n    - ana\n    - ben\n  served: [ana]\n# about members\nmembers:\n- github: ana\n- github: ben\n";
+        let out = write_state(text, &st()).unwrap();
+        assert_eq!(
+            out,
+            "team: T\nstate:\n  # by hand\n  since: 2026-11-27\n  on_call: ben\n  cycle: 2\n  order: [ana, ben]\n  served: [ana, ben]\n# about members\nmembers:\n- github: ana\n- github: ben\n"
+        );
+    }
+
+    #[test]
+    fn a_null_state_is_replaced_and_flow_style_is_kept() {
+        let out = write_state("team: T\nstate: ~\nmembers: []\n", &st()).unwrap();
+        assert!(
+            out.starts_with("team: T\nstate:\n  since: 2026-11-27\n"),
+            "{out}"
+        );
+        assert!(out.ends_with("members: []\n"));
+        let flow = "team: T\nstate: {since: 2026-11-26, on_call: ana, cycle: 2, order: [ana, ben], served: [ana]}\n";
+        let out = write_state(flow, &st()).unwrap();
+        assert_eq!(
+            out,
+            "team: T\nstate: {since: 2026-11-27, on_call: ben, cycle: 2, order: [ana, ben], served: [ana, ben]}\n"
         );
     }
 }

@@ -181,14 +181,18 @@ pub struct State {
     pub served: Vec<Spanned<String>>,
 }
 
-/// The JSON Schema of rotation.yaml, as committed in `rotation.schema.json`.
-pub fn json_schema() -> serde_json::Value {
-    serde_json::to_value(schemars::schema_for!(RotationFile)).expect("schema serializes")
+/// The JSON Schema of rotation.yaml, as committed in `rotation.schema.json`
+/// (generated once per process).
+pub fn json_schema() -> &'static serde_json::Value {
+    static SCHEMA: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        serde_json::to_value(schemars::schema_for!(RotationFile)).expect("schema serializes")
+    })
 }
 
 /// The schema as pretty JSON with a trailing newline (the committed file).
 pub fn json_schema_text() -> String {
-    let mut s = serde_json::to_string_pretty(&json_schema()).expect("schema serializes");
+    let mut s = serde_json::to_string_pretty(json_schema()).expect("schema serializes");
     s.push('\n');
     s
 }

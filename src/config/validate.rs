@@ -16,22 +16,47 @@ use crate::calendar::DEFAULT_WORKING_DAYS;
 use crate::diag::{InvalidInput, Problem, Report};
 use chrono::NaiveDate;
 use serde_saphyr::Spanned;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Reads rotation.yaml. `file` names it in messages. Returns the rotation
 /// and its warnings, or every problem found.
 pub fn load(file: &str, text: &str) -> Result<(Rotation, Report), InvalidInput> {
     let fail = |problems| InvalidInput(Report::new(file, problems));
-    let tree = node::parse(text).map_err(|e| fail(vec![yaml_problem(&e)]))?;
-    let mut problems = structure::check(&schema::json_schema(), &tree);
-    let raw: RotationFile = match serde_saphyr::from_str_with_options(text, node::options()) {
-        Ok(raw) => raw,
-        // The structural check explains a type error better than serde.
-        Err(_) if !problems.is_empty() => return Err(fail(problems)),
-        Err(e) => return Err(fail(vec![yaml_problem(&e)])),
+    // The fast path, for a well-formed file: one typed parse that notes any
+    // key serde would ignore. Anything unusual takes the full structural
+    // pass, which finds every problem with its position.
+    let mut ignored = false;
+    let fast = serde_saphyr::with_deserializer_from_str_with_options(text, node::options(), |de| {
+        serde_ignored::deserialize(de, |path| {
+            // serde-saphyr's `Spanned` reads its position through a private
+            // field that serde_ignored reports; it is not a key of the file.
+            let spanned = matches!(path, serde_ignored::Path::Map { key, .. } if key.starts_with("__serde_saphyr_private"));
+            if !spanned {
+                ignored = true;
+            }
+        })
+    });
+    let (raw, mut problems): (RotationFile, Vec<Problem>) = match fast {
+        Ok(raw) if !ignored => (raw, Vec::new()),
+        _ => {
+            let tree = node::parse(text).map_err(|e| fail(vec![yaml_problem(&e)]))?;
+            let problems = structure::check(schema::json_schema(), &tree);
+            match serde_saphyr::from_str_with_options(text, node::options()) {
+                Ok(raw) => (raw, problems),
+                // The structural check explains a type error better than serde.
+                Err(_) if !problems.is_empty() => return Err(fail(problems)),
+                Err(e) => return Err(fail(vec![yaml_problem(&e)])),
+            }
+        }
     };
+    let structural = !problems.is_empty();
     for check in CHECKS {
         check(&raw, &mut problems);
+    }
+    if !structural {
+        // What the schema says, for the files that skipped the structural
+        // pass (it reports these itself).
+        required_values_are_present(&raw, &mut problems);
     }
     let rotation = resolve(&raw);
     overrides_follow_r6(&raw, &rotation, &mut problems);
@@ -88,6 +113,30 @@ const CHECKS: &[Check] = &[
     away_ranges_are_ordered,
     duties_are_not_empty,
 ];
+
+fn required_values_are_present(f: &RotationFile, out: &mut Vec<Problem>) {
+    if f.team.value.trim().is_empty() {
+        out.push(Problem::error(
+            pos(&f.team),
+            "`team` is empty",
+            "write a value",
+        ));
+    }
+    if f.timezone.value.trim().is_empty() {
+        out.push(Problem::error(
+            pos(&f.timezone),
+            "`timezone` is empty",
+            "write a value",
+        ));
+    }
+    if f.members.value.is_empty() {
+        out.push(Problem::error(
+            pos(&f.members),
+            "`members` is empty",
+            "add at least one entry",
+        ));
+    }
+}
 
 fn time_zone_is_known(f: &RotationFile, out: &mut Vec<Problem>) {
     let tz = &f.timezone.value;
@@ -311,16 +360,15 @@ fn state_is_consistent(f: &RotationFile, rot: &Rotation, out: &mut Vec<Problem>)
             hint_fix,
         ));
     }
-    let mut seen = Vec::new();
+    let mut seen = HashSet::new();
     for o in &st.order {
-        if seen.contains(&&o.value) {
+        if !seen.insert(o.value.as_str()) {
             out.push(Problem::error(
                 pos(o),
                 format!("`{}` appears twice in `state.order`", o.value),
                 hint_fix,
             ));
         }
-        seen.push(&o.value);
         if rot.member(&o.value).is_none() {
             out.push(Problem::warning(
                 pos(o),
@@ -329,9 +377,9 @@ fn state_is_consistent(f: &RotationFile, rot: &Rotation, out: &mut Vec<Problem>)
             ));
         }
     }
-    let mut served_seen = Vec::new();
+    let mut served_seen = HashSet::new();
     for s in &st.served {
-        if !st.order.iter().any(|o| o.value == s.value) {
+        if !seen.contains(s.value.as_str()) {
             out.push(Problem::error(
                 pos(s),
                 format!(
@@ -341,18 +389,17 @@ fn state_is_consistent(f: &RotationFile, rot: &Rotation, out: &mut Vec<Problem>)
                 hint_fix,
             ));
         }
-        if served_seen.contains(&&s.value) {
+        if !served_seen.insert(s.value.as_str()) {
             out.push(Problem::error(
                 pos(s),
                 format!("`{}` appears twice in `state.served`", s.value),
                 hint_fix,
             ));
         }
-        served_seen.push(&s.value);
     }
     if let Some(on) = &st.on_call
         && rot.member(&on.value).is_none()
-        && !st.order.iter().any(|o| o.value == on.value)
+        && !seen.contains(on.value.as_str())
     {
         out.push(Problem::warning(
             pos(on),

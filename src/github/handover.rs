@@ -7,7 +7,7 @@ use crate::config::{self, Rotation};
 use crate::diag::InvalidInput;
 use crate::escape::markdown;
 use crate::log::{self, Log, person};
-use crate::plan::{self, Handover, Plan, PlanError, Status};
+use crate::plan::{self, Handover, Plan, PlanError};
 use crate::rotation::Why;
 use crate::schedule;
 use chrono::NaiveDate;
@@ -437,14 +437,7 @@ pub fn body(
         s.push_str(&format!("- {}\n", markdown(d)));
     }
     s.push_str(&format!("\n### Cycle {}\n\n", h.day.cycle));
-    for (g, status) in &h.cycle {
-        let mark = match status {
-            Status::Served => "- [x] ",
-            Status::OnCall => "- [x] **on call:** ",
-            Status::Due => "- [ ] ",
-        };
-        s.push_str(&format!("{mark}{}\n", person(rot, g)));
-    }
+    s.push_str(&log::cycle_checklist(rot, &h.cycle));
     s.push_str("\n### Next five working days\n\n");
     let from = rot.next_working_day(date);
     let rows: Vec<_> = from
