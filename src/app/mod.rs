@@ -509,14 +509,54 @@ pub(crate) fn write_diff(out: &mut dyn Write, name: &str, old: &str, new: &str) 
         }
         return Ok(());
     }
-    let diff = similar::TextDiff::from_lines(old, new);
-    let text = diff
-        .unified_diff()
-        .context_radius(2)
-        .header(&format!("a/{name}"), &format!("b/{name}"))
-        .to_string();
-    for line in text.lines() {
-        writeln!(out, "{}", terminal(line))?;
+    // Otherwise one contiguous change (the state block): the lines between
+    // the common beginning and the common end, with two lines of context.
+    let (a, b): (Vec<&str>, Vec<&str>) = (old.lines().collect(), new.lines().collect());
+    let prefix = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let suffix = a[prefix..]
+        .iter()
+        .rev()
+        .zip(b[prefix..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let from = prefix.saturating_sub(2);
+    let (a_end, b_end) = (
+        (a.len() - suffix + 2).min(a.len()),
+        (b.len() - suffix + 2).min(b.len()),
+    );
+    writeln!(out, "--- a/{name}\n+++ b/{name}")?;
+    writeln!(
+        out,
+        "@@ -{},{} +{},{} @@",
+        from + 1,
+        a_end - from,
+        from + 1,
+        b_end - from
+    )?;
+    for line in &a[from..prefix] {
+        writeln!(out, " {}", terminal(line))?;
+    }
+    let (removed, added) = (&a[prefix..a.len() - suffix], &b[prefix..b.len() - suffix]);
+    if removed.len() == added.len() {
+        // Line for line (the state block's values): unchanged lines stay
+        // context.
+        for (x, y) in removed.iter().zip(added) {
+            if x == y {
+                writeln!(out, " {}", terminal(x))?;
+            } else {
+                writeln!(out, "-{}\n+{}", terminal(x), terminal(y))?;
+            }
+        }
+    } else {
+        for line in removed {
+            writeln!(out, "-{}", terminal(line))?;
+        }
+        for line in added {
+            writeln!(out, "+{}", terminal(line))?;
+        }
+    }
+    for line in &a[a.len() - suffix..a_end] {
+        writeln!(out, " {}", terminal(line))?;
     }
     Ok(())
 }
