@@ -38,7 +38,7 @@ for log in 1day 10years; do
   cp "$F/log-$log.md" "$W/oncall-log.md"
   cmd="$BIN --config $W/rotation.yaml --log $W/oncall-log.md advance --date $d"
   # a real advance writes: restore the files before each run
-  hyperfine -N --warmup 2 --runs 20 --prepare "cp $F/rotation-1000-$log.yaml $W/rotation.yaml; cp $F/log-$log.md $W/oncall-log.md" \
+  hyperfine -N --warmup 2 --runs 20 --prepare "sh -c 'cp $F/rotation-1000-$log.yaml $W/rotation.yaml && cp $F/log-$log.md $W/oncall-log.md'" \
     --export-json "$W/h.json" "$cmd" >/dev/null 2>&1
   echo "| \`advance\` (writes), 1,000 members, log of $log | $(python3 -c "import json;print(f\"{json.load(open('$W/h.json'))['results'][0]['median']*1000:.1f}\")") ms | $(cp "$F/rotation-1000-$log.yaml" "$W/rotation.yaml"; cp "$F/log-$log.md" "$W/oncall-log.md"; peak "$cmd") MB |"
 done

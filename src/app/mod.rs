@@ -488,9 +488,10 @@ pub(crate) fn write_diff(out: &mut dyn Write, name: &str, old: &str, new: &str) 
         .strip_prefix(old)
         .filter(|_| old.is_empty() || old.ends_with('\n'))
     {
-        let old_lines: Vec<&str> = old.lines().collect();
-        let context = &old_lines[old_lines.len().saturating_sub(2)..];
-        let first = old_lines.len() - context.len() + 1;
+        let old_count = old.bytes().filter(|b| *b == b'\n').count();
+        let mut context: Vec<&str> = old.lines().rev().take(2).collect();
+        context.reverse();
+        let first = old_count - context.len() + 1;
         let added_lines = added.lines().count();
         writeln!(out, "--- a/{name}\n+++ b/{name}")?;
         writeln!(
@@ -501,7 +502,7 @@ pub(crate) fn write_diff(out: &mut dyn Write, name: &str, old: &str, new: &str) 
             first,
             context.len() + added_lines
         )?;
-        for line in context {
+        for line in &context {
             writeln!(out, " {}", terminal(line))?;
         }
         for line in added.lines() {
