@@ -250,7 +250,7 @@ impl SlackError {
                 "set SLACK_WEBHOOK_URL to the incoming webhook's URL (in GitHub: a repository secret), or leave out --slack"
             }
             SlackError::Timeout => {
-                "Slack did not answer in time; check the channel: if the message is missing, run again (it posts once the log records no post)"
+                "Slack did not answer in time, so the message was probably posted and is recorded as posted; check the channel, and if it is missing, post the handover by hand"
             }
             SlackError::Connection(_) => "Slack could not be reached; run again later",
             SlackError::Refused { code, status } => match code.as_str() {

@@ -173,6 +173,11 @@ fn a_slow_answer_times_out_and_is_not_blindly_resent() {
         text(&out)
     );
     assert_eq!(fake.requests(), 1);
+    // Slack probably posted: it is recorded, and a rerun does not post again.
+    assert!(repo.read("oncall-log.md").contains("announced in Slack"));
+    let out = advance_slack(&repo, &fake, "2026-11-23");
+    assert!(out.status.success());
+    assert_eq!(fake.requests(), 1, "at most one post");
 }
 
 #[test]

@@ -380,8 +380,13 @@ pub(crate) fn announce(
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    runtime.block_on(slack::post(&client, url, &payload))?;
-    fsio::write_atomic(&cli.log, &log::mark_announced(&log_text))?;
+    let posted = runtime.block_on(slack::post(&client, url, &payload));
+    // A timeout means Slack may well have posted: record it, so that a rerun
+    // does not post twice (at most once; the error says to check).
+    if matches!(posted, Ok(()) | Err(slack::SlackError::Timeout)) {
+        fsio::write_atomic(&cli.log, &log::mark_announced(&log_text))?;
+    }
+    posted?;
     writeln!(out, "Slack: posted the handover for {date}.")?;
     Ok(())
 }

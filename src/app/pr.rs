@@ -301,12 +301,17 @@ fn announce(
         return Ok(());
     };
     let http = crate::http::client()?;
-    runtime.block_on(slack::post(&http, url, &payload))?;
-    writeln!(out, "Slack: posted the handover for {date}.")?;
-    if let (Some(id), Some(body)) = (&outcome.pr_id, &outcome.pr_body) {
+    let posted = runtime.block_on(slack::post(&http, url, &payload));
+    // A timeout means Slack may well have posted: record it, so that a rerun
+    // does not post twice (at most once; the error says to check).
+    if matches!(posted, Ok(()) | Err(slack::SlackError::Timeout))
+        && let (Some(id), Some(body)) = (&outcome.pr_id, &outcome.pr_body)
+    {
         runtime
-            .block_on(github::record_slack(client, id, body, date))
-            .context("Slack was told, but recording it on the pull request failed (a rerun may post again)")?;
+                .block_on(github::record_slack(client, id, body, date))
+                .context("Slack was told, but recording it on the pull request failed (a rerun may post again)")?;
     }
+    posted?;
+    writeln!(out, "Slack: posted the handover for {date}.")?;
     Ok(())
 }

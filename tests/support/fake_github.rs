@@ -90,7 +90,8 @@ pub struct State {
     /// Blobs larger than this are truncated in GraphQL (`isTruncated`).
     pub graphql_text_limit: usize,
     pub requests: Vec<Recorded>,
-    pub faults: Vec<(Target, Fault)>,
+    /// (which requests, how many of them to let through first, the fault)
+    pub faults: Vec<(Target, usize, Fault)>,
     /// Called before each mutation document is applied (e.g. to move a
     /// branch mid-run); removed after it ran once.
     pub before_mutation: Option<Hook>,
@@ -608,7 +609,7 @@ fn fault_answer(f: &Fault, id: u64) -> Answer {
         Fault::SecondaryRateLimit(secs) => json_answer(403, &json!({ "message": "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.", "documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits" }), id).header("retry-after", &secs.to_string()),
         Fault::TooMany(secs) => json_answer(429, &json!({ "message": "API rate limit exceeded" }), id).header("retry-after", &secs.to_string()),
         Fault::Drop => Answer::Drop,
-        Fault::Slow(d) => json_answer(200, &json!({ "data": null }), id).delayed(*d),
+        Fault::Slow(_) => unreachable!("a slow answer is the real one, late"),
         Fault::Malformed => Answer::new(200, "<html>unicorn</html>").header("content-type", "text/html"),
         Fault::RateLimitExhausted => {
             let reset = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() + 1;
@@ -654,8 +655,12 @@ impl FakeGitHub {
     pub fn requests(&self) -> Vec<Recorded> {
         self.with(|s| s.requests.clone())
     }
+    /// Fails the request of `target` that comes after `skip` others of it.
+    pub fn fail_nth(&self, target: Target, skip: usize, fault: Fault) {
+        self.with(|s| s.faults.push((target, skip, fault)));
+    }
     pub fn fail_next(&self, target: Target, fault: Fault) {
-        self.with(|s| s.faults.push((target, fault)));
+        self.with(|s| s.faults.push((target, 0, fault)));
     }
 }
 
@@ -701,22 +706,47 @@ fn handle(state: &Arc<Mutex<State>>, req: &Request) -> Answer {
             n,
         );
     }
+    // A slow answer is a write that happened but was answered late: the
+    // request is processed, the answer delayed.
+    let mut slow = None;
     if let Some(i) = st
         .faults
         .iter()
-        .position(|(t, _)| *t == target || *t == Target::Any)
+        .position(|(t, _, _)| *t == target || *t == Target::Any)
     {
-        let (_, f) = st.faults.remove(i);
-        return fault_answer(&f, n);
+        if st.faults[i].1 > 0 {
+            st.faults[i].1 -= 1;
+        } else {
+            let (_, _, f) = st.faults.remove(i);
+            match f {
+                Fault::Slow(d) => slow = Some(d),
+                other => return fault_answer(&other, n),
+            }
+        }
     }
+    let answer = answer(&mut st, target, req, &body, document, n);
+    match slow {
+        Some(d) => answer.delayed(d),
+        None => answer,
+    }
+}
+
+fn answer(
+    st: &mut State,
+    target: Target,
+    req: &Request,
+    body: &Value,
+    document: Option<String>,
+    n: u64,
+) -> Answer {
     match target {
         Target::Query => {
-            let v = handover_state(&st, &body["variables"]);
+            let v = handover_state(st, &body["variables"]);
             json_answer(200, &v, n)
         }
         Target::Mutation => {
             if let Some(hook) = st.before_mutation.take() {
-                hook(&mut st);
+                hook(st);
             }
             let doc = document.unwrap_or_default();
             let mut data = serde_json::Map::new();
@@ -727,7 +757,7 @@ fn handle(state: &Arc<Mutex<State>>, req: &Request) -> Answer {
                     | "updatePullRequest" | "requestReviews" | "addLabels" | "comment" => m,
                     _ => unreachable!(),
                 };
-                match apply_mutation(&mut st, m, &body["variables"][var]) {
+                match apply_mutation(st, m, &body["variables"][var]) {
                     Ok(v) => {
                         data.insert(m.to_owned(), v);
                     }
