@@ -201,22 +201,63 @@ impl Client {
         }
     }
 
-    /// A GraphQL mutation document: sent once, never re-sent blindly (the
-    /// caller re-reads the state and decides again). Returns `data` and
-    /// the errors of the mutations that failed (GitHub runs the others).
+    /// A GraphQL mutation document. A rate-limit answer (429, or 403 with
+    /// `retry-after` or no requests left) means GitHub did not run it, so it
+    /// is sent again after the wait. Any other failure is returned: the
+    /// document is never re-sent blindly (the caller re-reads the state and
+    /// decides again), unless `idempotent` says sending it twice is harmless
+    /// (setting a body, adding reviewers or labels). Returns `data` and the
+    /// errors of the mutations that failed (GitHub runs the others).
+    pub async fn mutate_with(
+        &self,
+        document: &str,
+        variables: Value,
+        idempotent: bool,
+    ) -> Result<(Value, Vec<GitHubError>), GitHubError> {
+        let body = json!({ "query": document, "variables": variables });
+        let mut attempt = 1;
+        loop {
+            let (err, raw) = match self.post_once(&self.settings.graphql_url, &body).await {
+                Ok(raw) if raw.status == 200 => match serde_json::from_str::<Value>(&raw.body) {
+                    Ok(v) => {
+                        let errors = graphql_errors(&v, &raw);
+                        return Ok((v.get("data").cloned().unwrap_or(Value::Null), errors));
+                    }
+                    // An answer that is not GitHub's (a proxy's page): for
+                    // an idempotent document, worth another try.
+                    Err(_) => (
+                        GitHubError {
+                            status: 502,
+                            ..malformed(&raw)
+                        },
+                        None,
+                    ),
+                },
+                Ok(raw) => (http_error(&raw), Some(raw)),
+                Err(e) => (e, None),
+            };
+            let rate_limited = raw.as_ref().is_some_and(|r| {
+                r.status == 429
+                    || (r.status == 403 && (r.retry_after.is_some() || r.rate_reset_wait.is_some()))
+            });
+            if !(idempotent || rate_limited) {
+                return Err(err);
+            }
+            match self.retry_wait(&err, raw.as_ref(), attempt) {
+                Some(wait) => tokio::time::sleep(wait).await,
+                None => return Err(err),
+            }
+            attempt += 1;
+        }
+    }
+
+    /// A mutation document that must not be sent twice (see [`Self::mutate_with`]).
     pub async fn mutate(
         &self,
         document: &str,
         variables: Value,
     ) -> Result<(Value, Vec<GitHubError>), GitHubError> {
-        let body = json!({ "query": document, "variables": variables });
-        let raw = self.post_once(&self.settings.graphql_url, &body).await?;
-        if raw.status != 200 {
-            return Err(http_error(&raw));
-        }
-        let v: Value = serde_json::from_str(&raw.body).map_err(|_| malformed(&raw))?;
-        let errors = graphql_errors(&v, &raw);
-        Ok((v.get("data").cloned().unwrap_or(Value::Null), errors))
+        self.mutate_with(document, variables, false).await
     }
 
     /// A file's full text at a commit (for files too large for GraphQL's
@@ -384,7 +425,12 @@ fn graphql_data(raw: &Raw) -> Result<Value, GitHubError> {
     if raw.status != 200 {
         return Err(http_error(raw));
     }
-    let v: Value = serde_json::from_str(&raw.body).map_err(|_| malformed(raw))?;
+    // An answer that is not JSON (a proxy's error page) is treated as a
+    // bad gateway: a read is worth another try.
+    let v: Value = serde_json::from_str(&raw.body).map_err(|_| GitHubError {
+        status: 502,
+        ..malformed(raw)
+    })?;
     let errors = graphql_errors(&v, raw);
     if let Some(first) = errors.into_iter().next() {
         // A secondary rate limit comes as a GraphQL error of type RATE_LIMITED.

@@ -404,8 +404,9 @@ async fn write(
         let mut vars = Map::new();
         pr_follow_up(&mut muts, &mut vars, &id);
         if !muts.is_empty() {
+            // Requesting reviews and adding labels again is harmless.
             let (_, errors) = client
-                .mutate(&mutation_document(&muts), Value::Object(vars))
+                .mutate_with(&mutation_document(&muts), Value::Object(vars), true)
                 .await?;
             check_errors(&errors, &[], outcome)?;
         }
@@ -453,10 +454,12 @@ pub async fn record_slack(client: &Client, pr_id: &str, body: &str, date: NaiveD
     let marker = handover::slack_marker(date);
     let body = format!("{}\n\n{marker}\n", body.trim_end());
     let doc = mutation_document(&[Mutation::UpdatePullRequest]);
+    // Setting the same body twice is harmless: retried like a read.
     let (_, errors) = client
-        .mutate(
+        .mutate_with(
             &doc,
             json!({ "updatePullRequest": { "pullRequestId": pr_id, "body": body } }),
+            true,
         )
         .await?;
     if let Some(e) = errors.into_iter().next() {

@@ -23,6 +23,8 @@ pub enum Reply {
     Slow(Duration),
     /// Closes the connection without answering.
     Drop,
+    /// Accepts the post, answers 200 with a body that is not `ok`.
+    Malformed,
 }
 
 #[derive(Default)]
@@ -55,15 +57,15 @@ impl FakeSlack {
             let reply = st.script.pop_front().unwrap_or(Reply::Ok);
             let payload = serde_json::from_slice::<serde_json::Value>(&req.body);
             match reply {
-                Reply::Ok | Reply::Slow(_) => {
+                Reply::Ok | Reply::Slow(_) | Reply::Malformed => {
                     let Ok(p) = payload else {
                         return Answer::new(400, "invalid_payload");
                     };
                     st.posts.push(p);
-                    let answer = Answer::new(200, "ok");
                     match reply {
-                        Reply::Slow(d) => answer.delayed(d),
-                        _ => answer,
+                        Reply::Slow(d) => Answer::new(200, "ok").delayed(d),
+                        Reply::Malformed => Answer::new(200, "<html>ok?</html>"),
+                        _ => Answer::new(200, "ok"),
                     }
                 }
                 Reply::Error(status, code) => Answer::new(status, code),
