@@ -1,0 +1,206 @@
+//! Hostile text in every text field of rotation.yaml, checked in every
+//! place it goes: the log, the PR title and body, the Slack payload, the
+//! annotations, the step summary and the terminal. Each sink must show it
+//! inert.
+
+mod support;
+
+use support::fake_github::{FakeGitHub, NAME, OWNER, TOKEN};
+use support::fake_slack::FakeSlack;
+use support::repo::Repo;
+
+fn corpus() -> Vec<String> {
+    let mut c: Vec<String> = [
+        "<!channel> <!here> <@U0HOSTILE1>",
+        "<https://evil.example|the docs>",
+        "*bold* _it_ ~s~ `code` [x](https://evil.example) ![i](https://evil.example/i.png)",
+        "<b>html</b> <script>alert(1)</script> &amp; &lt;",
+        "@everyone @acme/sre #1 GH-2",
+        "::set-output name=oncall::mallory\n::add-mask::x\n::error::fake",
+        "\u{1b}[31mred\u{1b}[0m \u{7}bell \u{0}nul \u{8}back",
+        "rtl \u{202E}gnp.exe\u{202C} \u{2066}iso\u{2069}",
+        "two\nlines\r\n## 2026-12-01 · a fake day heading",
+        "| table | cell |",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    c.push("<!channel>".repeat(10_000));
+    c
+}
+
+/// rotation.yaml with `s` in every text field.
+fn team(s: &str) -> String {
+    let q = serde_json::to_string(s).unwrap();
+    format!(
+        "team: {q}\ntimezone: Europe/Berlin\nstart: 2026-11-23\nholidays:\n  - {{ date: 2026-12-25, name: {q} }}\nmembers:\n  - {{ github: ana, name: {q}, slack: U0HOSTILE1 }}\n  - {{ github: ben, name: {q}, away: [{{ from: 2026-11-24, to: 2026-11-24, reason: {q} }}] }}\n  - {{ github: cai, name: {q} }}\noverrides:\n  - {{ date: 2026-11-25, github: ana, reason: {q} }}\nduties:\n  - {q}\n  - Check the console\n"
+    )
+}
+
+fn no_controls(text: &str, what: &str) {
+    for c in text.chars() {
+        let bidi = ('\u{202A}'..='\u{202E}').contains(&c) || ('\u{2066}'..='\u{2069}').contains(&c);
+        assert!(
+            !(bidi || c.is_control() && c != '\n'),
+            "{what}: a control or bidi character {c:?} got through"
+        );
+    }
+}
+
+/// Markdown: every `<` is escaped or opens our own HTML comment; no link,
+/// image or HTML can form; headings are only the ones we write.
+fn markdown_inert(text: &str, what: &str) {
+    no_controls(text, what);
+    for (i, _) in text.match_indices('<') {
+        let escaped = i > 0 && text.as_bytes()[i - 1] == b'\\';
+        assert!(
+            escaped || text[i..].starts_with("<!-- "),
+            "{what}: raw `<` at {i}: {:?}",
+            &text[i..(i + 40).min(text.len())]
+        );
+    }
+    for (i, _) in text.match_indices("](") {
+        assert!(
+            i > 0 && text.as_bytes()[i - 1] == b'\\'
+                || text[..i].ends_with("Today's section of the log"),
+            "{what}: a link formed at {i}"
+        );
+    }
+}
+
+#[test]
+fn hostile_text_is_inert_in_every_sink() {
+    let mut checked = 0;
+    for s in corpus() {
+        let short: String = s.chars().take(30).collect();
+        let what = |sink: &str| format!("{sink} with {short:?}");
+
+        // Local: the log, the terminal, the step summary.
+        let repo = Repo::with(&team(&s), None);
+        let out = repo
+            .oncall()
+            .args(["advance", "--date", "2026-11-25"])
+            .env("GITHUB_STEP_SUMMARY", repo.path("summary.md"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let log = repo.read("oncall-log.md");
+        markdown_inert(&log, &what("log"));
+        let parsed = oncall::log::parse("log", &log).unwrap();
+        assert_eq!(
+            parsed.records.len(),
+            3,
+            "{}: a fake day heading was created",
+            what("log")
+        );
+        checked += 1;
+        no_controls(&String::from_utf8_lossy(&out.stdout), &what("terminal"));
+        no_controls(&String::from_utf8_lossy(&out.stderr), &what("terminal"));
+        for args in [
+            vec!["schedule", "--from", "2026-11-23"],
+            vec!["who", "2026-11-25"],
+            vec!["schedule", "--from", "2026-11-23", "--format", "json"],
+        ] {
+            let out = repo.oncall().args(&args).output().unwrap();
+            assert!(out.status.success());
+            no_controls(&String::from_utf8_lossy(&out.stdout), &what("terminal"));
+        }
+        checked += 1;
+
+        // Annotations: the text in an error message.
+        let bad = team(&s).replace(
+            "timezone: Europe/Berlin",
+            &format!("timezone: {}", serde_json::to_string(&s).unwrap()),
+        );
+        let bad_repo = Repo::with(&bad, None);
+        let out = bad_repo
+            .oncall()
+            .args(["check", "--format", "github"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let annotations = String::from_utf8_lossy(&out.stdout).into_owned();
+        no_controls(&annotations, &what("annotations"));
+        for line in annotations.lines() {
+            assert!(
+                line.starts_with("::error file=") || line.starts_with("::warning file="),
+                "{}: a line that is not our annotation: {line:?}",
+                what("annotations")
+            );
+        }
+        checked += 1;
+
+        // GitHub and Slack: the PR title and body, the step summary, the payload.
+        let gh = FakeGitHub::start(&[("rotation.yaml", &team(&s))]);
+        gh.with(|st| st.users = vec![("ana".into(), "U_a".into()), ("ben".into(), "U_b".into())]);
+        let slack = FakeSlack::start();
+        let pr_repo = Repo::with("", None);
+        let out = pr_repo
+            .oncall()
+            .args(["advance", "--pr", "--slack", "--date", "2026-11-25"])
+            .env("GITHUB_TOKEN", TOKEN)
+            .env("GITHUB_REPOSITORY", format!("{OWNER}/{NAME}"))
+            .env("GITHUB_API_URL", &gh.url)
+            .env("SLACK_WEBHOOK_URL", &slack.url)
+            .env("GITHUB_STEP_SUMMARY", pr_repo.path("summary.md"))
+            .env("GITHUB_SERVER_URL", "https://github.com")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let pr = gh.with(|st| st.open_prs()[0].clone());
+        no_controls(&pr.title, &what("PR title"));
+        assert!(
+            pr.title
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || " -:@→".contains(c)),
+            "{}: {:?}",
+            what("PR title"),
+            pr.title
+        );
+        markdown_inert(&pr.body, &what("PR body"));
+        markdown_inert(&pr_repo.read("summary.md"), &what("step summary"));
+        markdown_inert(&repo.read("summary.md"), &what("step summary (local)"));
+        checked += 4;
+        let payload = slack.posts().pop().expect("posted");
+        let mut strings = Vec::new();
+        collect(&payload, &mut strings);
+        for text in strings {
+            no_controls(&text.replace('\n', " "), &what("Slack"));
+            // Our own mention and links are the only `<…>` allowed.
+            let mut cleaned = text.replace("<@U0HOSTILE1>", "");
+            let ours = format!("<https://github.com/{OWNER}/{NAME}/");
+            while let Some(i) = cleaned.find(&ours) {
+                let end = cleaned[i..].find('>').map_or(cleaned.len(), |e| i + e + 1);
+                cleaned.replace_range(i..end, "");
+            }
+            assert!(
+                !cleaned.contains('<') && !cleaned.contains('>'),
+                "{}: {text:?}",
+                what("Slack")
+            );
+        }
+        checked += 1;
+    }
+    println!(
+        "sinks × strings checked: {checked} ({} strings)",
+        corpus().len()
+    );
+    assert_eq!(checked, corpus().len() * 8);
+}
+
+fn collect(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::String(s) => out.push(s.clone()),
+        serde_json::Value::Array(a) => a.iter().for_each(|x| collect(x, out)),
+        serde_json::Value::Object(o) => o.values().for_each(|x| collect(x, out)),
+        _ => {}
+    }
+}
