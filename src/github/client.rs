@@ -165,9 +165,8 @@ impl Client {
         if attempt >= http::MAX_TRIES {
             return None;
         }
-        let retryable = matches!(err.status, 0 | 429 | 500 | 502 | 503 | 504)
-            || (err.status == 403
-                && (raw.is_some_and(|r| r.retry_after.is_some() || r.rate_reset_wait.is_some())));
+        let retryable =
+            matches!(err.status, 0 | 429 | 500 | 502 | 503 | 504) || raw.is_some_and(rate_limited);
         if !retryable {
             return None;
         }
@@ -180,25 +179,92 @@ impl Client {
         Some(wait)
     }
 
-    /// A GraphQL query (read-only, so retried). Returns `data`.
-    pub async fn query(&self, document: &str, variables: Value) -> Result<Value, GitHubError> {
-        let body = json!({ "query": document, "variables": variables });
+    /// Runs `once` until it succeeds, `may_retry` refuses, or
+    /// [`Self::retry_wait`] says stop.
+    async fn retrying<T, Fut>(
+        &self,
+        mut once: impl FnMut() -> Fut,
+        may_retry: impl Fn(&GitHubError, Option<&Raw>) -> bool,
+    ) -> Result<T, GitHubError>
+    where
+        Fut: std::future::Future<Output = Result<T, (GitHubError, Option<Raw>)>>,
+    {
         let mut attempt = 1;
         loop {
-            let result = self.post_once(&self.settings.graphql_url, &body).await;
-            let (err, raw) = match result {
-                Ok(raw) => match graphql_data(&raw) {
-                    Ok(data) => return Ok(data),
-                    Err(e) => (e, Some(raw)),
-                },
-                Err(e) => (e, None),
+            let (err, raw) = match once().await {
+                Ok(v) => return Ok(v),
+                Err(e) => e,
             };
+            if !may_retry(&err, raw.as_ref()) {
+                return Err(err);
+            }
             match self.retry_wait(&err, raw.as_ref(), attempt) {
                 Some(wait) => tokio::time::sleep(wait).await,
                 None => return Err(err),
             }
             attempt += 1;
         }
+    }
+
+    /// One GraphQL request: `data` and the GraphQL errors, or the failure.
+    async fn graphql_once(
+        &self,
+        body: &Value,
+    ) -> Result<(Value, Vec<GitHubError>), (GitHubError, Option<Raw>)> {
+        let raw = self
+            .post_once(&self.settings.graphql_url, body)
+            .await
+            .map_err(|e| (e, None))?;
+        if raw.status != 200 {
+            return Err((http_error(&raw), Some(raw)));
+        }
+        // An answer that is not JSON (a proxy's error page) is treated as a
+        // bad gateway.
+        let Ok(v) = serde_json::from_str::<Value>(&raw.body) else {
+            return Err((
+                GitHubError {
+                    status: 502,
+                    ..malformed(&raw)
+                },
+                Some(raw),
+            ));
+        };
+        let errors = graphql_errors(&v, &raw);
+        Ok((v.get("data").cloned().unwrap_or(Value::Null), errors))
+    }
+
+    /// A GraphQL query (read-only, so retried). Returns `data`; a GraphQL
+    /// error fails it (`RATE_LIMITED` counts as a 429, and is retried).
+    pub async fn query(&self, document: &str, variables: Value) -> Result<Value, GitHubError> {
+        let body = json!({ "query": document, "variables": variables });
+        self.retrying(
+            || async {
+                let (data, errors) = self.graphql_once(&body).await?;
+                if let Some(first) = errors.into_iter().next() {
+                    let status = if first.kind.as_deref() == Some("RATE_LIMITED") {
+                        429
+                    } else {
+                        200
+                    };
+                    return Err((GitHubError { status, ..first }, None));
+                }
+                if data.is_null() {
+                    return Err((
+                        GitHubError {
+                            status: 502,
+                            message: "GitHub's answer had no data".into(),
+                            kind: None,
+                            request_id: None,
+                            hint: None,
+                        },
+                        None,
+                    ));
+                }
+                Ok(data)
+            },
+            |_, _| true,
+        )
+        .await
     }
 
     /// A GraphQL mutation document. A rate-limit answer (429, or 403 with
@@ -215,40 +281,11 @@ impl Client {
         idempotent: bool,
     ) -> Result<(Value, Vec<GitHubError>), GitHubError> {
         let body = json!({ "query": document, "variables": variables });
-        let mut attempt = 1;
-        loop {
-            let (err, raw) = match self.post_once(&self.settings.graphql_url, &body).await {
-                Ok(raw) if raw.status == 200 => match serde_json::from_str::<Value>(&raw.body) {
-                    Ok(v) => {
-                        let errors = graphql_errors(&v, &raw);
-                        return Ok((v.get("data").cloned().unwrap_or(Value::Null), errors));
-                    }
-                    // An answer that is not GitHub's (a proxy's page): for
-                    // an idempotent document, worth another try.
-                    Err(_) => (
-                        GitHubError {
-                            status: 502,
-                            ..malformed(&raw)
-                        },
-                        None,
-                    ),
-                },
-                Ok(raw) => (http_error(&raw), Some(raw)),
-                Err(e) => (e, None),
-            };
-            let rate_limited = raw.as_ref().is_some_and(|r| {
-                r.status == 429
-                    || (r.status == 403 && (r.retry_after.is_some() || r.rate_reset_wait.is_some()))
-            });
-            if !(idempotent || rate_limited) {
-                return Err(err);
-            }
-            match self.retry_wait(&err, raw.as_ref(), attempt) {
-                Some(wait) => tokio::time::sleep(wait).await,
-                None => return Err(err),
-            }
-            attempt += 1;
-        }
+        self.retrying(
+            || self.graphql_once(&body),
+            |_, raw| idempotent || raw.is_some_and(rate_limited),
+        )
+        .await
     }
 
     /// A mutation document that must not be sent twice (see [`Self::mutate_with`]).
@@ -271,19 +308,17 @@ impl Client {
             path.split('/').map(encode).collect::<Vec<_>>().join("/"),
             oid
         );
-        let mut attempt = 1;
-        loop {
-            let (err, raw) = match self.get_once(&url).await {
-                Ok(raw) if raw.status == 200 => return Ok(raw.body),
-                Ok(raw) => (http_error(&raw), Some(raw)),
-                Err(e) => (e, None),
-            };
-            match self.retry_wait(&err, raw.as_ref(), attempt) {
-                Some(wait) => tokio::time::sleep(wait).await,
-                None => return Err(err),
-            }
-            attempt += 1;
-        }
+        self.retrying(
+            || async {
+                match self.get_once(&url).await {
+                    Ok(raw) if raw.status == 200 => Ok(raw.body),
+                    Ok(raw) => Err((http_error(&raw), Some(raw))),
+                    Err(e) => Err((e, None)),
+                }
+            },
+            |_, _| true,
+        )
+        .await
     }
 }
 
@@ -420,29 +455,8 @@ fn graphql_errors(v: &Value, raw: &Raw) -> Vec<GitHubError> {
         .unwrap_or_default()
 }
 
-/// `data` of a query answer; errors (HTTP or GraphQL) as a GitHubError.
-fn graphql_data(raw: &Raw) -> Result<Value, GitHubError> {
-    if raw.status != 200 {
-        return Err(http_error(raw));
-    }
-    // An answer that is not JSON (a proxy's error page) is treated as a
-    // bad gateway: a read is worth another try.
-    let v: Value = serde_json::from_str(&raw.body).map_err(|_| GitHubError {
-        status: 502,
-        ..malformed(raw)
-    })?;
-    let errors = graphql_errors(&v, raw);
-    if let Some(first) = errors.into_iter().next() {
-        // A secondary rate limit comes as a GraphQL error of type RATE_LIMITED.
-        let status = if first.kind.as_deref() == Some("RATE_LIMITED") {
-            429
-        } else {
-            200
-        };
-        return Err(GitHubError { status, ..first });
-    }
-    v.get("data")
-        .cloned()
-        .filter(|d| !d.is_null())
-        .ok_or_else(|| malformed(raw))
+/// A rate-limit answer: GitHub did not run the request.
+fn rate_limited(raw: &Raw) -> bool {
+    raw.status == 429
+        || (raw.status == 403 && (raw.retry_after.is_some() || raw.rate_reset_wait.is_some()))
 }

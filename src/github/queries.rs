@@ -20,22 +20,10 @@ pub const HANDOVER_STATE: &str = r#"query HandoverState($owner: String!, $name: 
         oid
         ... on Commit {
           rotation: file(path: $config) {
-            oid
-            object {
-              ... on Blob {
-                text
-                isTruncated
-              }
-            }
+            ...FileText
           }
           log: file(path: $log) {
-            oid
-            object {
-              ... on Blob {
-                text
-                isTruncated
-              }
-            }
+            ...FileText
           }
           history(first: 30) {
             nodes {
@@ -104,6 +92,16 @@ pub const HANDOVER_STATE: &str = r#"query HandoverState($owner: String!, $name: 
   }
 }
 
+fragment FileText on TreeEntry {
+  oid
+  object {
+    ... on Blob {
+      text
+      isTruncated
+    }
+  }
+}
+
 fragment BaseBranch on Ref {
   id
   name
@@ -111,22 +109,10 @@ fragment BaseBranch on Ref {
     oid
     ... on Commit {
       rotation: file(path: $config) {
-        oid
-        object {
-          ... on Blob {
-            text
-            isTruncated
-          }
-        }
+        ...FileText
       }
       log: file(path: $log) {
-        oid
-        object {
-          ... on Blob {
-            text
-            isTruncated
-          }
-        }
+        ...FileText
       }
     }
   }
