@@ -650,3 +650,27 @@ fn invalid_rotation_on_the_base_is_reported_with_its_position() {
         "nothing written"
     );
 }
+
+#[test]
+fn a_branch_of_the_same_name_made_by_a_person_is_left_alone() {
+    let f = fake();
+    f.with(|s| {
+        let main = s.head("main").unwrap();
+        s.refs.insert("oncall/handover".into(), main);
+        s.commit(
+            "oncall/handover",
+            &[("plan.md", Some("my plan"))],
+            "My own work",
+        );
+    });
+    let head = f.with(|s| s.head("oncall/handover"));
+    let r = run(&f, "2026-11-23", &[]);
+    assert_eq!(r.code, Some(1));
+    assert!(
+        r.stderr.contains("commits that oncall did not make"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(f.with(|s| s.head("oncall/handover")), head);
+    assert_eq!(f.with(|s| s.prs.len()), 0);
+}

@@ -83,17 +83,17 @@ pub fn run(cli: &Cli, now: DateTime<Utc>, out: &mut dyn Write, err: &mut dyn Wri
             compare,
         } => {
             let from = from.unwrap_or(today);
-            let days = &match working_days {
+            let days = match working_days {
                 None => *days,
                 Some(n) => rot.calendar_days_for(from, *n),
             };
-            let rows = schedule::rows(rot, &inputs.log, from, *days);
+            let rows = schedule::rows(rot, &inputs.log, from, days);
             match compare {
                 None => out.write_all(schedule::render(rot, &rows, *format).as_bytes())?,
                 Some(base_path) => {
                     let base_text = fsio::read_text(base_path, false)?;
                     let (base, _) = config::load(&label(base_path), &base_text)?;
-                    let before = schedule::rows(&base, &inputs.log, from, *days);
+                    let before = schedule::rows(&base, &inputs.log, from, days);
                     let changes = schedule::compare(&before, &rows);
                     out.write_all(
                         schedule::render_compare(&base, rot, &changes, *format).as_bytes(),

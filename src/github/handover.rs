@@ -221,7 +221,9 @@ pub fn decide(remote: &Remote, paths: &Paths, date: NaiveDate) -> Result<Decisio
         .and_then(|b| b.log.as_ref())
         .and_then(|f| f.text.clone());
     let mut merged_log = base_log_text.clone();
-    if let (Some(_), Some(text)) = (&remote.branch, &branch_log_text) {
+    if remote.branch.is_some() {
+        // Checked whenever the branch exists, with or without a log on it.
+        let text = branch_log_text.as_deref().unwrap_or("");
         if let Some(reason) = foreign_change(remote, paths, text) {
             let pr = remote.pr.as_ref().map(|p| (p.id.clone(), p.url.clone()));
             let commented = remote
@@ -236,13 +238,12 @@ pub fn decide(remote: &Remote, paths: &Paths, date: NaiveDate) -> Result<Decisio
         }
         let branch_log = log::parse(&format!("{} (on {})", paths.log, paths.branch), text)
             .map_err(Refusal::Invalid)?;
-        if merged_log.trim().is_empty()
-            && !branch_only_sections(&base_log, text, &branch_log).is_empty()
-        {
+        let sections = branch_only_sections(&base_log, text, &branch_log);
+        if merged_log.trim().is_empty() && !sections.is_empty() {
             merged_log = log::header(&rot);
         }
-        for section in branch_only_sections(&base_log, text, &branch_log) {
-            log::append(&mut merged_log, &section);
+        for section in &sections {
+            log::append(&mut merged_log, section);
         }
     }
     let merged = log::parse(&paths.log, &merged_log).map_err(Refusal::Invalid)?;
