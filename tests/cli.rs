@@ -347,3 +347,17 @@ fn schedule_compare_marks_the_changed_days() {
     );
     assert_eq!(rows[2]["changed"], false, "cai's day does not move");
 }
+
+#[test]
+fn a_50_mb_rotation_file_is_refused_before_it_is_read() {
+    let repo = Repo::with(SMALL, Some("# log\n"));
+    let mut big = SMALL.to_owned();
+    big.push_str(&format!("# {}\n", "x".repeat(50 * 1024 * 1024)));
+    fs::write(repo.path("rotation.yaml"), &big).unwrap();
+    repo.oncall()
+        .args(["advance", "--date", "2026-11-23"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("more than the 33554432 bytes"));
+    assert_eq!(repo.read("oncall-log.md"), "# log\n", "nothing written");
+}
