@@ -117,21 +117,14 @@ pub fn run(cli: &Cli, now: DateTime<Utc>, out: &mut dyn Write, err: &mut dyn Wri
                 date,
             )?;
             // Check the Slack setting before anything is written.
-            let webhook = match (*slack, *dry_run) {
-                (true, false) => Some(slack::webhook_url(std::env::var("SLACK_WEBHOOK_URL").ok())?),
-                _ => None,
-            };
+            let webhook = webhook(*slack, *dry_run)?;
             advance(cli, &inputs, &plan, *dry_run, out)?;
             let announced = match slack {
                 true => announce(cli, &inputs, &plan, date, webhook.as_ref(), out),
                 false => Ok(()),
             };
             if !*dry_run {
-                let status = match (&announced, slack) {
-                    (_, false) => "not requested".to_owned(),
-                    (Ok(()), true) => "posted (or announced already)".to_owned(),
-                    (Err(e), true) => format!("failed: {}", terminal(&e.to_string())),
-                };
+                let status = slack_status(&announced, *slack);
                 record_in_actions(rot, &inputs.log, &plan, date, None, &status)?;
             }
             announced?;
@@ -389,6 +382,24 @@ pub(crate) fn announce(
     posted?;
     writeln!(out, "Slack: posted the handover for {date}.")?;
     Ok(())
+}
+
+/// The Slack webhook, checked before anything is written; none for a dry
+/// run (which prints the payload) or without `--slack`.
+pub(crate) fn webhook(slack: bool, dry_run: bool) -> Result<Option<reqwest::Url>> {
+    Ok(match (slack, dry_run) {
+        (true, false) => Some(slack::webhook_url(std::env::var("SLACK_WEBHOOK_URL").ok())?),
+        _ => None,
+    })
+}
+
+/// The Slack line of the step summary.
+pub(crate) fn slack_status(announced: &Result<()>, requested: bool) -> String {
+    match (announced, requested) {
+        (_, false) => "not requested".to_owned(),
+        (Ok(()), true) => "posted (or announced already)".to_owned(),
+        (Err(e), true) => format!("failed: {}", terminal(&e.to_string())),
+    }
 }
 
 /// The step summary and outputs (`oncall`, `previous`, `pr-url`) when

@@ -103,10 +103,7 @@ pub fn advance(
         bail!("internal: not an advance");
     };
     let settings = settings(repo.as_deref(), api_url.as_deref())?;
-    let webhook = match (*to_slack, *dry_run) {
-        (true, false) => Some(slack::webhook_url(std::env::var("SLACK_WEBHOOK_URL").ok())?),
-        _ => None,
-    };
+    let webhook = super::webhook(*to_slack, *dry_run)?;
     let paths = Paths {
         config: repo_path(&cli.config)?,
         log: repo_path(&cli.log)?,
@@ -151,12 +148,11 @@ pub fn advance(
         false => Ok(()),
     };
     if !*dry_run {
-        let status = match (&announced, to_slack) {
-            (_, false) => "not requested".to_owned(),
-            (Ok(()), true) => "posted (or announced already)".to_owned(),
-            (Err(e), true) => format!("failed: {}", terminal(&e.to_string())),
-        };
-        record_in_actions(&outcome, &paths, &status)?;
+        record_in_actions(
+            &outcome,
+            &paths,
+            &super::slack_status(&announced, *to_slack),
+        )?;
     }
     writeln!(err, "GitHub requests: {}", client.requests())?;
     announced

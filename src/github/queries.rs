@@ -8,23 +8,15 @@ pub const HANDOVER_STATE: &str = r#"query HandoverState($owner: String!, $name: 
   repository(owner: $owner, name: $name) {
     id
     defaultBranchRef @include(if: $useDefault) {
-      ...BaseBranch
+      ...BranchFiles
     }
     baseRef: ref(qualifiedName: $baseRef) @skip(if: $useDefault) {
-      ...BaseBranch
+      ...BranchFiles
     }
     branchRef: ref(qualifiedName: $branchRef) {
-      id
-      name
+      ...BranchFiles
       target {
-        oid
         ... on Commit {
-          rotation: file(path: $config) {
-            ...FileText
-          }
-          log: file(path: $log) {
-            ...FileText
-          }
           history(first: 30) {
             nodes {
               oid
@@ -102,7 +94,7 @@ fragment FileText on TreeEntry {
   }
 }
 
-fragment BaseBranch on Ref {
+fragment BranchFiles on Ref {
   id
   name
   target {
