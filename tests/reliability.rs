@@ -67,7 +67,7 @@ impl F {
             F::Secondary403 => Fault::SecondaryRateLimit(1),
             F::TooMany429 => Fault::TooMany(1),
             F::Reset => Fault::Drop,
-            F::Slow => Fault::Slow(Duration::from_millis(2500)),
+            F::Slow => Fault::Slow(Duration::from_millis(4500)),
             F::Malformed => Fault::Malformed,
         }
     }
@@ -80,7 +80,7 @@ impl F {
             F::Secondary403 => Reply::Error(403, "action_prohibited"),
             F::TooMany429 => Reply::RateLimited(1),
             F::Reset => Reply::Drop,
-            F::Slow => Reply::Slow(Duration::from_millis(2500)),
+            F::Slow => Reply::Slow(Duration::from_millis(4500)),
             F::Malformed => Reply::Malformed,
         }
     }
@@ -144,7 +144,7 @@ fn run(gh: &FakeGitHub, slack: &FakeSlack, repo: &Repo, date: &str) -> Run {
         .env("GITHUB_REPOSITORY", format!("{OWNER}/{NAME}"))
         .env("GITHUB_API_URL", &gh.url)
         .env("SLACK_WEBHOOK_URL", &slack.url)
-        .env("ONCALL_HTTP_TIMEOUT", "1")
+        .env("ONCALL_HTTP_TIMEOUT", "2")
         .env("GITHUB_STEP_SUMMARY", repo.path("summary.md"))
         .env("GITHUB_OUTPUT", repo.path("output.txt"))
         .output()
