@@ -192,13 +192,18 @@ pub fn mark_announced(log_text: &str) -> String {
     out
 }
 
-/// `Name (@login)`, escaped for Markdown.
+/// `Name (@login)` for Markdown, the name escaped.
+///
+/// The login is written as code, `` `@login` ``: readable, but never an
+/// @-mention, so that no text `oncall` writes to GitHub pings anyone (the
+/// review request is what notifies the engineers).
 pub fn person(rot: &Rotation, github: &str) -> String {
     let display = rot.display(github);
+    // A login holds letters, digits and hyphens only: safe inside a code span.
     if display == github {
-        format!("@{}", markdown(github))
+        format!("`@{github}`")
     } else {
-        format!("{} (@{})", markdown(display), markdown(github))
+        format!("{} (`@{github}`)", markdown(display))
     }
 }
 

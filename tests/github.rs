@@ -105,20 +105,21 @@ fn first_run_opens_the_pull_request_in_three_requests() {
     assert_eq!(pr.labels, ["oncall"]);
     assert_eq!(pr.reviewers, ["ana"]);
     assert!(
-        pr.body.contains("## On call Monday 2026-11-23: Ana (@ana)"),
+        pr.body
+            .contains("## On call Monday 2026-11-23: Ana (`@ana`)"),
         "{}",
         pr.body
     );
     assert!(
         pr.body
-            .contains("| 2026-11-24 | Tue | Ben (@ben) | rotation |"),
+            .contains("| 2026-11-24 | Tue | Ben (`@ben`) | rotation |"),
         "{}",
         pr.body
     );
     let rotation = branch_file(&f, "rotation.yaml");
     assert!(rotation.starts_with(TEAM));
     assert!(rotation.contains("  since: 2026-11-23\n  on_call: ana\n"));
-    assert!(branch_file(&f, "oncall-log.md").contains("## 2026-11-23 · Monday · Ana (@ana)"));
+    assert!(branch_file(&f, "oncall-log.md").contains("## 2026-11-23 · Monday · Ana (`@ana`)"));
     assert_eq!(
         f.with(|s| s.file("main", "rotation.yaml")).unwrap(),
         TEAM,
@@ -175,7 +176,7 @@ fn next_day_with_the_pr_unmerged_keeps_the_engineers_notes() {
         1,
         "the notes are kept, once:\n{log}"
     );
-    assert!(log.contains("## 2026-11-24 · Tuesday · Ben (@ben)"));
+    assert!(log.contains("## 2026-11-24 · Tuesday · Ben (`@ben`)"));
     assert!(
         !log.contains("Not announced"),
         "the 23rd was announced on its day"

@@ -183,7 +183,7 @@ fn the_daily_workflow_hands_over_as_written() {
     );
     assert!(summary.contains("- Slack: posted"), "{summary}");
     assert!(
-        summary.contains("| 2026-11-24 | Tue | @ben | rotation |"),
+        summary.contains("| 2026-11-24 | Tue | `@ben` | rotation |"),
         "{summary}"
     );
     // A repeated run (a retried cron) changes nothing and posts nothing.

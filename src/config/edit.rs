@@ -77,11 +77,11 @@ pub fn write_state(text: &str, state: &State) -> Result<String, String> {
             format!("{}{}{}", &text[..range.start], edited, &text[range.end..])
         }
         None => {
-            let mut out = text.to_owned();
-            if !out.is_empty() && !out.ends_with('\n') {
-                out.push('\n');
+            // One blank line between the file and the new block.
+            let mut out = text.trim_end_matches(['\n', ' ', '\t', '\r']).to_owned();
+            if !out.is_empty() {
+                out.push_str("\n\n");
             }
-            out.push('\n');
             out.push_str(STATE_COMMENT);
             out.push_str(&fresh_block(state));
             out
