@@ -263,7 +263,23 @@ fn r7_added_member_joins_at_the_end_and_nobody_moves() {
 #[test]
 fn r7_removed_member_leaves_and_reordering_changes_nothing() {
     let base = advanced(&yaml(&SIX, ""), "2026-01-06");
+    // Removing a member from `members` alone is refused: the state block
+    // still names them, and that could be a typo.
     let removed = base.replacen("  - github: dee\n", "", 1);
+    let out = problems(&removed);
+    assert!(
+        out.contains("`dee` is in `state.order` but not in `members`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("remove them from `state.order` and `state.served` too"),
+        "{out}"
+    );
+    // Removed from both, they leave the cycle and nobody else's turn moves.
+    let removed = removed.replace(
+        "order: [ana, ben, cai, dee, eli, fay]",
+        "order: [ana, ben, cai, eli, fay]",
+    );
     let seq: Vec<_> = run(&rot(&removed), "2026-01-12")
         .iter()
         .map(|x| x.on_call.clone().unwrap())

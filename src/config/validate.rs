@@ -370,10 +370,23 @@ fn state_is_consistent(f: &RotationFile, rot: &Rotation, out: &mut Vec<Problem>)
             ));
         }
         if rot.member(&o.value).is_none() {
-            out.push(Problem::warning(
+            let hint = match structure::suggest(
+                &o.value,
+                rot.members.iter().map(|m| m.github.as_str()),
+            ) {
+                Some(n) => format!(
+                    "did you mean `{n}`? if `{}` left the team, remove them from `state.order` and `state.served` too",
+                    o.value
+                ),
+                None => format!(
+                    "if `{}` left the team, remove them from `state.order` and `state.served` too (R7: nobody else's turn moves)",
+                    o.value
+                ),
+            };
+            out.push(Problem::error(
                 pos(o),
                 format!("`{}` is in `state.order` but not in `members`", o.value),
-                "they left the roster and leave the cycle (R7); the next `oncall advance` drops them",
+                hint,
             ));
         }
     }
