@@ -557,7 +557,10 @@ mod with_slack {
         let slack = FakeSlack::start();
         let r = run_both(&f, &slack, "2026-11-23");
         ok(&r);
-        assert_eq!(r.requests, 4, "3 for the PR, 1 to record the post on it");
+        assert_eq!(
+            r.requests, 5,
+            "3 for the PR, 1 to claim the post, 1 to record it"
+        );
         let posts = slack.posts();
         assert_eq!(posts.len(), 1);
         let text = posts[0].to_string();
@@ -595,7 +598,7 @@ mod with_slack {
         let r = run_both(&f, &slack, "2026-11-23");
         ok(&r);
         assert_eq!(slack.posts().len(), 1);
-        assert_eq!(r.requests, 2, "read, record the post");
+        assert_eq!(r.requests, 3, "read, claim, record the post");
     }
 }
 

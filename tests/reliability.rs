@@ -112,8 +112,9 @@ fn scenarios() -> Vec<Scenario> {
                 Req::Query,
                 Req::Mutation(0, "branch, commit, pull request"),
                 Req::Mutation(1, "reviews, label"),
+                Req::Mutation(2, "claim the Slack post"),
                 Req::Slack,
-                Req::Mutation(2, "record the Slack post"),
+                Req::Mutation(3, "record the Slack post"),
             ],
             with_yesterday: false,
         },
@@ -123,8 +124,9 @@ fn scenarios() -> Vec<Scenario> {
             requests: vec![
                 Req::Query,
                 Req::Mutation(0, "commit, update, reviews"),
+                Req::Mutation(1, "claim the Slack post"),
                 Req::Slack,
-                Req::Mutation(1, "record the Slack post"),
+                Req::Mutation(2, "record the Slack post"),
             ],
             with_yesterday: true,
         },
@@ -376,5 +378,55 @@ fn every_fault_of_every_request_converges() {
             doc, updated,
             "{path} is stale: run `ONCALL_UPDATE_DOCS=1 cargo test --test reliability`"
         );
+    }
+}
+
+#[test]
+fn two_runs_at_the_same_moment_make_one_pull_request_and_one_message() {
+    let s = &scenarios()[0];
+    let reference = {
+        let (gh, slack, repo) = setup(s);
+        assert_eq!(run(&gh, &slack, &repo, s.date).code, Some(0));
+        result(&gh, &slack)
+    };
+    for round in 0..6 {
+        let (gh, slack, _) = setup(s);
+        let outs: Vec<Run> = std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..2)
+                .map(|_| {
+                    let (gh, slack) = (&gh, &slack);
+                    scope.spawn(move || run(gh, slack, &Repo::with("", None), s.date))
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let what = format!("round {round}");
+        for o in &outs {
+            // Each run either did the work, found it done, or stopped
+            // saying another run is at it.
+            assert!(
+                o.code == Some(0) || o.output.contains("error: "),
+                "{what}: {}",
+                o.output
+            );
+        }
+        assert!(
+            outs.iter().any(|o| o.code == Some(0)),
+            "{what}: one run wins"
+        );
+        assert_eq!(
+            gh.with(|st| st.prs.len()),
+            1,
+            "{what}: never two pull requests"
+        );
+        assert_eq!(
+            slack.posts().len(),
+            1,
+            "{what}: never two messages, and one was sent"
+        );
+        // A later run finds everything done, and the result is a clean run's.
+        let later = run(&gh, &slack, &Repo::with("", None), s.date);
+        assert_eq!(later.code, Some(0), "{what}: {}", later.output);
+        assert_eq!(result(&gh, &slack), reference, "{what}: converged");
     }
 }

@@ -296,16 +296,31 @@ fn announce(
         )?;
         return Ok(());
     };
+    // Of two runs at once, only the one that claims the day posts.
+    if !runtime.block_on(github::claim_slack(client, outcome))? {
+        writeln!(
+            out,
+            "Slack: {date} is being announced by another run (the claim `{}` points at today's handover); not posting. If no message arrives, post it by hand.",
+            github::CLAIM_REF
+        )?;
+        return Ok(());
+    }
     let http = crate::http::client()?;
     let posted = runtime.block_on(slack::post(&http, url, &payload));
     // A timeout means Slack may well have posted: record it, so that a rerun
-    // does not post twice (at most once; the error says to check).
-    if matches!(posted, Ok(()) | Err(slack::SlackError::Timeout))
-        && let (Some(id), Some(body)) = (&outcome.pr_id, &outcome.pr_body)
-    {
-        runtime
-                .block_on(github::record_slack(client, id, body, date))
-                .context("Slack was told, but recording it on the pull request failed (a rerun may post again)")?;
+    // does not post twice (at most once; the error says to check). Any other
+    // failure gives the claim back, so that a rerun posts.
+    match &posted {
+        Ok(()) | Err(slack::SlackError::Timeout) => {
+            if let (Some(id), Some(body)) = (&outcome.pr_id, &outcome.pr_body) {
+                runtime
+                    .block_on(github::record_slack(client, id, body, date))
+                    .context("Slack was told, but recording it on the pull request failed")?;
+            }
+        }
+        Err(_) => {
+            let _ = runtime.block_on(github::release_slack(client, outcome));
+        }
     }
     posted?;
     writeln!(out, "Slack: posted the handover for {date}.")?;

@@ -16,6 +16,11 @@ use base64::Engine as _;
 use chrono::NaiveDate;
 use serde_json::{Map, Value, json};
 
+/// The ref that claims a day's Slack post: it points at the handover
+/// commit of the day claimed. Moving it is a compare-and-swap, so of two
+/// runs at once only one posts.
+pub const CLAIM_REF: &str = "refs/oncall/slack-claim";
+
 /// What the run did on GitHub.
 #[derive(Debug, Clone, Default)]
 pub struct Outcome {
@@ -32,6 +37,12 @@ pub struct Outcome {
     pub base: String,
     /// The base branch's rotation.yaml and log, as read.
     pub base_files: Option<(String, String)>,
+    pub repo_id: String,
+    pub base_head: Option<String>,
+    /// The handover branch's head after this run.
+    pub branch_head: Option<String>,
+    /// Where the Slack claim ref pointed when the run read it.
+    pub slack_claim: Option<String>,
 }
 
 /// A person changed the handover branch: it is left alone.
@@ -60,6 +71,7 @@ fn variables(client: &Client, base: Option<&str>, paths: &Paths) -> Value {
         "useDefault": base.is_none(),
         "baseRef": format!("refs/heads/{}", base.unwrap_or("")),
         "branchRef": format!("refs/heads/{}", paths.branch),
+        "claimRef": CLAIM_REF,
         "config": paths.config,
         "log": paths.log,
         "label": paths.label,
@@ -156,6 +168,10 @@ pub async fn run(
             pr_id: remote.pr.as_ref().map(|p| p.id.clone()),
             pr_url: remote.pr.as_ref().map(|p| p.url.clone()),
             pr_body: remote.pr.as_ref().map(|p| p.body.clone()),
+            repo_id: remote.repo_id.clone(),
+            base_head: remote.base.as_ref().map(|b| b.head.clone()),
+            branch_head: remote.branch.as_ref().map(|b| b.head.clone()),
+            slack_claim: remote.slack_claim.clone(),
             base_files: remote.base.as_ref().map(|b| {
                 let text = |f: &Option<remote::File>| {
                     f.as_ref().and_then(|f| f.text.clone()).unwrap_or_default()
@@ -378,6 +394,14 @@ async fn write(
             .expect("found");
         return Err(WriteError::Failed(e.into()));
     }
+    if let Some(oid) = data
+        .get("commit")
+        .and_then(|c| c.get("commit"))
+        .and_then(|c| c.get("oid"))
+        .and_then(Value::as_str)
+    {
+        outcome.branch_head = Some(oid.to_owned());
+    }
     if d.branch != BranchMove::Keep {
         outcome.messages.push(format!(
             "committed the handover for {} to `{}`",
@@ -466,4 +490,54 @@ pub async fn record_slack(client: &Client, pr_id: &str, body: &str, date: NaiveD
         return Err(e.into());
     }
     Ok(())
+}
+
+/// Claims today's Slack post: moves the claim ref to today's handover
+/// commit with a compare-and-swap (or creates it there). `Ok(false)`: the
+/// day was claimed already, by this run earlier or by another one.
+pub async fn claim_slack(client: &Client, outcome: &Outcome) -> Result<bool> {
+    let Some(head) = &outcome.branch_head else {
+        return Ok(false);
+    };
+    if outcome.slack_claim.as_ref() == Some(head) {
+        return Ok(false);
+    }
+    let (mutation, vars) = match &outcome.slack_claim {
+        Some(before) => (
+            Mutation::MoveClaim,
+            json!({ "moveClaim": { "repositoryId": outcome.repo_id, "refUpdates": [{ "name": CLAIM_REF, "beforeOid": before, "afterOid": head, "force": true }] } }),
+        ),
+        None => (
+            Mutation::CreateClaim,
+            json!({ "createClaim": { "repositoryId": outcome.repo_id, "name": CLAIM_REF, "oid": head } }),
+        ),
+    };
+    let errors = match client.mutate(&mutation_document(&[mutation]), vars).await {
+        Ok((_, errors)) => errors,
+        // No answer, or not GitHub's: the claim may well have been made, and
+        // a rerun would then find it taken and never post. Post: a second
+        // message needs another run at this very moment as well.
+        Err(e) if e.status == 0 || e.status >= 500 => return Ok(true),
+        Err(e) => return Err(e.into()),
+    };
+    match errors.into_iter().next() {
+        None => Ok(true),
+        Some(e) if is_race(&e) => Ok(false),
+        Some(e) => Err(e.into()),
+    }
+}
+
+/// Gives the claim back after a failed post, so that a rerun posts.
+pub async fn release_slack(client: &Client, outcome: &Outcome) -> Result<()> {
+    let (Some(head), Some(base)) = (&outcome.branch_head, &outcome.base_head) else {
+        return Ok(());
+    };
+    let vars = json!({ "moveClaim": { "repositoryId": outcome.repo_id, "refUpdates": [{ "name": CLAIM_REF, "beforeOid": head, "afterOid": base, "force": true }] } });
+    let (_, errors) = client
+        .mutate_with(&mutation_document(&[Mutation::MoveClaim]), vars, true)
+        .await?;
+    match errors.into_iter().next() {
+        None => Ok(()),
+        Some(e) => Err(e.into()),
+    }
 }

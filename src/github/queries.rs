@@ -4,7 +4,7 @@
 /// Everything a daily run needs, in one request: the base branch's files,
 /// the handover branch (its files, recent commits, open pull request), the
 /// label and the users who can be asked for a review.
-pub const HANDOVER_STATE: &str = r#"query HandoverState($owner: String!, $name: String!, $useDefault: Boolean!, $baseRef: String!, $branchRef: String!, $config: String!, $log: String!, $label: String!) {
+pub const HANDOVER_STATE: &str = r#"query HandoverState($owner: String!, $name: String!, $useDefault: Boolean!, $baseRef: String!, $branchRef: String!, $claimRef: String!, $config: String!, $log: String!, $label: String!) {
   repository(owner: $owner, name: $name) {
     id
     defaultBranchRef @include(if: $useDefault) {
@@ -75,6 +75,11 @@ pub const HANDOVER_STATE: &str = r#"query HandoverState($owner: String!, $name: 
     label(name: $label) {
       id
     }
+    slackClaim: ref(qualifiedName: $claimRef) {
+      target {
+        oid
+      }
+    }
     assignableUsers(first: 100) {
       nodes {
         id
@@ -126,6 +131,10 @@ pub enum Mutation {
     RequestReviews,
     AddLabels,
     Comment,
+    /// Claim today's Slack post: move the claim ref to today's handover
+    /// commit (compare-and-swap), or create it there.
+    MoveClaim,
+    CreateClaim,
 }
 
 impl Mutation {
@@ -164,6 +173,14 @@ impl Mutation {
                 "$comment: AddCommentInput!",
                 "comment: addComment(input: $comment) { clientMutationId }",
             ),
+            Mutation::MoveClaim => (
+                "$moveClaim: UpdateRefsInput!",
+                "moveClaim: updateRefs(input: $moveClaim) { clientMutationId }",
+            ),
+            Mutation::CreateClaim => (
+                "$createClaim: CreateRefInput!",
+                "createClaim: createRef(input: $createClaim) { ref { id name } }",
+            ),
         }
     }
 
@@ -174,7 +191,7 @@ impl Mutation {
     }
 
     /// Every mutation, for the contract tests.
-    pub const ALL: [Mutation; 8] = [
+    pub const ALL: [Mutation; 10] = [
         Mutation::ResetBranch,
         Mutation::CreateBranch,
         Mutation::Commit,
@@ -183,6 +200,8 @@ impl Mutation {
         Mutation::RequestReviews,
         Mutation::AddLabels,
         Mutation::Comment,
+        Mutation::MoveClaim,
+        Mutation::CreateClaim,
     ];
 }
 

@@ -55,6 +55,9 @@ pub struct Remote {
     pub history: Vec<Commit>,
     pub pr: Option<PullRequest>,
     pub label_id: Option<String>,
+    /// Where the Slack claim ref points (the handover commit whose day was
+    /// claimed for Slack), if it exists.
+    pub slack_claim: Option<String>,
     /// Users who can be asked for a review: (login, node id).
     pub users: Vec<(String, String)>,
 }
@@ -170,6 +173,12 @@ pub fn parse(data: &Value) -> Option<Remote> {
         branch: branch_ref.and_then(branch),
         history,
         pr,
+        slack_claim: repo
+            .get("slackClaim")
+            .and_then(|c| c.get("target"))
+            .and_then(|t| t.get("oid"))
+            .and_then(Value::as_str)
+            .map(str::to_owned),
         label_id: repo
             .get("label")
             .and_then(|l| l.get("id"))

@@ -324,6 +324,11 @@ fn handover_state(st: &State, vars: &Value) -> Value {
             })
         }
     };
+    let claim = vars["claimRef"].as_str().unwrap_or("");
+    repo["slackClaim"] = st
+        .refs
+        .get(claim)
+        .map_or(Value::Null, |oid| json!({ "target": { "oid": oid } }));
     let label = vars["label"].as_str().unwrap_or("");
     repo["label"] = st
         .labels
@@ -345,6 +350,8 @@ fn mutations_in(doc: &str) -> Vec<&'static str> {
         ("requestReviews(input", "requestReviews"),
         ("addLabels: addLabelsToLabelable(", "addLabels"),
         ("comment: addComment(", "comment"),
+        ("moveClaim: updateRefs(", "moveClaim"),
+        ("createClaim: createRef(", "createClaim"),
     ];
     let mut found: Vec<(usize, &'static str)> = names
         .iter()
@@ -357,7 +364,7 @@ fn mutations_in(doc: &str) -> Vec<&'static str> {
 fn apply_mutation(st: &mut State, name: &str, input: &Value) -> Result<Value, Value> {
     let err = |kind: &str, msg: &str| Err(gql_error(kind, name, msg));
     match name {
-        "resetBranch" => {
+        "resetBranch" | "moveClaim" => {
             if input["repositoryId"] != st.repo_id.as_str() {
                 return err(
                     "NOT_FOUND",
@@ -392,7 +399,7 @@ fn apply_mutation(st: &mut State, name: &str, input: &Value) -> Result<Value, Va
             }
             Ok(json!({ "clientMutationId": null }))
         }
-        "createBranch" => {
+        "createBranch" | "createClaim" => {
             let branch = input["name"]
                 .as_str()
                 .unwrap_or("")
@@ -752,12 +759,8 @@ fn answer(
             let mut data = serde_json::Map::new();
             let mut errors = Vec::new();
             for m in mutations_in(&doc) {
-                let var = match m {
-                    "resetBranch" | "createBranch" | "commit" | "createPullRequest"
-                    | "updatePullRequest" | "requestReviews" | "addLabels" | "comment" => m,
-                    _ => unreachable!(),
-                };
-                match apply_mutation(st, m, &body["variables"][var]) {
+                // Each mutation's input is the variable of its alias's name.
+                match apply_mutation(st, m, &body["variables"][m]) {
                     Ok(v) => {
                         data.insert(m.to_owned(), v);
                     }
