@@ -156,6 +156,35 @@ fn hostile_text_is_inert_in_every_sink() {
             String::from_utf8_lossy(&out.stderr)
         );
         let pr = gh.with(|st| st.open_prs()[0].clone());
+        // No secret reaches any sink, hostile input or not.
+        let printed = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        for text in [
+            &printed,
+            &pr.body,
+            &pr_repo.read("summary.md"),
+            &gh.with(|st| st.file("oncall/handover", "oncall-log.md"))
+                .unwrap_or_default(),
+        ] {
+            assert!(
+                !text.contains(TOKEN),
+                "{}: the token leaked",
+                what("secrets")
+            );
+            for part in support::fake_slack::SECRET_PATH
+                .split('/')
+                .filter(|p| p.len() > 8)
+            {
+                assert!(
+                    !text.contains(part),
+                    "{}: the webhook leaked",
+                    what("secrets")
+                );
+            }
+        }
         no_controls(&pr.title, &what("PR title"));
         assert!(
             pr.title
