@@ -55,8 +55,6 @@ pub struct Decision {
     pub handover: Option<Handover>,
     /// Days handed over late by this run.
     pub missed: Vec<NaiveDate>,
-    /// What the base's files say about today, when nothing is to be done.
-    pub note: Option<String>,
     pub branch: BranchMove,
     /// (rotation.yaml, oncall-log.md) to commit.
     pub files: Option<(String, String)>,
@@ -328,7 +326,6 @@ pub fn decide(remote: &Remote, paths: &Paths, date: NaiveDate) -> Result<Decisio
         date,
         handover: Some(today),
         missed,
-        note: None,
         commit_message: commit_message(date, base_part(&files.1, &base_log)),
         update_title: pr.is_some_and(|p| p.title != title),
         update_body: pr.is_some_and(|p| body_base(&p.body).trim_end() != body.trim_end()),

@@ -100,7 +100,6 @@ fragment FileText on TreeEntry {
 }
 
 fragment BranchFiles on Ref {
-  id
   name
   target {
     oid

@@ -24,7 +24,6 @@ pub struct Commit {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Branch {
-    pub ref_id: String,
     pub name: String,
     pub head: String,
     pub rotation: Option<File>,
@@ -97,7 +96,6 @@ fn file(v: &Value) -> Option<File> {
 fn branch(v: &Value) -> Option<Branch> {
     let target = v.get("target")?;
     Some(Branch {
-        ref_id: s(v, "id"),
         name: s(v, "name"),
         head: s(target, "oid"),
         rotation: target.get("rotation").and_then(file),
