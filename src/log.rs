@@ -15,6 +15,8 @@ use chrono::NaiveDate;
 /// The day sections found in the log, in file order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Log {
+    /// The file's name, for messages.
+    pub file: String,
     /// One record per day section, in date order.
     pub records: Vec<Record>,
 }
@@ -59,7 +61,10 @@ impl Log {
 /// increasing order, each at most once; lines inside fenced code blocks are
 /// not headings.
 pub fn parse(file: &str, text: &str) -> Result<Log, InvalidInput> {
-    let mut log = Log::default();
+    let mut log = Log {
+        file: file.to_owned(),
+        ..Log::default()
+    };
     let mut problems = Vec::new();
     let mut fence: Option<&str> = None;
     for (i, line) in text.lines().enumerate() {

@@ -70,13 +70,15 @@ impl Advance {
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum PlanError {
     #[error(
-        "rotation.yaml's state is at {since}, after {date}: the handover for {date} was done already"
+        "the rotation's `state.since` is {since}, after {date}: the handover for {date} was done already (run for {since} or later)"
     )]
     StateAhead { since: NaiveDate, date: NaiveDate },
     #[error(
-        "the log has a section for {log_date}, after {date}: run for {log_date} or later, or fix the log"
+        "{file}:{line}: a section for {log_date}, after {date}: run for {log_date} or later, or fix the log"
     )]
     LogAhead {
+        file: String,
+        line: u32,
         log_date: NaiveDate,
         date: NaiveDate,
     },
@@ -104,10 +106,15 @@ pub fn advance(
             holiday: rot.holidays.get(&date).cloned(),
         });
     }
-    if let Some(log_date) = log.last_date()
-        && log_date > date
+    if let Some(last) = log.records.last()
+        && last.date > date
     {
-        return Err(PlanError::LogAhead { log_date, date });
+        return Err(PlanError::LogAhead {
+            file: log.file.clone(),
+            line: last.line,
+            log_date: last.date,
+            date,
+        });
     }
     let mut engine = Engine::new(rot);
     match engine.since() {
@@ -173,7 +180,8 @@ pub fn done_handover(rot: &Rotation, log: &Log, date: NaiveDate) -> Option<Hando
         on_call: st.on_call.clone(),
         why,
         cycle: st.cycle,
-        new_cycle: st.served.len() == 1 && st.cycle > 1 && why == crate::rotation::Why::Rotation,
+        // Today's member is the first of a cycle after the first.
+        new_cycle: st.cycle > 1 && st.served.len() == 1 && st.served.first() == st.on_call.as_ref(),
         away_due: Vec::new(),
         lost_turn: Vec::new(),
         reason: rot.overrides.get(&date).and_then(|o| o.reason.clone()),

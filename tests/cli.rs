@@ -361,3 +361,15 @@ fn a_50_mb_rotation_file_is_refused_before_it_is_read() {
         .stderr(predicate::str::contains("more than the 33554432 bytes"));
     assert_eq!(repo.read("oncall-log.md"), "# log\n", "nothing written");
 }
+
+#[test]
+fn a_log_ahead_of_the_date_is_refused_with_its_line() {
+    let repo = Repo::with(SMALL, Some("# log\n\n## 2026-11-30 · Monday · x\n"));
+    repo.oncall()
+        .args(["advance", "--date", "2026-11-24"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "oncall-log.md:3: a section for 2026-11-30, after 2026-11-24",
+        ));
+}

@@ -128,7 +128,10 @@ impl<'de> Visitor<'de> for ValueVisitor {
                 Value::String(s) | Value::Number(s) => s,
                 Value::Bool(b) => b.to_string(),
                 Value::Null => "null".to_owned(),
-                _ => return Err(de::Error::custom("mapping keys must be plain words")),
+                // A list or a mapping as a key (`? …`): kept as a key no
+                // schema knows, so the structural check reports it at its
+                // position.
+                Value::Seq(_) | Value::Map(_) => "(a complex key)".to_owned(),
             };
             let value = map.next_value::<Spanned<Value>>()?;
             entries.push((

@@ -72,7 +72,9 @@ fn yaml_problem(e: &serde_saphyr::Error) -> Problem {
     let pos = e
         .location()
         .map(|l| Pos::new(l.line() as u32, l.column() as u32))
-        .unwrap_or_default();
+        .filter(|p| p.line > 0)
+        // Every problem names a line: without one, the file's start.
+        .unwrap_or(Pos::new(1, 1));
     let text = e.without_snippet().to_string();
     let mut message = text.lines().next().unwrap_or("invalid YAML").to_owned();
     // The position is printed in front; drop the library's own copy.

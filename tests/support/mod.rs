@@ -6,3 +6,4 @@ pub mod fake_slack;
 pub mod graphql;
 pub mod http;
 pub mod repo;
+pub mod secrets;
