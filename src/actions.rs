@@ -65,7 +65,13 @@ pub fn handover_summary(
         h.day.date.format("%A %Y-%m-%d")
     );
     s.push_str(&format!("- On call: {}\n", who(&h.day.on_call)));
-    s.push_str(&format!("- Handed over by: {}\n", who(&h.previous)));
+    match &h.previous {
+        Some(p) => s.push_str(&format!("- Handed over by: {}\n", person(rot, p))),
+        None => s.push_str(&format!(
+            "- Handed over by: nobody ({})\n",
+            h.no_handover_reason(rot)
+        )),
+    }
     if let Some(url) = pr_url {
         s.push_str(&format!("- Pull request: {url}\n"));
     }
@@ -84,6 +90,21 @@ pub fn handover_summary(
         &rows,
         crate::schedule::Format::Markdown,
     ));
+    s
+}
+
+/// The step summary of a run stopped by invalid input: every problem,
+/// escaped, and what to do.
+pub fn failure_summary(report: &crate::diag::Report) -> String {
+    let errors = report.errors().count();
+    let mut s = format!(
+        "## No on-call handover today\n\n{} has {errors} problem{}; nothing was changed. Fix the file on the default branch, then run the workflow again.\n\n",
+        crate::escape::markdown(&report.file),
+        if errors == 1 { "" } else { "s" }
+    );
+    for p in &report.problems {
+        s.push_str(&format!("- {}\n", crate::escape::markdown(&report.line(p))));
+    }
     s
 }
 

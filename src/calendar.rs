@@ -33,6 +33,16 @@ impl Rotation {
             .find(|d| self.is_working_day(*d))
     }
 
+    /// The rotation's first working day: `start`, or the first working day
+    /// after it.
+    pub fn first_day(&self) -> Option<NaiveDate> {
+        if self.is_working_day(self.start) {
+            Some(self.start)
+        } else {
+            self.next_working_day(self.start)
+        }
+    }
+
     /// How many calendar days from `from` hold `n` working days (at most
     /// ten years).
     pub fn calendar_days_for(&self, from: NaiveDate, n: u32) -> u32 {

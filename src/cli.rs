@@ -73,6 +73,9 @@ pub enum Command {
         /// Print the plan (the file changes as a diff, the handover) and write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// Allow --date after today: hands over days that have not come yet.
+        #[arg(long)]
+        future: bool,
         /// Post the handover to the Slack incoming webhook in SLACK_WEBHOOK_URL
         /// (once per day: the log, or with --pr the pull request, records the post).
         #[arg(long)]
@@ -101,6 +104,23 @@ pub enum Command {
         /// The label of handover pull requests.
         #[arg(long, value_name = "NAME", default_value = "oncall", requires = "pr")]
         label: String,
+    },
+    /// Swap two days: write two overrides into rotation.yaml (for a roster
+    /// pull request), after checking both members can serve the other day.
+    Swap {
+        #[arg(value_parser = parse_date, value_name = "DATE_A")]
+        a: NaiveDate,
+        #[arg(value_parser = parse_date, value_name = "DATE_B")]
+        b: NaiveDate,
+        /// Why (shown in the schedule, the log, the PR and Slack).
+        #[arg(long, value_name = "TEXT")]
+        reason: Option<String>,
+    },
+    /// Remove a member: from `members`, and from the state's `order`,
+    /// `served` and `held_back`, in one edit (for a roster pull request).
+    Leave {
+        #[arg(value_name = "LOGIN")]
+        login: String,
     },
     /// Print the JSON Schema of rotation.yaml.
     Schema,

@@ -15,10 +15,43 @@ pub enum ReadError {
         path: String,
         source: std::io::Error,
     },
-    #[error("{path}: the file is {size} bytes, more than the {max} bytes a rotation file may have")]
+    #[error(
+        "{path}:1:1: error: the file is {size} bytes, more than the {max} bytes a rotation file may have (split or trim it)"
+    )]
     TooLarge { path: String, size: u64, max: u64 },
-    #[error("{path}:{line}: the file is not valid UTF-8 (save it as UTF-8)")]
-    NotUtf8 { path: String, line: usize },
+    #[error("{path}:{line}:{col}: error: the file is not valid UTF-8 here (save it as UTF-8)")]
+    NotUtf8 {
+        path: String,
+        line: usize,
+        col: usize,
+    },
+}
+
+impl ReadError {
+    /// The problem as a report, when it has a place in the file.
+    pub fn report(&self) -> Option<crate::diag::Report> {
+        use crate::config::node::Pos;
+        use crate::diag::{Problem, Report};
+        let (path, pos, message) = match self {
+            ReadError::Io { .. } => return None,
+            ReadError::TooLarge { path, size, max } => (
+                path,
+                Pos::new(1, 1),
+                format!(
+                    "the file is {size} bytes, more than the {max} bytes a rotation file may have"
+                ),
+            ),
+            ReadError::NotUtf8 { path, line, col } => (
+                path,
+                Pos::new(*line as u32, *col as u32),
+                "the file is not valid UTF-8 here".to_owned(),
+            ),
+        };
+        Some(Report::new(
+            path.clone(),
+            vec![Problem::error(pos, message, "save it as UTF-8 text")],
+        ))
+    }
 }
 
 /// Reads a UTF-8 text file. `missing_ok`: a missing file reads as empty.
@@ -44,9 +77,12 @@ pub fn read_text(path: &Path, missing_ok: bool) -> Result<String, ReadError> {
     })?;
     String::from_utf8(bytes).map_err(|e| {
         let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+        let line_start = valid.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let col = std::str::from_utf8(&valid[line_start..]).map_or(1, |s| s.chars().count() + 1);
         ReadError::NotUtf8 {
             path: name,
             line: valid.iter().filter(|b| **b == b'\n').count() + 1,
+            col,
         }
     })
 }

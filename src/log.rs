@@ -29,6 +29,8 @@ pub struct Record {
     pub line: u32,
     pub on_call: Option<String>,
     pub why: Why,
+    /// For an override: the member it replaced, as the section says.
+    pub replaces: Option<String>,
 }
 
 /// The login at the end of a heading: `… · Name (@login)` or `… · @login`.
@@ -85,6 +87,15 @@ pub fn parse(file: &str, text: &str) -> Result<Log, InvalidInput> {
         if let Some(record) = log.records.last_mut() {
             if line.starts_with("> **Override") {
                 record.why = Why::Override;
+                record.replaces = line
+                    .split_once(" replaces ")
+                    .and_then(|(_, rest)| rest.split_once("`@"))
+                    .map(|(_, rest)| {
+                        rest.chars()
+                            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                            .collect::<String>()
+                    })
+                    .filter(|g| !g.is_empty());
             } else if line.starts_with("> **Substitute") {
                 record.why = Why::Substitute;
             } else if line.starts_with("> **Uncovered") {
@@ -133,6 +144,7 @@ pub fn parse(file: &str, text: &str) -> Result<Log, InvalidInput> {
             line: line_no,
             on_call: heading_login(rest),
             why: Why::Rotation,
+            replaces: None,
         });
     }
     if problems.is_empty() {
@@ -233,7 +245,7 @@ pub fn render_section(rot: &Rotation, h: &Handover) -> String {
     }];
     facts.push(match &h.previous {
         Some(p) => format!("handed over by {}", person(rot, p)),
-        None => "no handover (first day, or the day before was uncovered)".to_owned(),
+        None => format!("no handover ({})", h.no_handover_reason(rot)),
     });
     facts.push(format!("cycle {}", day.cycle));
     s.push_str(&facts.join(" · "));
@@ -250,12 +262,10 @@ pub fn render_section(rot: &Rotation, h: &Handover) -> String {
             "**Uncovered:** every member is away. Everyone off call, please watch the support channels today."
                 .to_owned(),
         ),
-        Why::Override => notes.push(match &day.reason {
-            Some(r) => format!("**Override:** {}", markdown(r)),
-            None => "**Override** (rotation.yaml).".to_owned(),
-        }),
+        Why::Override => notes.push(override_note(rot, day)),
         Why::Substitute => notes.push(format!(
-            "**Substitute:** {} away; they stay due in this cycle.",
+            "**Substitute:** {} stands in for {}, away; they stay due in this cycle.",
+            day.on_call.as_deref().map_or_else(String::new, |g| person(rot, g)),
             list(rot, &day.away_due)
         )),
         Why::Rotation => {}
@@ -337,6 +347,27 @@ pub fn cycle_checklist(rot: &Rotation, cycle: &[(String, Status)]) -> String {
     due.iter().take(10).for_each(|e| s.push_str(&line(e)));
     if due.len() > 10 {
         s.push_str(&format!("- [ ] … {} more are still due\n", due.len() - 10));
+    }
+    s
+}
+
+/// An override day's note (Markdown): who replaces whom, and why. The log
+/// reads the replaced member back from the first login after "replaces".
+pub fn override_note(rot: &Rotation, day: &crate::rotation::Day) -> String {
+    let on = day
+        .on_call
+        .as_deref()
+        .map_or_else(String::new, |g| person(rot, g));
+    let mut s = match &day.replaces {
+        Some(r) => format!("**Override:** {on} replaces {}", person(rot, r)),
+        None => format!("**Override:** {on}"),
+    };
+    match &day.reason {
+        Some(reason) => s.push_str(&format!(". Reason: {}", markdown(reason))),
+        None => s.push_str(" (rotation.yaml gives no reason)."),
+    }
+    if !s.ends_with('.') {
+        s.push('.');
     }
     s
 }

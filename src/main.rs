@@ -1,5 +1,5 @@
 use clap::Parser;
-use oncall::app::{self, CheckFailed, SettingsError};
+use oncall::app::{self, CheckFailed, SettingsError, UsageError};
 use oncall::cli::Cli;
 use oncall::diag::InvalidInput;
 use oncall::escape::terminal;
@@ -54,8 +54,16 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
+            // Problems in a file print as `FILE:LINE:COL: error: …` (a
+            // report escapes its own lines).
+            let positional = matches!(
+                e.downcast_ref::<ReadError>(),
+                Some(ReadError::NotUtf8 { .. } | ReadError::TooLarge { .. })
+            );
             if e.is::<InvalidInput>() {
                 eprintln!("{e}");
+            } else if positional {
+                eprintln!("{}", terminal(&e.to_string()));
             } else {
                 eprintln!("error: {}", terminal(&format!("{e:#}")));
             }
@@ -63,6 +71,7 @@ fn main() -> ExitCode {
                 || e.is::<ReadError>()
                 || e.is::<PlanError>()
                 || e.is::<SettingsError>()
+                || e.is::<UsageError>()
                 || matches!(
                     e.downcast_ref::<SlackError>(),
                     Some(SlackError::NotConfigured(_))

@@ -29,6 +29,18 @@ pub struct Handover {
     pub announced: bool,
 }
 
+impl Handover {
+    /// Why nobody handed over, when nobody did: the same words in the log,
+    /// the pull request, the step summary and the terminal.
+    pub fn no_handover_reason(&self, rot: &Rotation) -> &'static str {
+        if rot.first_day() == Some(self.day.date) {
+            "first day of the rotation"
+        } else {
+            "the day before was uncovered"
+        }
+    }
+}
+
 /// What `oncall advance` does on a date.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Plan {
@@ -41,6 +53,9 @@ pub enum Plan {
     BeforeStart { date: NaiveDate, start: NaiveDate },
     /// This day was handed over already (R10): nothing to do.
     AlreadyDone { date: NaiveDate },
+    /// A day before the last handover (`last`, in the state or the log):
+    /// it was handed over already, nothing to do.
+    HandedOverAlready { date: NaiveDate, last: NaiveDate },
     /// Hand over: new log sections (the last one is today's) and new files.
     Advance(Box<Advance>),
 }
@@ -69,19 +84,6 @@ impl Advance {
 /// Why the plan cannot be made.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum PlanError {
-    #[error(
-        "the rotation's `state.since` is {since}, after {date}: the handover for {date} was done already (run for {since} or later)"
-    )]
-    StateAhead { since: NaiveDate, date: NaiveDate },
-    #[error(
-        "{file}:{line}: a section for {log_date}, after {date}: run for {log_date} or later, or fix the log"
-    )]
-    LogAhead {
-        file: String,
-        line: u32,
-        log_date: NaiveDate,
-        date: NaiveDate,
-    },
     #[error("could not update the state block of rotation.yaml: {0}")]
     Edit(String),
 }
@@ -109,17 +111,17 @@ pub fn advance(
     if let Some(last) = log.records.last()
         && last.date > date
     {
-        return Err(PlanError::LogAhead {
-            file: log.file.clone(),
-            line: last.line,
-            log_date: last.date,
+        return Ok(Plan::HandedOverAlready {
             date,
+            last: last.date,
         });
     }
     let mut engine = Engine::new(rot);
     match engine.since() {
         Some(since) if since == date => return Ok(Plan::AlreadyDone { date }),
-        Some(since) if since > date => return Err(PlanError::StateAhead { since, date }),
+        Some(since) if since > date => {
+            return Ok(Plan::HandedOverAlready { date, last: since });
+        }
         _ => {}
     }
     let mut previous = engine.state().and_then(|s| s.on_call);
@@ -185,6 +187,11 @@ pub fn done_handover(rot: &Rotation, log: &Log, date: NaiveDate) -> Option<Hando
         away_due: Vec::new(),
         lost_turn: Vec::new(),
         reason: rot.overrides.get(&date).and_then(|o| o.reason.clone()),
+        // The member the rotation had that day is the last who served.
+        replaces: rot
+            .overrides
+            .get(&date)
+            .and_then(|_| st.served.last().cloned()),
     };
     let previous = log
         .records

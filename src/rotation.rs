@@ -54,6 +54,9 @@ pub struct Day {
     pub lost_turn: Vec<String>,
     /// The override's reason.
     pub reason: Option<String>,
+    /// For an override: whom the rotation (R1-R5) had on call that day and
+    /// the override replaces (R6). `None` otherwise.
+    pub replaces: Option<String>,
 }
 
 /// The rotation engine: the state of the current cycle, by member index.
@@ -73,6 +76,9 @@ pub struct Engine<'a> {
     since: Option<NaiveDate>,
     /// Members on call on `since` who have since left the roster.
     last_removed: Option<String>,
+    /// R4 spacing: the members who served the last days of the previous
+    /// cycle, kept out of this cycle's first [`spacing_window`] days.
+    held_back: Vec<usize>,
 }
 
 impl<'a> Engine<'a> {
@@ -92,6 +98,7 @@ impl<'a> Engine<'a> {
             last: None,
             since: None,
             last_removed: None,
+            held_back: Vec::new(),
         };
         match &rot.state {
             None => engine.order = (0..n).collect(),
@@ -114,6 +121,11 @@ impl<'a> Engine<'a> {
                         engine.served_list.push(i);
                     }
                 }
+                engine.held_back = st
+                    .held_back
+                    .iter()
+                    .filter_map(|g| index.get(g.as_str()).copied())
+                    .collect();
                 engine.last = st.on_call.as_deref().and_then(|g| index.get(g).copied());
                 if engine.last.is_none() {
                     engine.last_removed = st.on_call.clone();
@@ -150,18 +162,21 @@ impl<'a> Engine<'a> {
             away_due: Vec::new(),
             lost_turn: Vec::new(),
             reason: None,
+            replaces: None,
         };
-        let chosen = if let Some(o) = rot.overrides.get(&date) {
-            // R6: validation guarantees a listed member who is not away.
-            let i = rot.position(&o.github);
-            if let Some(i) = i.filter(|&i| !self.served[i]) {
-                self.mark_served(i);
+        // R6: the rotation underneath is decided as if there were no
+        // override; an override then replaces whoever it had that day, and
+        // that member counts as having had their turn.
+        let underlying = self.pick(date, &mut day);
+        let chosen = match rot.overrides.get(&date) {
+            Some(o) => {
+                day.replaces = underlying.map(|i| rot.members[i].github.clone());
+                day.why = Why::Override;
+                day.reason = o.reason.clone();
+                // Validation guarantees a listed member who is not away.
+                rot.position(&o.github)
             }
-            day.why = Why::Override;
-            day.reason = o.reason.clone();
-            i
-        } else {
-            self.pick(date, &mut day)
+            None => underlying,
         };
         day.cycle = self.cycle;
         day.on_call = chosen.map(|i| rot.members[i].github.clone());
@@ -173,27 +188,12 @@ impl<'a> Engine<'a> {
 
     /// R3/R5: the first member still due who is available; a new cycle when
     /// nobody due is left (or nobody due is available); uncovered when no
-    /// member at all is available.
+    /// member at all is available. R4: during a cycle's first days, members
+    /// held back for spacing serve only when nobody else due is available.
     fn pick(&mut self, date: NaiveDate, day: &mut Day) -> Option<usize> {
         let members = &self.rot.members;
-        let due_available = self
-            .order
-            .iter()
-            .copied()
-            .filter(|&i| !self.served[i])
-            .find(|&i| !members[i].is_away(date));
-        let chosen = match due_available {
-            Some(i) => {
-                day.away_due = self
-                    .order
-                    .iter()
-                    .copied()
-                    .take_while(|&j| j != i)
-                    .filter(|&j| !self.served[j])
-                    .map(|j| members[j].github.clone())
-                    .collect();
-                i
-            }
+        let chosen = match self.first_due_available(date) {
+            Some(i) => i,
             None => {
                 if members.iter().all(|m| m.is_away(date)) {
                     return None;
@@ -206,22 +206,19 @@ impl<'a> Engine<'a> {
                     .collect();
                 self.start_cycle();
                 day.new_cycle = true;
-                let i = self
-                    .order
-                    .iter()
-                    .copied()
-                    .find(|&i| !members[i].is_away(date))
-                    .expect("someone is available");
-                day.away_due = self
-                    .order
-                    .iter()
-                    .copied()
-                    .take_while(|&j| j != i)
-                    .map(|j| members[j].github.clone())
-                    .collect();
-                i
+                self.first_due_available(date)
+                    .expect("someone is available")
             }
         };
+        // Who was due before the one chosen, but away (R5).
+        day.away_due = self
+            .order
+            .iter()
+            .copied()
+            .take_while(|&j| j != chosen)
+            .filter(|&j| !self.served[j] && members[j].is_away(date))
+            .map(|j| members[j].github.clone())
+            .collect();
         day.why = if day.away_due.is_empty() {
             Why::Rotation
         } else {
@@ -231,16 +228,37 @@ impl<'a> Engine<'a> {
         Some(chosen)
     }
 
+    /// The first member of the order who is still due and available on
+    /// `date`, keeping R4's spacing when anyone else can serve.
+    fn first_due_available(&self, date: NaiveDate) -> Option<usize> {
+        let members = &self.rot.members;
+        let mut due = self
+            .order
+            .iter()
+            .copied()
+            .filter(|&i| !self.served[i] && !members[i].is_away(date));
+        let spacing = self.served_list.len() < spacing_window(members.len());
+        if spacing && !self.held_back.is_empty() {
+            let rested = due.clone().find(|i| !self.held_back.contains(i));
+            if rested.is_some() {
+                return rested;
+            }
+        }
+        due.next()
+    }
+
     fn mark_served(&mut self, i: usize) {
         self.served[i] = true;
         self.served_list.push(i);
     }
 
-    /// R3/R4: the next cycle, in a shuffled order whose first member is not
-    /// the one who served the day before (with two or more members).
+    /// R3/R4: the next cycle, in a shuffled order whose first days go to
+    /// members who did not serve the last days of this one.
     fn start_cycle(&mut self) {
+        let w = spacing_window(self.rot.members.len());
+        self.held_back = self.served_list[self.served_list.len().saturating_sub(w)..].to_vec();
         self.cycle += 1;
-        self.order = cycle_order(self.rot, self.cycle, self.last);
+        self.order = cycle_order(self.rot, self.cycle, &self.held_back);
         self.served.iter_mut().for_each(|s| *s = false);
         self.served_list.clear();
     }
@@ -255,6 +273,12 @@ impl<'a> Engine<'a> {
             cycle: self.cycle,
             order: self.order.iter().map(name).collect(),
             served: self.served_list.iter().map(name).collect(),
+            // Needed only while the cycle's first days are being decided.
+            held_back: if self.served_list.len() < spacing_window(self.rot.members.len()) {
+                self.held_back.iter().map(name).collect()
+            } else {
+                Vec::new()
+            },
         })
     }
 
@@ -276,12 +300,20 @@ impl<'a> Engine<'a> {
     }
 }
 
+/// R4's spacing window: with n ≥ 2 members, nobody who served one of the
+/// last w = max(1, floor(n/3)) days of a cycle serves one of the first w
+/// days of the next. 0 (no spacing) for a team of one.
+pub fn spacing_window(n: usize) -> usize {
+    if n < 2 { 0 } else { (n / 3).max(1) }
+}
+
 /// The order of `cycle` (2 and later): the members, sorted by login so that
 /// reordering `members` changes nothing (R7), shuffled by a generator seeded
-/// from the team name and the cycle number (R4). A draw whose first member
-/// is `previous` is rejected and drawn again, so the result is uniform over
-/// the orders that avoid back-to-back days.
-pub fn cycle_order(rot: &Rotation, cycle: u32, previous: Option<usize>) -> Vec<usize> {
+/// from the team name and the cycle number (R4). The first w places
+/// ([`spacing_window`]) are drawn from the members not `held_back` (those
+/// who served the last w days before), then the rest is shuffled: the
+/// result is uniform over the orders that keep R4's spacing.
+pub fn cycle_order(rot: &Rotation, cycle: u32, held_back: &[usize]) -> Vec<usize> {
     let mut base: Vec<usize> = (0..rot.members.len()).collect();
     base.sort_by(|&a, &b| {
         rot.members[a]
@@ -290,13 +322,21 @@ pub fn cycle_order(rot: &Rotation, cycle: u32, previous: Option<usize>) -> Vec<u
             .cmp(&rot.members[b].github.to_lowercase())
     });
     let mut rng = ChaCha8Rng::seed_from_u64(shuffle_seed(&rot.team, cycle));
-    loop {
-        let mut order = base.clone();
-        shuffle(&mut order, &mut rng);
-        if order.len() < 2 || previous.is_none() || order.first() != previous.as_ref() {
-            return order;
-        }
-    }
+    let w = spacing_window(base.len());
+    let (mut eligible, held): (Vec<usize>, Vec<usize>) =
+        base.iter().partition(|i| !held_back.contains(i));
+    shuffle(&mut eligible, &mut rng);
+    let head: Vec<usize> = eligible.drain(..w.min(eligible.len())).collect();
+    // The rest in login order (as drawn from a fixed base), then shuffled.
+    let mut rest: Vec<usize> = base
+        .iter()
+        .copied()
+        .filter(|i| eligible.contains(i) || held.contains(i))
+        .collect();
+    shuffle(&mut rest, &mut rng);
+    let mut order = head;
+    order.extend(rest);
+    order
 }
 
 /// FNV-1a (64 bit) of `oncall:{team}:{cycle}`: a seed that depends only on

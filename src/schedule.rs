@@ -23,6 +23,12 @@ pub struct Row {
     /// The override's reason, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// For an override: the member the rotation had that day (R6).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<String>,
+    /// For a substitute: the members due that day, but away (R5).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub substitute_for: Vec<String>,
     /// True for days already handed over (read from the state or the log).
     pub past: bool,
 }
@@ -57,6 +63,8 @@ pub fn rows(rot: &Rotation, log: &Log, from: NaiveDate, days: u32) -> Vec<Row> {
                 why: r.why,
                 cycle: None,
                 reason: rot.overrides.get(&day).and_then(|o| o.reason.clone()),
+                replaces: r.replaces.clone(),
+                substitute_for: Vec::new(),
                 past: true,
             });
         } else if Some(day) == since {
@@ -73,6 +81,11 @@ pub fn rows(rot: &Rotation, log: &Log, from: NaiveDate, days: u32) -> Vec<Row> {
                 why,
                 cycle: Some(st.cycle),
                 reason: rot.overrides.get(&day).and_then(|o| o.reason.clone()),
+                replaces: match why {
+                    Why::Override => st.served.last().cloned(),
+                    _ => None,
+                },
+                substitute_for: Vec::new(),
                 past: true,
             });
         }
@@ -88,6 +101,8 @@ pub fn rows(rot: &Rotation, log: &Log, from: NaiveDate, days: u32) -> Vec<Row> {
             why: day.why,
             cycle: Some(day.cycle),
             reason: day.reason,
+            replaces: day.replaces,
+            substitute_for: day.away_due.clone(),
             past: false,
         });
     }
@@ -129,12 +144,8 @@ pub fn render(rot: &Rotation, rows: &[Row], format: Format) -> String {
                     None => "— uncovered —".to_owned(),
                 };
                 let mut line = format!("{} {}  {who}", r.date, r.date.format("%a"));
-                if r.why != Why::Rotation {
-                    line.push_str(&format!("  [{}", r.why.as_str()));
-                    if let Some(reason) = &r.reason {
-                        line.push_str(&format!(": {reason}"));
-                    }
-                    line.push(']');
+                if let Some(why) = why_text(rot, r) {
+                    line.push_str(&format!("  [{why}]"));
                 }
                 s.push_str(&escape::terminal(&line));
                 s.push('\n');
@@ -152,6 +163,21 @@ pub fn render(rot: &Rotation, rows: &[Row], format: Format) -> String {
                     None => "**uncovered**".to_owned(),
                 };
                 let mut why = r.why.as_str().to_owned();
+                let people = |gs: &[String]| -> String {
+                    gs.iter()
+                        .map(|g| crate::log::person(rot, g))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                match (r.why, &r.replaces) {
+                    (Why::Override, Some(g)) => {
+                        why.push_str(&format!(" for {}", people(std::slice::from_ref(g))));
+                    }
+                    (Why::Substitute, _) if !r.substitute_for.is_empty() => {
+                        why.push_str(&format!(" for {} (away)", people(&r.substitute_for)));
+                    }
+                    _ => {}
+                }
                 if let Some(reason) = &r.reason {
                     why.push_str(": ");
                     why.push_str(&escape::markdown(reason));
@@ -165,6 +191,37 @@ pub fn render(rot: &Rotation, rows: &[Row], format: Format) -> String {
             s
         }
     }
+}
+
+/// Why a day is not a plain rotation day, for the terminal: `override for
+/// Ben (@ben): reason`, `substitute for @ben (away)`, `uncovered`.
+pub fn why_text(rot: &Rotation, r: &Row) -> Option<String> {
+    let who = |g: &str| match rot.display(g) {
+        d if d != g => format!("{d} (@{g})"),
+        _ => format!("@{g}"),
+    };
+    let mut s = match r.why {
+        Why::Rotation => return None,
+        Why::Uncovered => return Some("uncovered: every member is away".to_owned()),
+        Why::Override => match &r.replaces {
+            Some(g) => format!("override for {}", who(g)),
+            None => "override".to_owned(),
+        },
+        Why::Substitute if r.substitute_for.is_empty() => "substitute".to_owned(),
+        Why::Substitute => format!(
+            "substitute for {} (away)",
+            r.substitute_for
+                .iter()
+                .map(|g| who(g))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    if let Some(reason) = &r.reason {
+        s.push_str(": ");
+        s.push_str(reason);
+    }
+    Some(s)
 }
 
 /// One day of a comparison: who is on call before and after a change.

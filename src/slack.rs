@@ -89,6 +89,41 @@ fn day_name(d: NaiveDate) -> String {
     d.format("%A %Y-%m-%d").to_string()
 }
 
+/// The message of a morning when the handover could not run because an
+/// input file is invalid: that it did not happen, how many problems there
+/// are, and the first one with its position (escaped; no secret is in it).
+pub fn failure_message(report: &crate::diag::Report) -> Value {
+    let errors: Vec<_> = report.errors().collect();
+    let file = escape::slack(&report.file);
+    let first = errors
+        .first()
+        .map(|p| escape::slack(&report.line(p)))
+        .unwrap_or_default();
+    let text = format!(
+        "*Today's on-call handover did not happen:* {file} has {} problem{}. Nothing was changed.\n*First:* `{}`\nRun `oncall check` to see them all, fix the file on the default branch, then run the workflow again.",
+        errors.len(),
+        if errors.len() == 1 { "" } else { "s" },
+        escape::truncate(&first.replace('`', "'"), 1500)
+    );
+    let fallback = escape::truncate(
+        &format!(
+            "On-call handover did not happen: {file} has {} problem(s)",
+            errors.len()
+        ),
+        MAX_FALLBACK_TEXT,
+    );
+    json!({
+        "text": fallback,
+        "blocks": [
+            {
+                "type": "header",
+                "text": { "type": "plain_text", "text": "No on-call handover today", "emoji": false }
+            },
+            section(&text)
+        ]
+    })
+}
+
 /// The Block Kit payload of the morning message.
 pub fn message(rot: &Rotation, a: &Announcement) -> Value {
     let h = a.today;
@@ -124,6 +159,9 @@ pub fn message(rot: &Rotation, a: &Announcement) -> Value {
             match h.day.why {
                 Why::Override => {
                     line.push_str(" (override");
+                    if let Some(r) = &h.day.replaces {
+                        line.push_str(&format!(" in place of {}", name(rot, r)));
+                    }
                     if let Some(r) = &h.day.reason {
                         line.push_str(": ");
                         line.push_str(&escape::slack(r));
@@ -189,16 +227,25 @@ pub fn message(rot: &Rotation, a: &Announcement) -> Value {
                 "*{day} is uncovered:* everyone is away. Plan cover or an override now."
             )),
             (Some(g), Why::Override) => notes.push(format!(
-                "*{day}:* {} by override{}",
+                "*{day}:* {} by override{}{}",
                 name(rot, g),
+                row.replaces
+                    .as_deref()
+                    .map(|r| format!(" in place of {}", name(rot, r)))
+                    .unwrap_or_default(),
                 row.reason
                     .as_deref()
                     .map(|r| format!(" ({})", escape::slack(r)))
                     .unwrap_or_default()
             )),
             (Some(g), Why::Substitute) => notes.push(format!(
-                "*{day}:* {} substitutes (someone is away)",
-                name(rot, g)
+                "*{day}:* {} substitutes for {} (away)",
+                name(rot, g),
+                row.substitute_for
+                    .iter()
+                    .map(|x| name(rot, x))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )),
             _ => {}
         }

@@ -115,6 +115,7 @@ proptest! {
             on_call: order.first().cloned(),
             cycle,
             served: order.iter().take(served).cloned().collect(),
+            held_back: order.iter().rev().take(served % 3).cloned().collect(),
             order,
         };
         // (A successful write was read back and compared inside.)

@@ -117,7 +117,6 @@ proptest! {
         let working: Vec<_> = r.working_days_in(r.start, end).collect();
         prop_assert_eq!(days.iter().map(|x| x.date).collect::<Vec<_>>(), working);
         let mut served_in_cycle: HashSet<(u32, String)> = HashSet::new();
-        let mut prev: Option<String> = None;
         for x in &days {
             match (&x.on_call, x.why) {
                 (None, why) => {
@@ -129,21 +128,44 @@ proptest! {
                     let m = r.member(g).unwrap();
                     // R5: never on call while away.
                     prop_assert!(!m.is_away(x.date), "{} away on {}", g, x.date);
-                    // R6: an override day is the override's member.
-                    if let Some(o) = r.overrides.get(&x.date) {
-                        prop_assert_eq!(why, Why::Override);
-                        prop_assert_eq!(&o.github, g);
-                    } else {
-                        // R3: one turn per member per cycle.
-                        prop_assert!(served_in_cycle.insert((x.cycle, g.clone())), "{} twice in cycle {}", g, x.cycle);
-                    }
-                    // R4: a new cycle does not start with yesterday's member.
-                    if x.new_cycle && why == Why::Rotation && r.members.len() > 1 {
-                        prop_assert_ne!(Some(g), prev.as_ref());
+                    // R6: an override day is the override's member, in
+                    // place of the member the rotation had that day.
+                    let turn = match r.overrides.get(&x.date) {
+                        Some(o) => {
+                            prop_assert_eq!(why, Why::Override);
+                            prop_assert_eq!(&o.github, g);
+                            x.replaces.clone()
+                        }
+                        None => Some(g.clone()),
+                    };
+                    // R3: one turn per member per cycle (the member an
+                    // override replaces has had theirs).
+                    if let Some(t) = turn {
+                        prop_assert!(served_in_cycle.insert((x.cycle, t.clone())), "{} twice in cycle {}", t, x.cycle);
                     }
                 }
             }
-            prev = x.on_call.clone();
+        }
+        spacing_holds(&r, &days)?;
+    }
+
+    #[test]
+    fn an_override_changes_only_its_own_date(t in team(400)) {
+        // R6: the same team without its overrides has the same rotation on
+        // every other day, and on an override's day the member replaced.
+        let with = rot(&to_yaml(&t));
+        let without = rot(&to_yaml(&Team { overrides: Vec::new(), ..t.clone() }));
+        let a = Engine::new(&with).run_until(day(400));
+        let b = Engine::new(&without).run_until(day(400));
+        prop_assert_eq!(a.len(), b.len());
+        for (x, y) in a.iter().zip(&b) {
+            prop_assert_eq!(x.date, y.date);
+            prop_assert_eq!(x.cycle, y.cycle);
+            if with.overrides.contains_key(&x.date) {
+                prop_assert_eq!(&x.replaces, &y.on_call, "{}", x.date);
+            } else {
+                prop_assert_eq!(x, y);
+            }
         }
     }
 
@@ -165,6 +187,53 @@ proptest! {
         joined.extend(tail);
         prop_assert_eq!(joined, all);
     }
+}
+
+/// R4 spacing: the members who served the last w turns of a cycle (the
+/// rotation's members, whom overrides replace) serve none of the first w
+/// days of the next, unless every other member still due that day is away.
+fn spacing_holds(
+    r: &oncall::config::Rotation,
+    days: &[oncall::rotation::Day],
+) -> Result<(), TestCaseError> {
+    let w = oncall::rotation::spacing_window(r.members.len());
+    let turn = |x: &oncall::rotation::Day| match x.why {
+        Why::Override => x.replaces.clone(),
+        _ => x.on_call.clone(),
+    };
+    let mut cycles: Vec<Vec<&oncall::rotation::Day>> = Vec::new();
+    for x in days {
+        match cycles.last_mut() {
+            Some(c) if c[0].cycle == x.cycle => c.push(x),
+            _ => cycles.push(vec![x]),
+        }
+    }
+    for pair in cycles.windows(2) {
+        let (prev, next) = (&pair[0], &pair[1]);
+        let held: Vec<String> = prev.iter().filter_map(|x| turn(x)).rev().take(w).collect();
+        let mut served_now: Vec<String> = Vec::new();
+        for x in next.iter().take(w) {
+            let Some(t) = turn(x) else { continue };
+            if held.contains(&t) {
+                // Allowed only when nobody else due was available.
+                let other = r.members.iter().any(|m| {
+                    !held.contains(&m.github)
+                        && !served_now.contains(&m.github)
+                        && !m.is_away(x.date)
+                });
+                prop_assert!(
+                    !other,
+                    "{} served on {} (cycle {}) right after serving the end of cycle {}",
+                    t,
+                    x.date,
+                    x.cycle,
+                    prev[0].cycle
+                );
+            }
+            served_now.push(t);
+        }
+    }
+    Ok(())
 }
 
 proptest! {

@@ -5,7 +5,7 @@ use common::*;
 use oncall::config::Rotation;
 use oncall::log;
 use oncall::plan::Plan;
-use oncall::rotation::{Engine, Why, cycle_order, shuffle_seed};
+use oncall::rotation::{Engine, Why, cycle_order, shuffle_seed, spacing_window};
 use oncall::schedule;
 
 const SIX: [&str; 6] = ["ana", "ben", "cai", "dee", "eli", "fay"];
@@ -100,32 +100,84 @@ fn r4_shuffle_is_pinned_for_a_known_seed() {
     // FNV-1a of "oncall:Test:2", computed independently.
     assert_eq!(shuffle_seed("Test", 2), SEED_TEST_2);
     let r = rot(&yaml(&SIX, ""));
-    let order: Vec<&str> = cycle_order(&r, 2, None)
-        .into_iter()
-        .map(|i| r.members[i].github.as_str())
+    let names = |held: &[usize]| -> Vec<String> {
+        cycle_order(&r, 2, held)
+            .into_iter()
+            .map(|i| r.members[i].github.clone())
+            .collect()
+    };
+    assert_eq!(names(&[]), PINNED_CYCLE_2);
+    // With fay and eli held back (they served the last two days of cycle
+    // 1: w = 6/3 = 2), the first two places go to the other four.
+    assert_eq!(names(&[5, 4]), PINNED_CYCLE_2_HELD);
+    // The cycle that follows cycle 1 in a real run.
+    let days = run(&r, "2026-01-14");
+    let cycle2: Vec<String> = days[6..]
+        .iter()
+        .map(|x| x.on_call.clone().unwrap())
         .collect();
-    assert_eq!(order, PINNED_CYCLE_2);
+    assert_eq!(cycle2, PINNED_CYCLE_2_HELD[..2]);
 }
 
 const SEED_TEST_2: u64 = 0x4d22_430f_8c8b_4152;
-const PINNED_CYCLE_2: [&str; 6] = ["ana", "cai", "eli", "fay", "ben", "dee"];
+const PINNED_CYCLE_2: [&str; 6] = ["ana", "cai", "ben", "fay", "dee", "eli"];
+const PINNED_CYCLE_2_HELD: [&str; 6] = ["ana", "ben", "dee", "cai", "eli", "fay"];
 
 #[test]
-fn r4_no_back_to_back_days_across_cycles() {
-    for n in 2..=7 {
+fn r4_spacing_keeps_the_end_of_a_cycle_away_from_the_start_of_the_next() {
+    // Nobody who served one of the last w = max(1, n/3) days of a cycle
+    // serves one of the first w days of the next (previously only the
+    // first day was kept from repeating the last).
+    for n in 2..=10 {
         let members: Vec<String> = (0..n).map(|i| format!("m{i}")).collect();
         let refs: Vec<&str> = members.iter().map(String::as_str).collect();
-        let r = rot(&yaml(&refs, ""));
-        let days = run(&r, "2030-12-31");
-        for pair in days.windows(2) {
-            if pair[1].new_cycle {
-                assert_ne!(
-                    pair[0].on_call, pair[1].on_call,
-                    "{n} members, {}",
-                    pair[1].date
+        let w = spacing_window(n);
+        assert_eq!(w, if n < 6 { 1 } else { n / 3 });
+        for team in ["Test", "SRE", "Platform"] {
+            let r = rot(&yaml(&refs, "").replace("team: Test", &format!("team: {team}")));
+            let days = run(&r, "2031-12-31");
+            let mut by_cycle: Vec<Vec<String>> = Vec::new();
+            for x in &days {
+                if x.new_cycle || by_cycle.is_empty() {
+                    by_cycle.push(Vec::new());
+                }
+                by_cycle
+                    .last_mut()
+                    .unwrap()
+                    .push(x.on_call.clone().unwrap());
+            }
+            for pair in by_cycle.windows(2) {
+                let tail = &pair[0][pair[0].len() - w..];
+                let head = &pair[1][..w.min(pair[1].len())];
+                assert!(
+                    head.iter().all(|m| !tail.contains(m)),
+                    "{team}, {n} members: {tail:?} then {head:?}"
                 );
             }
         }
+    }
+}
+
+#[test]
+fn r4_spacing_holds_for_a_substitute_on_a_new_cycle_first_day() {
+    // Cycle 2's first member is away on its first day: the substitute is
+    // not whoever served the day before (previously the next in order
+    // served, even when that was yesterday's engineer).
+    for team in (0..40).map(|i| format!("Team {i}")) {
+        let base = yaml(&["ana", "ben", "cai"], "").replace("team: Test", &format!("team: {team}"));
+        let r = rot(&base);
+        let days = run(&r, "2026-01-08");
+        let first = days[3].on_call.clone().unwrap();
+        assert!(days[3].new_cycle);
+        let away = base.replace(
+            &format!("  - github: {first}\n"),
+            &format!(
+                "  - github: {first}\n    away:\n      - {{ from: 2026-01-08, to: 2026-01-08 }}\n"
+            ),
+        );
+        let days = run(&rot(&away), "2026-01-08");
+        assert_ne!(days[3].on_call, days[2].on_call, "{team}: back to back");
+        assert_ne!(days[3].on_call.as_deref(), Some(first.as_str()));
     }
 }
 
@@ -136,7 +188,7 @@ fn r4_shuffle_depends_only_on_team_and_cycle_not_on_written_order() {
     reversed.reverse();
     let b = rot(&yaml(&reversed, ""));
     let names = |r: &Rotation, c| -> Vec<String> {
-        cycle_order(r, c, None)
+        cycle_order(r, c, &[])
             .into_iter()
             .map(|i| r.members[i].github.clone())
             .collect()
@@ -206,27 +258,51 @@ fn r5_nobody_available_is_uncovered_and_check_warns() {
 }
 
 #[test]
-fn r6_override_uses_the_turn_or_is_an_extra_day() {
-    // fay takes Tue 6: her turn is used up, everyone else keeps theirs.
+fn r6_an_override_replaces_one_day_and_moves_nobody() {
+    // fay takes Tue 6, ben's day: ben counts as having had his turn, fay
+    // keeps her own day (Mon 12), and nobody else moves (previously fay's
+    // turn was used up and everyone after ben moved a day).
     let r = rot(&yaml(
         &SIX,
         "overrides:\n  - { date: 2026-01-06, github: fay, reason: swap }\n",
     ));
     let days = run(&r, "2026-01-12");
     let seq: Vec<_> = days.iter().map(|x| x.on_call.clone().unwrap()).collect();
-    assert_eq!(seq, ["ana", "fay", "ben", "cai", "dee", "eli"]);
+    assert_eq!(seq, ["ana", "fay", "cai", "dee", "eli", "fay"]);
     assert_eq!(days[1].why, Why::Override);
     assert_eq!(days[1].reason.as_deref(), Some("swap"));
+    assert_eq!(days[1].replaces.as_deref(), Some("ben"));
+    assert_eq!(days[5].why, Why::Rotation);
     assert_eq!(days[5].cycle, 1);
-    // ana serves again on Tue 6 after her turn: an extra day.
-    let r = rot(&yaml(
+    // Cycle 2 starts on the seventh working day, as without the override.
+    let plain = run(&rot(&yaml(&SIX, "")), "2026-01-20");
+    let with = run(&r, "2026-01-20");
+    assert_eq!(plain[6..], with[6..]);
+}
+
+#[test]
+fn r6_a_swap_exchanges_two_days_and_nothing_else() {
+    // ben (Tue 6) and eli (Fri 9) swap: two overrides, two changed days.
+    let before = yaml(&SIX, "");
+    let after = yaml(
         &SIX,
-        "overrides:\n  - { date: 2026-01-06, github: ana }\n",
-    ));
-    let days = run(&r, "2026-01-13");
-    let seq: Vec<_> = days.iter().map(|x| x.on_call.clone().unwrap()).collect();
-    assert_eq!(seq[..7], ["ana", "ana", "ben", "cai", "dee", "eli", "fay"]);
-    assert_eq!(days[6].cycle, 1);
+        "overrides:\n  - { date: 2026-01-06, github: eli, reason: swap }\n  - { date: 2026-01-09, github: ben, reason: swap }\n",
+    );
+    let (b, a) = (rot(&before), rot(&after));
+    let rows_b = schedule::rows(&b, &log::Log::default(), d("2026-01-05"), 60);
+    let rows_a = schedule::rows(&a, &log::Log::default(), d("2026-01-05"), 60);
+    let changes = schedule::compare(&rows_b, &rows_a);
+    let changed: Vec<String> = changes
+        .iter()
+        .filter(|c| c.changed)
+        .map(|c| c.date.to_string())
+        .collect();
+    assert_eq!(changed, ["2026-01-06", "2026-01-09"]);
+    let seq: Vec<_> = run(&a, "2026-01-12")
+        .iter()
+        .map(|x| x.on_call.clone().unwrap())
+        .collect();
+    assert_eq!(seq, ["ana", "eli", "cai", "dee", "ben", "fay"]);
 }
 
 #[test]

@@ -28,6 +28,68 @@ use std::path::Path;
 #[error("the check found errors")]
 pub struct CheckFailed;
 
+/// A command used wrongly (a flag or an argument): exit code 2.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// `advance --date D` with D after today is refused without `--future`: a
+/// year typo in a manual run would hand over months that have not come.
+pub fn refuse_future(
+    date: NaiveDate,
+    today: NaiveDate,
+    dry_run: bool,
+    future: bool,
+) -> Result<(), UsageError> {
+    if date > today && !dry_run && !future {
+        return Err(UsageError(format!(
+            "--date {date} is after today ({today} in the team's time zone): handing over days that have not come yet is refused; check the date, preview with --dry-run, or pass --future if you mean it"
+        )));
+    }
+    Ok(())
+}
+
+/// The problems of an input file behind an error, if it is one.
+fn input_report(e: &anyhow::Error) -> Option<Report> {
+    if let Some(InvalidInput(report)) = e.downcast_ref::<InvalidInput>() {
+        return Some(report.clone());
+    }
+    e.downcast_ref::<fsio::ReadError>()
+        .and_then(fsio::ReadError::report)
+}
+
+/// A daily run that could not read its files tells the team: the problems
+/// as annotations and in the step summary, and with `--slack` a short
+/// message that the handover did not happen. Nothing is written.
+fn report_broken_input(report: &Report, to_slack: bool, out: &mut dyn Write) -> Result<()> {
+    if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
+        out.write_all(actions::annotations(report).as_bytes())?;
+    }
+    actions::append_summary(&actions::failure_summary(report))?;
+    if !to_slack {
+        return Ok(());
+    }
+    let Ok(url) = slack::webhook_url(std::env::var("SLACK_WEBHOOK_URL").ok()) else {
+        return Ok(());
+    };
+    let client = crate::http::client()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    match runtime.block_on(slack::post(&client, &url, &slack::failure_message(report))) {
+        Ok(()) => writeln!(
+            out,
+            "Slack: told the team that today's handover did not happen."
+        )?,
+        Err(e) => writeln!(
+            out,
+            "Slack: could not tell the team that the handover did not happen: {}",
+            terminal(&e.to_string())
+        )?,
+    }
+    Ok(())
+}
+
 /// The two files, read and validated.
 pub struct Inputs {
     pub rotation: Rotation,
@@ -65,15 +127,49 @@ pub fn run(cli: &Cli, now: DateTime<Utc>, out: &mut dyn Write, err: &mut dyn Wri
     if let Command::Check { ahead, format } = cli.command {
         return check(cli, now, ahead, format, out);
     }
-    if let Command::Advance { pr: true, .. } = &cli.command {
-        return pr::advance(cli, now, out, err);
+    if let Command::Swap { a, b, reason } = &cli.command {
+        return crate::roster::swap_command(&cli.config, *a, *b, reason.as_deref(), out);
     }
+    if let Command::Leave { login } = &cli.command {
+        return crate::roster::leave_command(&cli.config, login, out);
+    }
+    if let Command::Advance {
+        pr, slack, dry_run, ..
+    } = &cli.command
+    {
+        let result = match pr {
+            true => pr::advance(cli, now, out, err),
+            false => run_local(cli, now, out, err),
+        };
+        if let Err(e) = &result
+            && let Some(report) = input_report(e)
+        {
+            report_broken_input(&report, *slack && !*dry_run, out)?;
+        }
+        return result;
+    }
+    run_local(cli, now, out, err)
+}
+
+/// The commands that work on the local files.
+fn run_local(
+    cli: &Cli,
+    now: DateTime<Utc>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<()> {
     let inputs = load(&cli.config, &cli.log)?;
-    for w in inputs.warnings.warnings() {
-        writeln!(err, "{}", inputs.warnings.line(w))?;
-    }
     let rot = &inputs.rotation;
     let today = calendar::today(rot.timezone, now);
+    let lint = Report::new(label(&cli.config), crate::lint::problems(rot, today));
+    if lint.has_errors() {
+        return Err(InvalidInput(lint).into());
+    }
+    for report in [&inputs.warnings, &lint] {
+        for w in report.warnings() {
+            writeln!(err, "{}", report.line(w))?;
+        }
+    }
     match &cli.command {
         Command::Schedule {
             from,
@@ -105,10 +201,12 @@ pub fn run(cli: &Cli, now: DateTime<Utc>, out: &mut dyn Write, err: &mut dyn Wri
         Command::Advance {
             date,
             dry_run,
+            future,
             slack,
             ..
         } => {
             let date = date.unwrap_or(today);
+            refuse_future(date, today, *dry_run, *future)?;
             let plan = plan::advance(
                 rot,
                 &inputs.rotation_text,
@@ -129,7 +227,9 @@ pub fn run(cli: &Cli, now: DateTime<Utc>, out: &mut dyn Write, err: &mut dyn Wri
             }
             announced?;
         }
-        Command::Check { .. } | Command::Schema => unreachable!("handled above"),
+        Command::Check { .. } | Command::Schema | Command::Swap { .. } | Command::Leave { .. } => {
+            unreachable!("handled above")
+        }
     }
     Ok(())
 }
@@ -154,6 +254,9 @@ fn check(
     let mut summary = None;
     if let (Some(rot), Some(log)) = (&rotation, &log) {
         let today = calendar::today(rot.timezone, now);
+        rotation_report
+            .problems
+            .extend(crate::lint::problems(rot, today));
         let rows = schedule::rows(rot, log, today, ahead);
         let uncovered: Vec<_> = rows
             .iter()
@@ -234,10 +337,11 @@ fn who(rot: &Rotation, log: &Log, date: NaiveDate, out: &mut dyn Write) -> Resul
                 Some(g) => format!("@{g}"),
                 None => "nobody: the day is uncovered".to_owned(),
             };
-            let why = match (r.why, &r.reason) {
-                (Why::Rotation, _) | (Why::Uncovered, _) => String::new(),
-                (why, Some(reason)) => format!(" [{}: {reason}]", why.as_str()),
-                (why, None) => format!(" [{}]", why.as_str()),
+            let why = match r.why {
+                Why::Uncovered => String::new(),
+                _ => schedule::why_text(rot, r)
+                    .map(|w| format!(" [{w}]"))
+                    .unwrap_or_default(),
             };
             writeln!(out, "{}", terminal(&format!("{date}: {who}{why}")))?;
         }
@@ -275,6 +379,13 @@ fn advance(
         }
         Plan::AlreadyDone { date } => {
             writeln!(out, "{date} was handed over already: nothing to do.")?;
+            return Ok(());
+        }
+        Plan::HandedOverAlready { date, last } => {
+            writeln!(
+                out,
+                "{date} was handed over already (the last handover is {last}): nothing to do. `oncall who {date}` shows who was on call."
+            )?;
             return Ok(());
         }
         Plan::Advance(adv) => adv,
@@ -332,7 +443,7 @@ pub(crate) fn announce(
             Some(h) => (h, Vec::new(), rot.clone(), inputs.log_text.clone()),
             None => return Ok(()),
         },
-        Plan::NotWorkingDay { .. } | Plan::BeforeStart { .. } => {
+        Plan::NotWorkingDay { .. } | Plan::BeforeStart { .. } | Plan::HandedOverAlready { .. } => {
             writeln!(out, "Slack: nothing to post today.")?;
             return Ok(());
         }
@@ -469,11 +580,28 @@ pub fn summary(rot: &Rotation, adv: &Advance) -> String {
         h.day.cycle
     );
     s.push_str(&format!("  on call:        {}", person(&h.day.on_call)));
-    if h.day.why != Why::Rotation {
-        s.push_str(&format!(" [{}]", h.day.why.as_str()));
+    let row = schedule::Row {
+        date: h.day.date,
+        github: h.day.on_call.clone(),
+        name: None,
+        why: h.day.why,
+        cycle: Some(h.day.cycle),
+        reason: h.day.reason.clone(),
+        replaces: h.day.replaces.clone(),
+        substitute_for: h.day.away_due.clone(),
+        past: false,
+    };
+    if let Some(why) = schedule::why_text(rot, &row) {
+        s.push_str(&format!(" [{why}]"));
     }
     s.push('\n');
-    s.push_str(&format!("  handed over by: {}\n", person(&h.previous)));
+    match &h.previous {
+        Some(_) => s.push_str(&format!("  handed over by: {}\n", person(&h.previous))),
+        None => s.push_str(&format!(
+            "  handed over by: nobody ({})\n",
+            h.no_handover_reason(rot)
+        )),
+    }
     if let Some((date, next)) = &h.next {
         s.push_str(&format!(
             "  next:           {} on {} {date}\n",

@@ -91,6 +91,7 @@ pub fn advance(
     let Command::Advance {
         date,
         dry_run,
+        future,
         slack: to_slack,
         base,
         repo,
@@ -117,7 +118,15 @@ pub fn advance(
     // octocrab starts background tasks when it is built: inside the runtime.
     let _entered = runtime.enter();
     let client = Client::new(settings)?;
-    let work = github::run(&client, base.as_deref(), &paths, *date, now, *dry_run);
+    let work = github::run(
+        &client,
+        base.as_deref(),
+        &paths,
+        *date,
+        now,
+        *dry_run,
+        *future,
+    );
     let outcome = runtime
         .block_on(tokio::time::timeout(github::client::RUN_BUDGET, work))
         .map_err(|_| {

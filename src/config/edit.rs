@@ -15,11 +15,13 @@ const STATE_COMMENT: &str = "\
 #   cycle:   the cycle's number (cycle 1 follows `members`)
 #   order:   this cycle's order
 #   served:  who has had (or lost) their turn in this cycle
+#   held_back (only in a cycle's first days): who served the previous
+#            cycle's last days, kept out of this cycle's first days
 ";
 
 /// A login as a YAML flow-sequence item (quoted when YAML would read it as
 /// something other than text, e.g. `123` or `null`).
-fn scalar(s: &str) -> String {
+pub fn scalar(s: &str) -> String {
     let lower = s.to_ascii_lowercase();
     let plain_ok = !s.is_empty()
         && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
@@ -52,7 +54,7 @@ fn seq(items: &[String]) -> String {
 
 /// The state's values as YAML `key: value` lines, in the block's key order.
 fn state_lines(state: &State) -> Vec<(&'static str, String)> {
-    vec![
+    let mut lines = vec![
         ("since", state.since.to_string()),
         (
             "on_call",
@@ -61,7 +63,11 @@ fn state_lines(state: &State) -> Vec<(&'static str, String)> {
         ("cycle", state.cycle.to_string()),
         ("order", seq(&state.order)),
         ("served", seq(&state.served)),
-    ]
+    ];
+    if !state.held_back.is_empty() {
+        lines.push(("held_back", seq(&state.held_back)));
+    }
+    lines
 }
 
 /// rotation.yaml's text with its state block set to `state`.
@@ -144,6 +150,9 @@ fn edit_block(block_text: &str, state: &State) -> Result<String, String> {
             block.set(*key, value);
         }
     }
+    if state.held_back.is_empty() {
+        block.remove("held_back");
+    }
     Ok(doc.to_string())
 }
 
@@ -158,11 +167,12 @@ fn verify(text: &str, state: &State) -> Result<(), String> {
         .map_err(|e| format!("the written state block does not read back: {e}"))?;
     let s = only.state;
     let read = State {
-        since: s.since.value,
+        since: s.since.value.0,
         on_call: s.on_call.map(|o| o.value),
         cycle: s.cycle.value,
         order: s.order.into_iter().map(|o| o.value).collect(),
         served: s.served.into_iter().map(|o| o.value).collect(),
+        held_back: s.held_back.into_iter().map(|o| o.value).collect(),
     };
     if &read != state {
         return Err("the written state block reads back differently; please report this with your rotation.yaml".into());
@@ -182,6 +192,7 @@ mod tests {
             cycle: 3,
             order: order.iter().map(|s| (*s).to_owned()).collect(),
             served: vec![order[0].to_owned()],
+            held_back: Vec::new(),
         }
     }
 
@@ -226,6 +237,7 @@ mod block_tests {
             cycle: 2,
             order: vec!["ana".into(), "ben".into()],
             served: vec!["ana".into(), "ben".into()],
+            held_back: Vec::new(),
         }
     }
 

@@ -42,6 +42,8 @@ pub struct Rotation {
     pub duties: Vec<String>,
     /// `None` until the first `oncall advance`.
     pub state: Option<State>,
+    /// Where `state.since` is written, for messages.
+    pub state_since_pos: Option<node::Pos>,
     /// Login → index in `members`.
     pub index: HashMap<String, usize>,
 }
@@ -71,6 +73,8 @@ impl Member {
 pub struct Override {
     pub github: String,
     pub reason: Option<String>,
+    /// Where the override's date is written, for messages.
+    pub pos: node::Pos,
 }
 
 /// The managed state block: where the rotation stood after the last handover.
@@ -83,6 +87,9 @@ pub struct State {
     pub cycle: u32,
     pub order: Vec<String>,
     pub served: Vec<String>,
+    /// R4 spacing: who served the last days of the previous cycle, while
+    /// this cycle's first days are decided (empty otherwise).
+    pub held_back: Vec<String>,
 }
 
 impl Rotation {

@@ -30,7 +30,7 @@ pub struct RotationFile {
     pub timezone: Spanned<String>,
     /// The first day of the rotation (YYYY-MM-DD).
     #[schemars(with = "NaiveDate")]
-    pub start: Spanned<NaiveDate>,
+    pub start: Spanned<Date>,
     /// Weekdays with an on-call engineer. Default: [mon, tue, wed, thu, fri].
     #[serde(default)]
     #[schemars(with = "Option<Vec<Weekday>>")]
@@ -54,9 +54,9 @@ pub struct RotationFile {
     pub state: Option<State>,
 }
 
-/// A weekday, by its three-letter English name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, JsonSchema)]
-#[serde(rename_all = "lowercase")]
+/// A weekday by its English name, in any case: `mon`, `Mon`, `MON`,
+/// `monday`, `Monday`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Weekday {
     Mon,
     Tue,
@@ -65,6 +65,94 @@ pub enum Weekday {
     Fri,
     Sat,
     Sun,
+}
+
+/// The JSON Schema pattern of a weekday name (any case, short or full).
+/// The structural check applies [`Weekday::parse`] where the schema says
+/// this, so that the schema and the reader accept the same names.
+pub const WEEKDAY_PATTERN: &str = "^(?:[Mm][Oo][Nn](?:[Dd][Aa][Yy])?|[Tt][Uu][Ee](?:[Ss][Dd][Aa][Yy])?|[Ww][Ee][Dd](?:[Nn][Ee][Ss][Dd][Aa][Yy])?|[Tt][Hh][Uu](?:[Rr][Ss][Dd][Aa][Yy])?|[Ff][Rr][Ii](?:[Dd][Aa][Yy])?|[Ss][Aa][Tt](?:[Uu][Rr][Dd][Aa][Yy])?|[Ss][Uu][Nn](?:[Dd][Aa][Yy])?)$";
+
+/// The weekday names, in full, for hints.
+pub const WEEKDAY_NAMES: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+impl Weekday {
+    /// A weekday name in any case, three letters or in full.
+    pub fn parse(s: &str) -> Option<Weekday> {
+        let lower = s.to_ascii_lowercase();
+        let i = WEEKDAY_NAMES
+            .iter()
+            .position(|full| lower == *full || lower == full[..3])?;
+        Some(
+            [
+                Weekday::Mon,
+                Weekday::Tue,
+                Weekday::Wed,
+                Weekday::Thu,
+                Weekday::Fri,
+                Weekday::Sat,
+                Weekday::Sun,
+            ][i],
+        )
+    }
+}
+
+impl<'de> Deserialize<'de> for Weekday {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        Weekday::parse(&s).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "{s:?} is not a weekday: write mon, tue, wed, thu, fri, sat or sun"
+            ))
+        })
+    }
+}
+
+impl JsonSchema for Weekday {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Weekday".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A weekday by its English name, in any case: mon, Mon, MON, monday or Monday.",
+            "type": "string",
+            "pattern": WEEKDAY_PATTERN
+        })
+    }
+}
+
+/// A calendar date written exactly as YYYY-MM-DD (four-digit year from
+/// 1900, two-digit month and day). chrono alone would also read
+/// `2026-3-2` or `+12026-01-01`; a typo there must not pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(pub NaiveDate);
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        super::structure::parse_date(&s).map(Date).ok_or_else(|| {
+            serde::de::Error::custom(format!("{s:?} is not a date written as YYYY-MM-DD"))
+        })
+    }
+}
+
+impl JsonSchema for Date {
+    fn inline_schema() -> bool {
+        true
+    }
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        NaiveDate::schema_name()
+    }
+    fn json_schema(g: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        NaiveDate::json_schema(g)
+    }
 }
 
 impl From<Weekday> for chrono::Weekday {
@@ -85,7 +173,7 @@ impl From<Weekday> for chrono::Weekday {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Holiday {
-    Date(NaiveDate),
+    Date(Date),
     Named(NamedHoliday),
 }
 
@@ -93,15 +181,15 @@ pub enum Holiday {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 pub struct NamedHoliday {
-    pub date: NaiveDate,
+    pub date: Date,
     pub name: String,
 }
 
 impl Holiday {
     pub fn date(&self) -> NaiveDate {
         match self {
-            Holiday::Date(d) => *d,
-            Holiday::Named(h) => h.date,
+            Holiday::Date(d) => d.0,
+            Holiday::Named(h) => h.date.0,
         }
     }
     pub fn name(&self) -> Option<&str> {
@@ -137,9 +225,9 @@ pub struct Member {
 #[schemars(deny_unknown_fields)]
 pub struct Away {
     /// First day off.
-    pub from: NaiveDate,
+    pub from: Date,
     /// Last day off (inclusive).
-    pub to: NaiveDate,
+    pub to: Date,
     /// Optional note (not published).
     #[serde(default)]
     pub reason: Option<String>,
@@ -150,7 +238,7 @@ pub struct Away {
 #[schemars(deny_unknown_fields)]
 pub struct Override {
     #[schemars(with = "NaiveDate")]
-    pub date: Spanned<NaiveDate>,
+    pub date: Spanned<Date>,
     #[schemars(with = "String")]
     pub github: Spanned<String>,
     /// Why (shown in the schedule and the log).
@@ -164,7 +252,7 @@ pub struct Override {
 pub struct State {
     /// The last working day handed over.
     #[schemars(with = "NaiveDate")]
-    pub since: Spanned<NaiveDate>,
+    pub since: Spanned<Date>,
     /// Who is on call on `since` (null: the day was uncovered).
     #[serde(default)]
     #[schemars(with = "Option<String>")]
@@ -179,6 +267,11 @@ pub struct State {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub served: Vec<Spanned<String>>,
+    /// Who served the last days of the previous cycle and is kept out of
+    /// this cycle's first days (the spacing rule); present only then.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub held_back: Vec<Spanned<String>>,
 }
 
 /// The JSON Schema of rotation.yaml, as committed in `rotation.schema.json`

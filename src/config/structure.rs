@@ -47,13 +47,26 @@ fn type_words(t: &str) -> &'static str {
     }
 }
 
-/// Parses a date written exactly as YYYY-MM-DD.
+/// Parses a date written exactly as YYYY-MM-DD: four digits for a year
+/// from 1900 to 9999, two for the month and the day, nothing else (no
+/// sign, no space, no single-digit month).
 pub fn parse_date(s: &str) -> Option<chrono::NaiveDate> {
+    use chrono::Datelike;
     let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+    let digits_ok = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    if !digits_ok {
         return None;
     }
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .filter(|d| d.year() >= 1900)
 }
 
 /// The key in `candidates` closest to `word`, if it is a plausible typo.
@@ -176,7 +189,23 @@ impl Checker<'_> {
             out.push(Problem::error(
                 pos,
                 format!("{} is not a valid date: {:?}", path_name(path), s),
-                "write a calendar date as YYYY-MM-DD, e.g. 2026-11-27",
+                "write a calendar date as YYYY-MM-DD (a year from 1900), e.g. 2026-11-27",
+            ));
+        }
+        if schema.get("pattern").and_then(Json::as_str) == Some(super::schema::WEEKDAY_PATTERN)
+            && super::schema::Weekday::parse(s).is_none()
+        {
+            let names = super::schema::WEEKDAY_NAMES;
+            let candidates = names.iter().map(|n| &n[..3]).chain(names.iter().copied());
+            let write = "write mon, tue, wed, thu, fri, sat or sun, or the full name, in any case";
+            let hint = match suggest(s, candidates) {
+                Some(n) => format!("did you mean `{}`? {write}", &n[..3]),
+                None => write.to_owned(),
+            };
+            out.push(Problem::error(
+                pos,
+                format!("{} is not a weekday: {:?}", path_name(path), s),
+                hint,
             ));
         }
         if let Some(values) = schema.get("enum").and_then(Json::as_array) {

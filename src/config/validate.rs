@@ -39,13 +39,13 @@ pub fn load(file: &str, text: &str) -> Result<(Rotation, Report), InvalidInput> 
     let (raw, mut problems): (RotationFile, Vec<Problem>) = match fast {
         Ok(raw) if !ignored => (raw, Vec::new()),
         _ => {
-            let tree = node::parse(text).map_err(|e| fail(vec![yaml_problem(&e)]))?;
+            let tree = node::parse(text).map_err(|e| fail(vec![yaml_problem(&e, text)]))?;
             let problems = structure::check(schema::json_schema(), &tree);
             match serde_saphyr::from_str_with_options(text, node::options()) {
                 Ok(raw) => (raw, problems),
                 // The structural check explains a type error better than serde.
                 Err(_) if !problems.is_empty() => return Err(fail(problems)),
-                Err(e) => return Err(fail(vec![yaml_problem(&e)])),
+                Err(e) => return Err(fail(vec![yaml_problem(&e, text)])),
             }
         }
     };
@@ -61,6 +61,9 @@ pub fn load(file: &str, text: &str) -> Result<(Rotation, Report), InvalidInput> 
     let rotation = resolve(&raw);
     overrides_follow_r6(&raw, &rotation, &mut problems);
     state_is_consistent(&raw, &rotation, &mut problems);
+    nothing_left_ahead(&raw, &mut problems);
+    duties_are_not_cut_by_comments(&raw, text, &mut problems);
+    time_zone_has_a_location(&raw, &mut problems);
     let report = Report::new(file, problems);
     if report.has_errors() {
         return Err(InvalidInput(report));
@@ -68,18 +71,33 @@ pub fn load(file: &str, text: &str) -> Result<(Rotation, Report), InvalidInput> 
     Ok((rotation, report))
 }
 
-fn yaml_problem(e: &serde_saphyr::Error) -> Problem {
+fn yaml_problem(e: &serde_saphyr::Error, text: &str) -> Problem {
     let pos = e
         .location()
         .map(|l| Pos::new(l.line() as u32, l.column() as u32))
         .filter(|p| p.line > 0)
         // Every problem names a line: without one, the file's start.
         .unwrap_or(Pos::new(1, 1));
-    let text = e.without_snippet().to_string();
-    let mut message = text.lines().next().unwrap_or("invalid YAML").to_owned();
+    let error_text = e.without_snippet().to_string();
+    let mut message = error_text
+        .lines()
+        .next()
+        .unwrap_or("invalid YAML")
+        .to_owned();
     // The position is printed in front; drop the library's own copy.
     if let Some(at) = message.find(" at line ") {
         message.truncate(at);
+    }
+    if message.contains("tab") {
+        // The scanner reports a tab where it began to read ahead (often the
+        // end of the line before): point at the tab itself.
+        if let Some(at) = first_tab_from(text, pos) {
+            return Problem::error(
+                at,
+                "a tab in the indentation: YAML indents with spaces only",
+                "replace the tab with spaces",
+            );
+        }
     }
     if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
         let key = rest.split(',').next().unwrap_or(rest);
@@ -98,6 +116,31 @@ fn yaml_problem(e: &serde_saphyr::Error) -> Problem {
         message,
         "fix the YAML syntax here (indentation, quotes, `key: value`)",
     )
+}
+
+/// The first tab in a line's indentation from `from`'s line on, or after
+/// `from` on its own line.
+fn first_tab_from(text: &str, from: Pos) -> Option<Pos> {
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .skip((from.line as usize).saturating_sub(1))
+    {
+        let same_line = i + 1 == from.line as usize;
+        let mut indent = true;
+        for (col, c) in line.chars().enumerate() {
+            if c == '\t' && (indent || (same_line && col + 1 >= from.col as usize)) {
+                return Some(Pos::new(i as u32 + 1, col as u32 + 1));
+            }
+            if !c.is_whitespace() {
+                indent = false;
+                if !same_line {
+                    break;
+                }
+            }
+        }
+    }
+    None
 }
 
 fn pos<T>(s: &Spanned<T>) -> Pos {
@@ -260,7 +303,7 @@ fn away_ranges_are_ordered(f: &RotationFile, out: &mut Vec<Problem>) {
                     pos(a),
                     format!(
                         "time off of `{}` ends ({}) before it begins ({})",
-                        m.github.value, a.value.to, a.value.from
+                        m.github.value, a.value.to.0, a.value.from.0
                     ),
                     "swap `from` and `to`; both days are included",
                 ));
@@ -285,7 +328,7 @@ fn duties_are_not_empty(f: &RotationFile, out: &mut Vec<Problem>) {
 fn overrides_follow_r6(f: &RotationFile, rot: &Rotation, out: &mut Vec<Problem>) {
     let mut seen: HashMap<NaiveDate, Pos> = HashMap::new();
     for o in &f.overrides {
-        let date = o.date.value;
+        let date = o.date.value.0;
         let login = &o.github.value;
         if let Some(first) = seen.insert(date, pos(&o.date)) {
             out.push(Problem::error(
@@ -297,7 +340,16 @@ fn overrides_follow_r6(f: &RotationFile, rot: &Rotation, out: &mut Vec<Problem>)
                 "one person is on call per day: keep one override for this date",
             ));
         }
-        if !rot.is_working_day(date) {
+        if date < rot.start {
+            out.push(Problem::error(
+                pos(&o.date),
+                format!(
+                    "override on {date}, before the rotation starts ({})",
+                    rot.start
+                ),
+                "nobody is on call before `start`: move the override or remove it",
+            ));
+        } else if !rot.is_working_day(date) {
             let why = match rot.holidays.get(&date) {
                 Some(_) => "a holiday",
                 None => "not a working day",
@@ -340,17 +392,131 @@ fn overrides_follow_r6(f: &RotationFile, rot: &Rotation, out: &mut Vec<Problem>)
     }
 }
 
+/// Warnings for lists that lie entirely before the last handover, when
+/// nothing in them lies ahead: most likely last year's list, copied (who is
+/// on call next Christmas would then be anyone's guess).
+fn nothing_left_ahead(f: &RotationFile, out: &mut Vec<Problem>) {
+    let Some(st) = &f.state else { return };
+    let since = st.since.value.0;
+    let hint = "past entries no longer matter once handed over: add the ones ahead (or remove the old ones to silence this)";
+    if let Some(last) = f.holidays.iter().map(|h| h.value.date()).max()
+        && last < since
+    {
+        let at = f.holidays.iter().find(|h| h.value.date() == last).map(pos);
+        out.push(Problem::warning(
+            at.unwrap_or_default(),
+            format!("every holiday is before the last handover ({since}); none lies ahead: is this last year's list?"),
+            hint,
+        ));
+    }
+    let ranges: Vec<_> = f.members.value.iter().flat_map(|m| &m.away).collect();
+    if let Some(last) = ranges.iter().map(|a| a.value.to.0).max()
+        && last < since
+    {
+        let at = ranges.iter().find(|a| a.value.to.0 == last).map(|a| pos(a));
+        out.push(Problem::warning(
+            at.unwrap_or_default(),
+            format!("all time off ended before the last handover ({since}); none lies ahead"),
+            hint,
+        ));
+    }
+    if let Some(last) = f.overrides.iter().map(|o| o.date.value.0).max()
+        && last < since
+    {
+        let at = f
+            .overrides
+            .iter()
+            .find(|o| o.date.value.0 == last)
+            .map(|o| pos(&o.date));
+        out.push(Problem::warning(
+            at.unwrap_or_default(),
+            format!("every override is before the last handover ({since}); none lies ahead"),
+            hint,
+        ));
+    }
+}
+
+/// A duty written without quotes ends at ` #`: YAML reads the rest of the
+/// line as a comment (`- Triage new issues in #ops` is "Triage new issues
+/// in").
+fn duties_are_not_cut_by_comments(f: &RotationFile, text: &str, out: &mut Vec<Problem>) {
+    let lines: Vec<&str> = text.lines().collect();
+    for d in f.duties.iter().flatten() {
+        let p = pos(d);
+        let Some(line) = lines.get((p.line as usize).wrapping_sub(1)) else {
+            continue;
+        };
+        let start = line
+            .char_indices()
+            .nth((p.col as usize).saturating_sub(1))
+            .map_or(line.len(), |(i, _)| i);
+        let rest = &line[start..];
+        if rest.starts_with(['"', '\'', '|', '>']) {
+            continue;
+        }
+        if let Some(at) = rest.find(" #") {
+            let comment = rest[at + 2..].trim();
+            if !comment.is_empty() {
+                out.push(Problem::warning(
+                    p,
+                    format!(
+                        "this duty ends before ` #{comment}`: YAML reads ` #` and the rest of the line as a comment, so the duty is {:?}",
+                        d.value.trim()
+                    ),
+                    "put the whole duty in quotes, e.g. - \"Triage new issues in #ops\"; ignore this if the rest is meant as a comment",
+                ));
+            }
+        }
+    }
+}
+
+/// A time zone without a location (`EST`, `MST7MDT`) keeps a fixed offset
+/// or an old US rule: name a city's zone, which follows its daylight
+/// saving time.
+fn time_zone_has_a_location(f: &RotationFile, out: &mut Vec<Problem>) {
+    let tz = f.timezone.value.trim();
+    if tz.contains('/') || tz.parse::<chrono_tz::Tz>().is_err() {
+        return;
+    }
+    if matches!(
+        tz,
+        "UTC" | "UCT" | "GMT" | "Zulu" | "Universal" | "Greenwich"
+    ) {
+        return;
+    }
+    let suggestion = match tz {
+        "EST" | "EST5EDT" => "America/New_York",
+        "CST6CDT" => "America/Chicago",
+        "MST" | "MST7MDT" => {
+            "America/Denver (or America/Phoenix, which has no daylight saving time)"
+        }
+        "PST8PDT" => "America/Los_Angeles",
+        "HST" => "Pacific/Honolulu",
+        "CET" | "MET" => "Europe/Berlin, Europe/Paris or another city's zone",
+        "EET" => "Europe/Athens or another city's zone",
+        "WET" => "Europe/Lisbon",
+        _ => "the zone of the team's city, e.g. Europe/Berlin or America/New_York",
+    };
+    out.push(Problem::warning(
+        pos(&f.timezone),
+        format!(
+            "time zone {tz:?} names no location: it may not follow the team's daylight saving time"
+        ),
+        format!("use {suggestion}"),
+    ));
+}
+
 /// The state block names members consistently (it may be corrected by hand).
 fn state_is_consistent(f: &RotationFile, rot: &Rotation, out: &mut Vec<Problem>) {
     let Some(st) = &f.state else { return };
     let hint_fix =
         "correct the `state` block by hand or remove it (the rotation then restarts from `start`)";
-    if st.since.value < rot.start {
+    if st.since.value.0 < rot.start {
         out.push(Problem::error(
             pos(&st.since),
             format!(
                 "`state.since` ({}) is before `start` ({})",
-                st.since.value, rot.start
+                st.since.value.0, rot.start
             ),
             hint_fix,
         ));
@@ -412,6 +578,15 @@ fn state_is_consistent(f: &RotationFile, rot: &Rotation, out: &mut Vec<Problem>)
             ));
         }
     }
+    for h in &st.held_back {
+        if rot.member(&h.value).is_none() {
+            out.push(Problem::error(
+                pos(h),
+                format!("`{}` is in `state.held_back` but not in `members`", h.value),
+                "remove them from `state.held_back` (it only keeps the first days of a cycle spaced)",
+            ));
+        }
+    }
     if let Some(on) = &st.on_call
         && rot.member(&on.value).is_none()
         && !seen.contains(on.value.as_str())
@@ -447,7 +622,11 @@ fn resolve(f: &RotationFile) -> Rotation {
             github: m.github.value.clone(),
             name: m.name.clone().filter(|n| !n.trim().is_empty()),
             slack: m.slack.as_ref().map(|s| s.value.clone()),
-            away: m.away.iter().map(|a| (a.value.from, a.value.to)).collect(),
+            away: m
+                .away
+                .iter()
+                .map(|a| (a.value.from.0, a.value.to.0))
+                .collect(),
         })
         .collect();
     let overrides = f
@@ -455,10 +634,11 @@ fn resolve(f: &RotationFile) -> Rotation {
         .iter()
         .map(|o| {
             (
-                o.date.value,
+                o.date.value.0,
                 Override {
                     github: o.github.value.clone(),
                     reason: o.reason.clone().filter(|r| !r.trim().is_empty()),
+                    pos: pos(&o.date),
                 },
             )
         })
@@ -468,11 +648,12 @@ fn resolve(f: &RotationFile) -> Rotation {
         None => DEFAULT_DUTIES.iter().map(|s| (*s).to_owned()).collect(),
     };
     let state = f.state.as_ref().map(|s| State {
-        since: s.since.value,
+        since: s.since.value.0,
         on_call: s.on_call.as_ref().map(|o| o.value.clone()),
         cycle: s.cycle.value,
         order: s.order.iter().map(|o| o.value.clone()).collect(),
         served: s.served.iter().map(|o| o.value.clone()).collect(),
+        held_back: s.held_back.iter().map(|o| o.value.clone()).collect(),
     });
     let index = members
         .iter()
@@ -483,12 +664,13 @@ fn resolve(f: &RotationFile) -> Rotation {
         index,
         team: f.team.value.trim().to_owned(),
         timezone: f.timezone.value.parse().unwrap_or(chrono_tz::UTC),
-        start: f.start.value,
+        start: f.start.value.0,
         working_days,
         holidays,
         members,
         overrides,
         duties,
         state,
+        state_since_pos: f.state.as_ref().map(|s| pos(&s.since)),
     }
 }

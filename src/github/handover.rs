@@ -265,6 +265,11 @@ pub fn decide(remote: &Remote, paths: &Paths, date: NaiveDate) -> Result<Decisio
                 paths.config, base.name
             )));
         }
+        Plan::HandedOverAlready { last, .. } => {
+            return Err(Refusal::Nothing(format!(
+                "{date} was handed over already (the last handover is {last}): nothing to do"
+            )));
+        }
     };
     let new_rot = Rotation {
         state: Some(advance.state.clone()),
@@ -399,21 +404,14 @@ pub fn body(
     }
     match &h.previous {
         Some(p) => s.push_str(&format!("Handed over by {}.", person(rot, p))),
-        None => s.push_str("No handover (first day, or the day before was uncovered)."),
+        None => s.push_str(&format!("No handover ({}).", h.no_handover_reason(rot))),
     }
     if h.day.on_call.is_some() {
         s.push_str(" The engineer on call acknowledges the handover by reviewing this pull request; merging it records the day. Write the day's topics into its section of the log on this branch.");
     }
     s.push_str("\n\n");
     match h.day.why {
-        Why::Override => s.push_str(&format!(
-            "> **Override**{}\n\n",
-            h.day
-                .reason
-                .as_deref()
-                .map(|r| format!(": {}", markdown(r)))
-                .unwrap_or_default()
-        )),
+        Why::Override => s.push_str(&format!("> {}\n\n", crate::log::override_note(rot, &h.day))),
         Why::Substitute => {
             let away: Vec<String> = h.day.away_due.iter().map(|g| person(rot, g)).collect();
             s.push_str(&format!(

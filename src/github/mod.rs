@@ -140,24 +140,24 @@ pub async fn run(
     date: Option<NaiveDate>,
     now: chrono::DateTime<chrono::Utc>,
     dry_run: bool,
+    future: bool,
 ) -> Result<Outcome> {
     let mut last_race = String::new();
     for _attempt in 0..2 {
         let remote = read(client, base, paths).await?;
-        let date = match date {
-            Some(d) => d,
-            None => {
-                let text = remote
-                    .base
-                    .as_ref()
-                    .and_then(|b| b.rotation.as_ref())
-                    .and_then(|f| f.text.as_deref())
-                    .unwrap_or("");
-                let tz = crate::config::load(&paths.config, text)
-                    .map_or(chrono_tz::UTC, |(r, _)| r.timezone);
-                crate::calendar::today(tz, now)
-            }
+        let today = {
+            let text = remote
+                .base
+                .as_ref()
+                .and_then(|b| b.rotation.as_ref())
+                .and_then(|f| f.text.as_deref())
+                .unwrap_or("");
+            let tz = crate::config::load(&paths.config, text)
+                .map_or(chrono_tz::UTC, |(r, _)| r.timezone);
+            crate::calendar::today(tz, now)
         };
+        let date = date.unwrap_or(today);
+        crate::app::refuse_future(date, today, dry_run, future)?;
         let mut outcome = Outcome {
             date: Some(date),
             base: remote

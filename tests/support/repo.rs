@@ -11,6 +11,9 @@ pub struct Repo {
     pub dir: tempfile::TempDir,
 }
 
+/// The instant the tests' `oncall` runs at, unless a test sets another.
+pub const FIXED_NOW: &str = "2027-03-01T09:00:00Z";
+
 impl Repo {
     pub fn own() -> Repo {
         let dir = tempfile::tempdir().unwrap();
@@ -54,6 +57,10 @@ impl Repo {
         ] {
             cmd.env_remove(var);
         }
+        // A fixed "now", so that no test depends on the day it runs: a
+        // Monday after every date the fixtures advance to (`--date` after
+        // today is refused without `--future`).
+        cmd.env("ONCALL_NOW", FIXED_NOW);
         cmd
     }
 }
