@@ -205,7 +205,7 @@ fn validate_and_write(config: &Path, new_text: &str) -> Result<Report> {
         }
         Err(InvalidInput(report)) => {
             eprintln!(
-                "{}: the edit would leave these problems, so nothing was written:",
+                "{}: the edited file would have these problems (lines as after the edit), so nothing was written:",
                 terminal(&label)
             );
             Err(InvalidInput(report).into())
@@ -250,6 +250,27 @@ pub fn leave_command(config: &Path, login: &str, out: &mut dyn Write) -> Result<
             "`{}` is the only member: a rotation needs at least one",
             terminal(login)
         )));
+    }
+    // Their overrides would name someone not in `members`: point at them
+    // in the file as it is.
+    let theirs: Vec<crate::diag::Problem> = rot
+        .overrides
+        .iter()
+        .filter(|(_, o)| o.github == login)
+        .map(|(date, o)| {
+            crate::diag::Problem::error(
+                o.pos,
+                format!("the override on {date} names `{login}`, who is leaving"),
+                "remove the override or give the day to someone else first",
+            )
+        })
+        .collect();
+    if !theirs.is_empty() {
+        eprintln!(
+            "{}: nothing was written:",
+            terminal(&config.display().to_string())
+        );
+        return Err(InvalidInput(Report::new(config.display().to_string(), theirs)).into());
     }
     let new_text = write_leave(&text, &rot, login).map_err(|e| usage(terminal(&e)))?;
     validate_and_write(config, &new_text)?;

@@ -543,6 +543,34 @@ mod with_slack {
     }
 
     #[test]
+    fn a_broken_rotation_on_the_base_tells_slack_and_writes_nothing() {
+        let f = FakeGitHub::start(&[(
+            "rotation.yaml",
+            "team: x\ntimezone: Mars/Base\nstart: 2026-11-23\nmembers:\n  - github: ana\n",
+        )]);
+        let slack = FakeSlack::start();
+        let r = run_both(&f, &slack, "2026-11-23");
+        assert_eq!(r.code, Some(2), "{}", r.stderr);
+        let posts = slack.posts();
+        assert_eq!(
+            posts.len(),
+            1,
+            "one message that the handover did not happen"
+        );
+        let text = posts[0].to_string();
+        assert!(text.contains("did not happen"), "{text}");
+        assert!(
+            text.contains("rotation.yaml (on main):2:11: error: unknown time zone"),
+            "{text}"
+        );
+        assert_eq!(
+            f.with(|s| s.head("oncall/handover")),
+            None,
+            "nothing written"
+        );
+    }
+
+    #[test]
     fn slack_is_told_after_the_pr_with_its_link_once() {
         let f = fake();
         let slack = FakeSlack::start();

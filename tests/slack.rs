@@ -26,10 +26,15 @@ fn advance_slack(repo: &Repo, fake: &FakeSlack, date: &str) -> std::process::Out
     out
 }
 
-/// Neither the webhook URL nor any part of its secret path is printed.
+/// Neither the webhook URL nor any part of its secret path is printed
+/// (but for the `::add-mask::` commands that hide them in Actions).
 fn assert_no_secret(out: &std::process::Output) {
     for stream in [&out.stdout, &out.stderr] {
-        let text = String::from_utf8_lossy(stream);
+        let text: String = String::from_utf8_lossy(stream)
+            .lines()
+            .filter(|l| !l.starts_with("::add-mask::"))
+            .map(|l| format!("{l}\n"))
+            .collect();
         for part in SECRET_PATH
             .split('/')
             .filter(|p| !p.is_empty() && *p != "services")
@@ -266,6 +271,10 @@ fn in_github_actions_the_secrets_are_masked_first() {
     let first = stdout.lines().next().unwrap();
     assert_eq!(first, format!("::add-mask::{}", fake.url));
     assert!(stdout.contains(&format!("::add-mask::{SECRET_PATH}")));
+    // Only the secret parts: masking the fixed `services` hid every later
+    // "services" in the job's log.
+    assert!(!stdout.contains("::add-mask::services\n"), "{stdout}");
+    assert!(stdout.contains("::add-mask::s3cr3tW3bh00kT0k3nXYZ"));
 }
 
 // The payloads, as Slack receives them.
@@ -433,4 +442,68 @@ fn hostile_text_reaches_slack_inert() {
         }
     }
     assert_eq!(checked, corpus.len() * 3);
+}
+
+#[test]
+fn a_broken_roster_tells_the_team_instead_of_failing_silently() {
+    // Previously: exit 2 in an Actions log nobody reads, and no message.
+    let fake = FakeSlack::start();
+    let broken = TEAM.replace(
+        "timezone: Europe/Berlin",
+        "timezone: \"<!channel> Europe/Berln\"",
+    ) + "overrides:\n  - { date: 2026-12-14, github: zed }\n";
+    let repo = Repo::with(&broken, None);
+    let summary = repo.path("summary.md");
+    let out = repo
+        .oncall()
+        .args(["advance", "--slack"])
+        .env("SLACK_WEBHOOK_URL", &fake.url)
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    assert_no_secret(&out);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    // Nothing is written.
+    assert_eq!(repo.read("rotation.yaml"), broken);
+    assert_eq!(repo.read("oncall-log.md"), "");
+    // One message: the handover did not happen, how many problems, the first.
+    let posts = fake.posts();
+    assert_eq!(posts.len(), 1);
+    let body = posts[0].to_string();
+    assert!(body.contains("did not happen"), "{body}");
+    assert!(body.contains("rotation.yaml has 2 problems"), "{body}");
+    assert!(
+        body.contains("rotation.yaml:2:11: error: unknown time zone"),
+        "{body}"
+    );
+    assert!(!body.contains("<!channel>"), "escaped for Slack: {body}");
+    assert!(body.contains("&lt;!channel&gt;"), "{body}");
+    // Annotations for each problem, and the step summary.
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("::error file=rotation.yaml,line=2,col=11"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("::error file=rotation.yaml,line=9,col=33"),
+        "{stdout}"
+    );
+    let summary = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        summary.starts_with("## No on-call handover today"),
+        "{summary}"
+    );
+    assert!(summary.contains("has 2 problems"), "{summary}");
+    // Without --slack, nothing is posted; a dry run posts nothing either.
+    for args in [vec!["advance"], vec!["advance", "--slack", "--dry-run"]] {
+        let out = repo
+            .oncall()
+            .args(&args)
+            .env("SLACK_WEBHOOK_URL", &fake.url)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+    }
+    assert_eq!(fake.posts().len(), 1);
 }

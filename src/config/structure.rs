@@ -189,7 +189,7 @@ impl Checker<'_> {
             out.push(Problem::error(
                 pos,
                 format!("{} is not a valid date: {:?}", path_name(path), s),
-                "write a calendar date as YYYY-MM-DD (a year from 1900), e.g. 2026-11-27",
+                "write a calendar date as YYYY-MM-DD with a year from 1900, e.g. 2026-11-27",
             ));
         }
         if schema.get("pattern").and_then(Json::as_str) == Some(super::schema::WEEKDAY_PATTERN)

@@ -1,0 +1,222 @@
+//! `oncall swap` and `oncall leave`: roster edits for a pull request,
+//! written with yaml-edit (comments kept), validated before they are saved.
+
+mod support;
+
+use predicates::prelude::*;
+use support::repo::Repo;
+
+const NOW: &str = "2026-01-05T08:00:00Z";
+
+const TEAM: &str = "# Our rotation (comments stay)
+team: Roster team
+timezone: UTC
+start: 2026-01-05
+members:
+  - github: ana   # lead
+  - github: ben
+  - github: cai
+    away:
+      - { from: 2026-01-12, to: 2026-01-16 }
+  - github: dee
+  - github: eli
+  - github: fay
+# duties follow
+duties:
+  - Answer questions
+";
+
+fn changed_days(repo: &Repo, base: &str) -> Vec<String> {
+    let out = repo
+        .oncall()
+        .env("ONCALL_NOW", NOW)
+        .args([
+            "schedule",
+            "--from",
+            "2026-01-05",
+            "--days",
+            "60",
+            "--format",
+            "json",
+            "--compare",
+            base,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let changes: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    changes
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["changed"] == true)
+        .map(|c| c["date"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn swap_writes_two_overrides_and_changes_exactly_two_days() {
+    let repo = Repo::with(TEAM, None);
+    std::fs::write(repo.path("base.yaml"), TEAM).unwrap();
+    repo.oncall()
+        .env("ONCALL_NOW", NOW)
+        .args([
+            "swap",
+            "2026-01-06",
+            "2026-01-09",
+            "--reason",
+            "dentist #2 @ 9",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("2026-01-06 Tue: @eli (was @ben)"))
+        .stdout(predicate::str::contains("2026-01-09 Fri: @ben (was @eli)"));
+    let after = repo.read("rotation.yaml");
+    assert!(
+        after.starts_with(TEAM),
+        "the file before the new key is kept byte for byte:\n{after}"
+    );
+    assert!(after.ends_with(
+        "overrides:\n  - { date: 2026-01-06, github: eli, reason: \"dentist #2 @ 9\" }\n  - { date: 2026-01-09, github: ben, reason: \"dentist #2 @ 9\" }\n"
+    ), "{after}");
+    assert_eq!(
+        changed_days(&repo, "base.yaml"),
+        ["2026-01-06", "2026-01-09"]
+    );
+    // The text form says so too, with whom each override replaces.
+    repo.oncall()
+        .env("ONCALL_NOW", NOW)
+        .args(["schedule", "--from", "2026-01-05", "--days", "7"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "2026-01-06 Tue  @eli  [override for @ben: dentist #2 @ 9]",
+        ));
+    // A second swap appends to the existing list.
+    repo.oncall()
+        .env("ONCALL_NOW", NOW)
+        .args(["swap", "2026-01-07", "2026-01-08"])
+        .assert()
+        .success();
+    assert!(repo.read("rotation.yaml").ends_with(
+        "  - { date: 2026-01-07, github: dee }\n  - { date: 2026-01-08, github: cai }\n"
+    ));
+    assert_eq!(
+        changed_days(&repo, "base.yaml"),
+        ["2026-01-06", "2026-01-07", "2026-01-08", "2026-01-09"]
+    );
+}
+
+#[test]
+fn swap_refuses_what_cannot_be_swapped_and_writes_nothing() {
+    let repo = Repo::with(TEAM, None);
+    for (a, b, why) in [
+        (
+            "2026-01-06",
+            "2026-01-10",
+            "2026-01-10 (Saturday) is not a working day",
+        ),
+        ("2026-01-06", "2026-01-06", "is given twice"),
+        // cai (Wed 7) would take ben's Tue 13, but is away all that week.
+        ("2026-01-07", "2026-01-13", "`cai` is away on 2026-01-13"),
+        ("2026-01-02", "2026-01-06", "before the rotation starts"),
+    ] {
+        repo.oncall()
+            .env("ONCALL_NOW", NOW)
+            .args(["swap", a, b])
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(why));
+        assert_eq!(repo.read("rotation.yaml"), TEAM, "{a} {b}: nothing written");
+    }
+    // A day already handed over cannot be swapped.
+    repo.oncall()
+        .env("ONCALL_NOW", NOW)
+        .args(["advance", "--date", "2026-01-05"])
+        .assert()
+        .success();
+    repo.oncall()
+        .env("ONCALL_NOW", NOW)
+        .args(["swap", "2026-01-05", "2026-01-06"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "2026-01-05 was handed over already",
+        ));
+}
+
+#[test]
+fn leave_removes_a_member_from_the_roster_and_the_state_in_one_edit() {
+    let repo = Repo::with(TEAM, None);
+    repo.oncall()
+        .env("ONCALL_NOW", NOW)
+        .args(["advance", "--date", "2026-01-05"])
+        .assert()
+        .success();
+    let before = repo.read("rotation.yaml");
+    assert!(before.contains("order: [ana, ben, cai, dee, eli, fay]"));
+    let schedule = |repo: &Repo| {
+        repo.oncall()
+            .env("ONCALL_NOW", NOW)
+            .args(["schedule", "--from", "2026-01-06", "--working-days", "4"])
+            .output()
+            .unwrap()
+            .stdout
+    };
+    assert!(String::from_utf8_lossy(&schedule(&repo)).contains("2026-01-07 Wed  @cai"));
+    repo.oncall()
+        .env("ONCALL_NOW", NOW)
+        .args(["leave", "cai"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Removed `cai`"))
+        .stdout(predicate::str::contains("still due in this cycle"));
+    let after = repo.read("rotation.yaml");
+    assert!(!after.contains("github: cai"), "{after}");
+    assert!(
+        after.contains("order: [ana, ben, dee, eli, fay]"),
+        "{after}"
+    );
+    assert!(
+        after.contains("# Our rotation (comments stay)")
+            && after.contains("  - github: ana   # lead")
+    );
+    // Without hand-editing the state, the file is valid and nobody else's
+    // turn moves: dee, eli, fay follow ben.
+    repo.oncall()
+        .env("ONCALL_NOW", NOW)
+        .arg("check")
+        .assert()
+        .success();
+    let out = String::from_utf8_lossy(&schedule(&repo)).into_owned();
+    assert!(
+        out.contains("2026-01-06 Tue  @ben")
+            && out.contains("2026-01-07 Wed  @dee")
+            && out.contains("2026-01-08 Thu  @eli"),
+        "{out}"
+    );
+}
+
+#[test]
+fn leave_refuses_an_unknown_login_or_a_member_with_an_override() {
+    let text = format!("{TEAM}overrides:\n  - {{ date: 2026-01-09, github: cai, reason: swap }}\n");
+    let repo = Repo::with(&text, None);
+    repo.oncall()
+        .args(["leave", "zed"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("`zed` is not in `members`"));
+    repo.oncall()
+        .args(["leave", "cai"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("nothing was written"))
+        .stderr(predicate::str::contains(
+            "rotation.yaml:18:13: error: the override on 2026-01-09 names `cai`, who is leaving",
+        ));
+    assert_eq!(repo.read("rotation.yaml"), text, "nothing written");
+}
