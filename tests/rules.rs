@@ -580,3 +580,44 @@ fn r12_every_problem_is_reported_at_once_with_its_position() {
     assert!(out.contains("error: member `ana` is listed twice"), "{out}");
     assert!(out.ends_with("5 errors, 0 warnings"), "{out}");
 }
+
+#[test]
+fn r6_the_log_the_pr_and_slack_say_whom_an_override_replaces_and_why() {
+    let text = yaml(
+        &SIX,
+        "overrides:\n  - { date: 2026-01-06, github: fay, reason: ben at the dentist }\n",
+    );
+    let (_, log1, _) = advance(&text, "", d("2026-01-05"));
+    let (text2, _, _) = advance(&text, "", d("2026-01-05"));
+    let (_, log2, plan) = advance(&text2, &log1, d("2026-01-06"));
+    let Plan::Advance(a) = plan else { panic!() };
+    let section = &log2[log1.len()..];
+    assert!(
+        section.contains("> **Override:** `@fay` replaces `@ben`. Reason: ben at the dentist."),
+        "{section}"
+    );
+    // The log reads the replaced member back.
+    let l = log::parse("oncall-log.md", &log2).unwrap();
+    assert_eq!(l.record(d("2026-01-06")).unwrap().replaces.as_deref(), Some("ben"));
+    let r = rot(&text2);
+    let paths = oncall::github::handover::Paths {
+        config: "rotation.yaml".into(),
+        log: "oncall-log.md".into(),
+        branch: "oncall/handover".into(),
+        label: "oncall".into(),
+        web_repo: "https://github.com/o/r".into(),
+    };
+    let body = oncall::github::handover::body(&r, &paths, a.today(), &[], None);
+    assert!(body.contains("`@fay` replaces `@ben`. Reason: ben at the dentist."), "{body}");
+    let payload = oncall::slack::message(
+        &r,
+        &oncall::slack::Announcement {
+            today: a.today(),
+            missed: Vec::new(),
+            upcoming: Vec::new(),
+            links: Default::default(),
+        },
+    )
+    .to_string();
+    assert!(payload.contains("(override in place of ben: ben at the dentist)"), "{payload}");
+}
