@@ -26,18 +26,63 @@ pub fn terminal(s: &str) -> String {
     out
 }
 
+/// An invisible WORD JOINER (U+2060). `oncall` puts one after every `@`
+/// and `#`, inside `GH-N`, and inside `://` and `www.` in text from
+/// rotation.yaml that goes to GitHub: the text reads the same, but GitHub
+/// sees no @-mention (which would notify a user or team), no issue
+/// reference such as `#42`, `GH-42` or `owner/repo#42` (which would post a
+/// backlink there), and no bare link (an issue's URL is a reference too).
+pub const WORD_JOINER: char = '\u{2060}';
+
 /// For inline Markdown (the log, PR bodies, step summaries): one line of
 /// literal text. Characters with a Markdown or HTML meaning are escaped, so a
 /// name can neither format, link, open HTML, start a heading nor break out of
-/// a table cell; control characters and newlines become spaces.
+/// a table cell; control characters and newlines become spaces; mentions,
+/// references and bare links are broken with [`WORD_JOINER`].
 pub fn markdown(s: &str) -> String {
+    let chars: Vec<char> = s.chars().collect();
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
+    for (i, &c) in chars.iter().enumerate() {
+        let next = chars.get(i + 1).copied();
         match c {
-            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '!' | '|'
-            | '~' | '>' | '<' => {
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '+' | '!' | '|' | '~'
+            | '>' | '<' => {
                 out.push('\\');
                 out.push(c);
+            }
+            '#' => {
+                out.push_str("\\#");
+                out.push(WORD_JOINER);
+            }
+            '@' => {
+                out.push('@');
+                out.push(WORD_JOINER);
+            }
+            // `GH-42`
+            '-' if next.is_some_and(|n| n.is_ascii_digit())
+                && i >= 2
+                && chars[i - 2..i]
+                    .iter()
+                    .collect::<String>()
+                    .eq_ignore_ascii_case("gh") =>
+            {
+                out.push('-');
+                out.push(WORD_JOINER);
+            }
+            // `https://…`
+            ':' if chars.get(i + 1..i + 3) == Some(&['/', '/']) => {
+                out.push(':');
+                out.push(WORD_JOINER);
+            }
+            // `www.…`
+            '.' if i >= 3
+                && chars[i - 3..i]
+                    .iter()
+                    .collect::<String>()
+                    .eq_ignore_ascii_case("www") =>
+            {
+                out.push(WORD_JOINER);
+                out.push('.');
             }
             '&' => out.push_str("&amp;"),
             c if is_unsafe_char(c) => out.push(' '),
@@ -111,9 +156,27 @@ mod tests {
 
     #[test]
     fn markdown_is_inert() {
-        assert_eq!(markdown("[x](http://e)"), "\\[x\\]\\(http://e\\)");
-        assert_eq!(markdown("a\n## 2026-01-01"), "a \\#\\# 2026-01-01");
+        assert_eq!(markdown("[x](http://e)"), "\\[x\\]\\(http:\u{2060}//e\\)");
+        assert_eq!(
+            markdown("a\n## 2026-01-01"),
+            "a \\#\u{2060}\\#\u{2060} 2026-01-01"
+        );
         assert_eq!(markdown("<b>&"), "\\<b\\>&amp;");
         assert_eq!(markdown("Jean-Luc O'Neil"), "Jean-Luc O'Neil");
+    }
+
+    #[test]
+    fn markdown_breaks_mentions_references_and_bare_links() {
+        let wj = WORD_JOINER;
+        assert_eq!(markdown("@octocat"), format!("@{wj}octocat"));
+        assert_eq!(markdown("@org/team"), format!("@{wj}org/team"));
+        assert_eq!(markdown("see #42"), format!("see \\#{wj}42"));
+        assert_eq!(markdown("o/r#42"), format!("o/r\\#{wj}42"));
+        assert_eq!(markdown("gh-42 GH-7"), format!("gh-{wj}42 GH-{wj}7"));
+        assert_eq!(markdown("GH-x"), "GH-x");
+        assert_eq!(
+            markdown("https://x/y www.z.io"),
+            format!("https:{wj}//x/y www{wj}.z.io")
+        );
     }
 }

@@ -94,7 +94,7 @@ fn first_run_opens_the_pull_request_in_three_requests() {
     let prs = f.with(|s| s.open_prs());
     assert_eq!(prs.len(), 1);
     let pr = &prs[0];
-    assert_eq!(pr.title, "On-call 2026-11-23: @ana");
+    assert_eq!(pr.title, "On-call 2026-11-23: ana");
     assert_eq!(pr.base, "main");
     assert_eq!(pr.labels, ["oncall"]);
     assert_eq!(pr.reviewers, ["ana"]);
@@ -176,7 +176,7 @@ fn next_day_with_the_pr_unmerged_keeps_the_engineers_notes() {
         "the 23rd was announced on its day"
     );
     let pr = &f.with(|s| s.open_prs())[0];
-    assert_eq!(pr.title, "On-call 2026-11-24: @ana → @ben");
+    assert_eq!(pr.title, "On-call 2026-11-24: ana → ben");
     assert_eq!(pr.reviewers, ["ana", "ben"]);
     assert!(branch_file(&f, "rotation.yaml").contains("since: 2026-11-24"));
     assert_eq!(f.with(|s| s.prs.len()), 1, "still one PR");
@@ -423,7 +423,7 @@ fn dry_run_prints_the_pull_request_and_writes_nothing() {
         "{}",
         r.stdout
     );
-    assert!(r.stdout.contains("title: On-call 2026-11-23: @ana"));
+    assert!(r.stdout.contains("title: On-call 2026-11-23: ana"));
     assert!(r.stdout.contains("+  since: 2026-11-23"));
     assert_eq!(f.with(|s| s.head("oncall/handover")), None);
 }

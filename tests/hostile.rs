@@ -16,6 +16,8 @@ fn corpus() -> Vec<String> {
         "*bold* _it_ ~s~ `code` [x](https://evil.example) ![i](https://evil.example/i.png)",
         "<b>html</b> <script>alert(1)</script> &amp; &lt;",
         "@everyone @acme/sre #1 GH-2",
+        "@octocat @org/team and #42, gh-7, owner/repo#42 (x#1)",
+        "see https://github.com/acme/ops/issues/1 or www.example.com",
         "::set-output name=oncall::mallory\n::add-mask::x\n::error::fake",
         "\u{1b}[31mred\u{1b}[0m \u{7}bell \u{0}nul \u{8}back",
         "rtl \u{202E}gnp.exe\u{202C} \u{2066}iso\u{2069}",
@@ -68,9 +70,63 @@ fn markdown_inert(text: &str, what: &str) {
     }
 }
 
+/// A text that goes to GitHub, for the cmark-gfm check.
+fn github_sink(what: String, text: &str, plain: bool) -> serde_json::Value {
+    serde_json::json!({
+        "what": what,
+        "text": text,
+        "plain": plain,
+        // Our own links: the log section on the handover branch, the PR.
+        "links": [
+            format!("https://github.com/{OWNER}/{NAME}/blob/"),
+            format!("https://github.com/{OWNER}/{NAME}/pull/"),
+        ],
+    })
+}
+
+/// Renders every GitHub sink with cmark-gfm (GitHub's renderer, GFM
+/// extensions on) and checks that no text outside code forms a mention,
+/// an issue reference or a link (`tests/support/gfm_check.py`).
+fn assert_no_mention_or_reference(sinks: &[serde_json::Value]) {
+    // `.ci/run` installs cmarkgfm first; a plain `cargo test` on a fresh
+    // machine installs it here, so the quick start stays one command.
+    let has = |py: &str| {
+        std::process::Command::new("python3")
+            .args(["-c", py])
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !has("import cmarkgfm") {
+        let installed = std::process::Command::new("python3")
+            .args(["-m", "pip", "install", "--quiet", "cmarkgfm==2025.10.22"])
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(
+            installed,
+            "could not install cmarkgfm (python3 -m pip install cmarkgfm)"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("sinks.json");
+    std::fs::write(&input, serde_json::to_vec(sinks).unwrap()).unwrap();
+    let out = std::process::Command::new("python3")
+        .arg("tests/support/gfm_check.py")
+        .arg(&input)
+        .output()
+        .expect("python3 runs (`.ci/run` installs cmarkgfm)");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "GitHub would notify or cross-reference:\n{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stdout.trim(), format!("ok {}", sinks.len()));
+}
+
 #[test]
 fn hostile_text_is_inert_in_every_sink() {
     let mut checked = 0;
+    let mut github_sinks = Vec::new();
     for s in corpus() {
         let short: String = s.chars().take(30).collect();
         let what = |sink: &str| format!("{sink} with {short:?}");
@@ -90,6 +146,7 @@ fn hostile_text_is_inert_in_every_sink() {
         );
         let log = repo.read("oncall-log.md");
         markdown_inert(&log, &what("log"));
+        github_sinks.push(github_sink(what("log"), &log, false));
         let parsed = oncall::log::parse("log", &log).unwrap();
         assert_eq!(
             parsed.records.len(),
@@ -183,6 +240,28 @@ fn hostile_text_is_inert_in_every_sink() {
         markdown_inert(&pr.body, &what("PR body"));
         markdown_inert(&pr_repo.read("summary.md"), &what("step summary"));
         markdown_inert(&repo.read("summary.md"), &what("step summary (local)"));
+        let branch_log = gh
+            .with(|st| st.file("oncall/handover", "oncall-log.md"))
+            .unwrap_or_default();
+        let messages: Vec<String> =
+            gh.with(|st| st.commits.values().map(|c| c.message.clone()).collect());
+        github_sinks.extend([
+            github_sink(what("PR title"), &pr.title, true),
+            github_sink(what("PR body"), &pr.body, false),
+            github_sink(what("step summary"), &pr_repo.read("summary.md"), false),
+            github_sink(
+                what("step summary (local)"),
+                &repo.read("summary.md"),
+                false,
+            ),
+            github_sink(what("log on the branch"), &branch_log, false),
+        ]);
+        for (i, m) in messages.iter().enumerate() {
+            github_sinks.push(github_sink(what(&format!("commit message {i}")), m, true));
+        }
+        for (i, c) in pr.comments.iter().enumerate() {
+            github_sinks.push(github_sink(what(&format!("comment {i}")), c, false));
+        }
         checked += 4;
         let payload = slack.posts().pop().expect("posted");
         let mut strings = Vec::new();
@@ -209,6 +288,7 @@ fn hostile_text_is_inert_in_every_sink() {
         corpus().len()
     );
     assert_eq!(checked, corpus().len() * 8);
+    assert_no_mention_or_reference(&github_sinks);
 }
 
 fn collect(v: &serde_json::Value, out: &mut Vec<String>) {

@@ -598,7 +598,10 @@ fn r6_the_log_the_pr_and_slack_say_whom_an_override_replaces_and_why() {
     );
     // The log reads the replaced member back.
     let l = log::parse("oncall-log.md", &log2).unwrap();
-    assert_eq!(l.record(d("2026-01-06")).unwrap().replaces.as_deref(), Some("ben"));
+    assert_eq!(
+        l.record(d("2026-01-06")).unwrap().replaces.as_deref(),
+        Some("ben")
+    );
     let r = rot(&text2);
     let paths = oncall::github::handover::Paths {
         config: "rotation.yaml".into(),
@@ -608,7 +611,10 @@ fn r6_the_log_the_pr_and_slack_say_whom_an_override_replaces_and_why() {
         web_repo: "https://github.com/o/r".into(),
     };
     let body = oncall::github::handover::body(&r, &paths, a.today(), &[], None);
-    assert!(body.contains("`@fay` replaces `@ben`. Reason: ben at the dentist."), "{body}");
+    assert!(
+        body.contains("`@fay` replaces `@ben`. Reason: ben at the dentist."),
+        "{body}"
+    );
     let payload = oncall::slack::message(
         &r,
         &oncall::slack::Announcement {
@@ -619,5 +625,8 @@ fn r6_the_log_the_pr_and_slack_say_whom_an_override_replaces_and_why() {
         },
     )
     .to_string();
-    assert!(payload.contains("(override in place of ben: ben at the dentist)"), "{payload}");
+    assert!(
+        payload.contains("(override in place of ben: ben at the dentist)"),
+        "{payload}"
+    );
 }

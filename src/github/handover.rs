@@ -375,9 +375,10 @@ pub fn commit_message(date: NaiveDate, base_log: &str) -> String {
     )
 }
 
-/// `On-call 2026-11-27: @outgoing → @incoming`
+/// `On-call 2026-11-27: outgoing → incoming`, with bare logins: a title
+/// with `@login` could notify (the review request is what notifies).
 pub fn title(h: &Handover) -> String {
-    let at = |g: &Option<String>| g.as_ref().map_or("nobody".to_owned(), |g| format!("@{g}"));
+    let at = |g: &Option<String>| g.clone().unwrap_or_else(|| "nobody".to_owned());
     match (&h.previous, &h.day.on_call) {
         (_, None) => format!("On-call {}: uncovered", h.day.date),
         (None, on) => format!("On-call {}: {}", h.day.date, at(on)),
@@ -429,8 +430,10 @@ pub fn body(
         ));
     }
     s.push_str("### Duties\n\n");
+    // A task list, as in the log: GitHub shows its progress and lets the
+    // engineer tick the items.
     for d in &rot.duties {
-        s.push_str(&format!("- {}\n", markdown(d)));
+        s.push_str(&format!("- [ ] {}\n", markdown(d)));
     }
     s.push_str(&format!("\n### Cycle {}\n\n", h.day.cycle));
     s.push_str(&log::cycle_checklist(rot, &h.cycle));
