@@ -112,7 +112,9 @@ pub fn slack(s: &str) -> String {
 }
 
 /// Cuts `s` to at most `max` characters, ending with an ellipsis when cut.
-/// Never cuts inside an entity such as `&amp;`.
+/// Never cuts inside an entity such as `&amp;`, nor inside a Slack mention
+/// or link such as `<@U0123ABCD>` (text from the files has no raw `<`: it
+/// is escaped first, so a `<` is always one of ours).
 pub fn truncate(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         return s.to_owned();
@@ -122,6 +124,11 @@ pub fn truncate(s: &str, max: usize) -> String {
         && !out[amp..].contains(';')
     {
         out.truncate(amp);
+    }
+    if let Some(open) = out.rfind('<')
+        && !out[open..].contains('>')
+    {
+        out.truncate(open);
     }
     out.push('…');
     out
@@ -152,6 +159,10 @@ mod tests {
         assert_eq!(truncate("abcdef", 4), "abc…");
         assert_eq!(truncate("ab&amp;cd", 5), "ab…");
         assert_eq!(truncate("abc", 3), "abc");
+        // Not inside a mention or a link.
+        assert_eq!(truncate("hi <@U0123ABCD> there", 10), "hi …");
+        assert_eq!(truncate("a <https://x|docs> b", 12), "a …");
+        assert_eq!(truncate("a <@U1> b", 8), "a <@U1>…");
     }
 
     #[test]

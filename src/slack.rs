@@ -85,6 +85,17 @@ fn section(text: &str) -> Value {
     })
 }
 
+/// The notification text: `{team}: {what}`, cut in the team's name when
+/// too long, so that who is on call (the mention) always stays whole.
+fn fallback(team: &str, what: &str) -> String {
+    let what = escape::truncate(what, MAX_FALLBACK_TEXT);
+    let room = MAX_FALLBACK_TEXT.saturating_sub(what.chars().count() + 2);
+    if room < 2 {
+        return what;
+    }
+    format!("{}: {what}", escape::truncate(team, room))
+}
+
 fn day_name(d: NaiveDate) -> String {
     d.format("%A %Y-%m-%d").to_string()
 }
@@ -133,14 +144,23 @@ pub fn message(rot: &Rotation, a: &Announcement) -> Value {
     let (header, fallback) = match &h.day.on_call {
         Some(g) => (
             format!("On call {}: {}", day_name(date), rot.display(g)),
-            format!(
-                "{team}: {} is on call today ({date})",
-                slack_id(rot, g).map_or_else(|| name(rot, g), |id| format!("<@{id}>"))
+            fallback(
+                &team,
+                &format!(
+                    "{} is on call today ({date})",
+                    slack_id(rot, g).map_or_else(
+                        || escape::truncate(&name(rot, g), 100),
+                        |id| format!("<@{id}>")
+                    )
+                ),
             ),
         ),
         None => (
             format!("Nobody is on call {}", day_name(date)),
-            format!("{team}: today ({date}) is uncovered, please watch the support channels"),
+            fallback(
+                &team,
+                &format!("today ({date}) is uncovered, please watch the support channels"),
+            ),
         ),
     };
     blocks.push(json!({

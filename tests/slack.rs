@@ -507,3 +507,45 @@ fn a_broken_roster_tells_the_team_instead_of_failing_silently() {
     }
     assert_eq!(fake.posts().len(), 1);
 }
+
+#[test]
+fn long_text_is_never_cut_inside_a_mention_and_the_fallback_keeps_who() {
+    // Previously a section cut at 3000 characters could end in
+    // `<@U0AAAA00…`, and the 300-character fallback lost the on-call
+    // engineer's mention behind a long team name.
+    for len in [280, 290, 2950, 2990, 2995, 3000] {
+        let long = "x".repeat(len);
+        let text = SNAP
+            .replace("team: Payload team", &format!("team: \"{long}\""))
+            .replace("name: Cai", &format!("name: \"{long}\""));
+        for date in ["2026-11-23", "2026-11-24", "2026-11-25"] {
+            let p = payload(&text, "", date, Links::default());
+            let fallback = p["text"].as_str().unwrap();
+            assert!(fallback.chars().count() <= slack::MAX_FALLBACK_TEXT);
+            assert!(
+                fallback.contains("is on call today"),
+                "{len} {date}: {fallback}"
+            );
+            let who = match date {
+                "2026-11-23" => "<@U0SNAP0001>",
+                "2026-11-24" => "<@U0SNAP0002>",
+                _ => "xxxxxxxxxx",
+            };
+            assert!(
+                fallback.contains(who),
+                "{len} {date}: the engineer is in the fallback: {fallback}"
+            );
+            assert!(fallback.contains(&format!("({date})")), "{fallback}");
+            let mut texts = Vec::new();
+            strings(&p, &mut texts);
+            for s in texts {
+                let opens = s.matches('<').count();
+                let closes = s.matches('>').count();
+                assert_eq!(opens, closes, "{len} {date}: a cut mention or link: {s}");
+                if let Some(at) = s.rfind('&') {
+                    assert!(s[at..].contains(';'), "{len} {date}: a cut entity: {s}");
+                }
+            }
+        }
+    }
+}
