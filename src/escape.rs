@@ -92,6 +92,22 @@ pub fn markdown(s: &str) -> String {
     out
 }
 
+/// The text [`markdown`] escaped, read back (for values the log records,
+/// such as an override's reason): escapes and word joiners removed,
+/// `&amp;` decoded.
+pub fn unmarkdown(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.extend(chars.next()),
+            WORD_JOINER => {}
+            c => out.push(c),
+        }
+    }
+    out.replace("&amp;", "&")
+}
+
 /// For Slack mrkdwn: `&`, `<` and `>` become entities, so text can never
 /// form a mention (`<!channel>`, `<@U…>`) or a disguised link
 /// (`<https://evil|docs>`); control characters become spaces and bidi
@@ -174,6 +190,17 @@ mod tests {
         );
         assert_eq!(markdown("<b>&"), "\\<b\\>&amp;");
         assert_eq!(markdown("Jean-Luc O'Neil"), "Jean-Luc O'Neil");
+    }
+
+    #[test]
+    fn unmarkdown_reads_markdown_back() {
+        for s in [
+            "release day, Goran ships the upgrade",
+            "[x](http://e) <b>&amp; #1 @x GH-2 www.y",
+            "a\\b `c` *d* _e_ | ~f~",
+        ] {
+            assert_eq!(unmarkdown(&markdown(s)), s);
+        }
     }
 
     #[test]

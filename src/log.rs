@@ -31,6 +31,8 @@ pub struct Record {
     pub why: Why,
     /// For an override: the member it replaced, as the section says.
     pub replaces: Option<String>,
+    /// For an override: its reason, as the section says.
+    pub reason: Option<String>,
 }
 
 /// The login at the end of a heading: `… · Name (@login)` or `… · @login`.
@@ -96,6 +98,9 @@ pub fn parse(file: &str, text: &str) -> Result<Log, InvalidInput> {
                             .collect::<String>()
                     })
                     .filter(|g| !g.is_empty());
+                record.reason = line
+                    .split_once(". Reason: ")
+                    .map(|(_, r)| crate::escape::unmarkdown(r.strip_suffix('.').unwrap_or(r)));
             } else if line.starts_with("> **Substitute") {
                 record.why = Why::Substitute;
             } else if line.starts_with("> **Uncovered") {
@@ -145,6 +150,7 @@ pub fn parse(file: &str, text: &str) -> Result<Log, InvalidInput> {
             on_call: heading_login(rest),
             why: Why::Rotation,
             replaces: None,
+            reason: None,
         });
     }
     if problems.is_empty() {
@@ -362,12 +368,10 @@ pub fn override_note(rot: &Rotation, day: &crate::rotation::Day) -> String {
         Some(r) => format!("**Override:** {on} replaces {}", person(rot, r)),
         None => format!("**Override:** {on}"),
     };
+    // Always one final period, which the log's reader strips again.
     match &day.reason {
-        Some(reason) => s.push_str(&format!(". Reason: {}", markdown(reason))),
+        Some(reason) => s.push_str(&format!(". Reason: {}.", markdown(reason))),
         None => s.push_str(" (rotation.yaml gives no reason)."),
-    }
-    if !s.ends_with('.') {
-        s.push('.');
     }
     s
 }

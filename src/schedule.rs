@@ -62,7 +62,8 @@ pub fn rows(rot: &Rotation, log: &Log, from: NaiveDate, days: u32) -> Vec<Row> {
                 name: name(&r.on_call),
                 why: r.why,
                 cycle: None,
-                reason: rot.overrides.get(&day).and_then(|o| o.reason.clone()),
+                // What the log says happened, not today's rotation.yaml.
+                reason: r.reason.clone(),
                 replaces: r.replaces.clone(),
                 substitute_for: Vec::new(),
                 past: true,
@@ -273,11 +274,13 @@ pub fn render_compare(
             s
         }
         Format::Text => {
-            let who = |rot: &Rotation, g: &Option<String>| {
-                g.as_ref()
-                    .map_or("—".to_owned(), |g| format!("@{}", rot.display(g)))
+            // The same form as `schedule`: `Name (@login)`, or `@login`.
+            let who = |rot: &Rotation, g: &Option<String>| match g {
+                None => "— uncovered —".to_owned(),
+                Some(g) if rot.display(g) != g => format!("{} (@{g})", rot.display(g)),
+                Some(g) => format!("@{g}"),
             };
-            let mut s = String::new();
+            let mut s = format!("{:<14} {:<24} {:<24}\n", "Date", "Before", "After");
             for c in changes {
                 let line = format!(
                     "{} {}  {:<24} {:<24}{}",

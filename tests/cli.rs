@@ -349,6 +349,28 @@ fn schedule_compare_marks_the_changed_days() {
         (Some("ben"), Some("ana"), Some(true))
     );
     assert_eq!(rows[2]["changed"], false, "cai's day does not move");
+    // The text form has a header and names people as `schedule` does
+    // (it printed `@Ana`, a name as if it were a login, and no header).
+    let out = repo
+        .oncall()
+        .args([
+            "schedule",
+            "--from",
+            "2026-11-23",
+            "--working-days",
+            "3",
+            "--compare",
+        ])
+        .arg(&base)
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap().split_whitespace().collect();
+    assert_eq!(header, ["Date", "Before", "After"], "{text}");
+    assert!(text.contains("2026-11-23 Mon  @ben"), "{text}");
+    assert!(text.contains("Ana (@ana)"), "{text}");
+    assert!(!text.contains("@Ana"), "{text}");
 }
 
 #[test]

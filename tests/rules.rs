@@ -630,3 +630,22 @@ fn r6_the_log_the_pr_and_slack_say_whom_an_override_replaces_and_why() {
         "{payload}"
     );
 }
+
+#[test]
+fn r8_a_past_day_shows_what_the_log_says_not_todays_rotation_yaml() {
+    // After the override's reason was edited, `schedule` mixed the person
+    // from the log with the new reason from rotation.yaml.
+    let text = yaml(
+        &SIX,
+        "overrides:\n  - { date: 2026-01-06, github: fay, reason: ben at the dentist. }\n",
+    );
+    let (t1, l1, _) = advance(&text, "", d("2026-01-07"));
+    let edited = t1.replace("ben at the dentist.", "oops");
+    let r = rot(&edited);
+    let l = log::parse("oncall-log.md", &l1).unwrap();
+    let rows = schedule::rows(&r, &l, d("2026-01-05"), 3);
+    assert!(rows[1].past);
+    assert_eq!(rows[1].github.as_deref(), Some("fay"));
+    assert_eq!(rows[1].replaces.as_deref(), Some("ben"));
+    assert_eq!(rows[1].reason.as_deref(), Some("ben at the dentist."));
+}

@@ -22,7 +22,7 @@ pub const DEFAULT_DUTIES: &[&str] = &[
     "Be first responder to incidents and operational issues of the team's services",
     "Follow the runbooks; write or update a runbook for every issue that had none",
     "Ask the rest of the team for help when there is no documentation",
-    "Document the day's topics in this log",
+    "Document the day's topics in the on-call log",
     "Hand over to the next on-call engineer",
 ];
 
