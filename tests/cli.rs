@@ -11,7 +11,17 @@ const SMALL: &str = "team: CLI team\ntimezone: Europe/Berlin\nstart: 2026-11-23\
 
 #[test]
 fn check_accepts_the_repository_files() {
-    Repo::own()
+    // The live files, on the day after their last handover (they move
+    // every working day: no fixed date).
+    let repo = Repo::own();
+    let (_, now) = repo.live_today();
+    repo.oncall()
+        .env("ONCALL_NOW", &now)
+        .arg("check")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("rotation.yaml: ok ("));
+    Repo::example()
         .oncall()
         .arg("check")
         .assert()
@@ -19,6 +29,38 @@ fn check_accepts_the_repository_files() {
         .stdout(predicate::str::contains(
             "rotation.yaml: ok (8 members, Europe/Berlin)",
         ));
+}
+
+#[test]
+fn the_repository_files_advanced_by_30_working_days_still_run_the_quick_start() {
+    // The daily workflow advances the live files: the suite and the quick
+    // start must keep working on them. Advance a copy day by day, as the
+    // workflow would, then run the quick start's command.
+    let repo = Repo::own();
+    for _ in 0..30 {
+        let (day, now) = repo.live_today();
+        repo.oncall()
+            .env("ONCALL_NOW", &now)
+            .arg("advance")
+            .assert()
+            .success();
+        assert!(
+            repo.read("rotation.yaml")
+                .contains(&format!("since: {day}"))
+        );
+    }
+    let (_, now) = repo.live_today();
+    repo.oncall()
+        .env("ONCALL_NOW", &now)
+        .args(["advance", "--dry-run"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("Dry run: nothing is written."));
+    repo.oncall()
+        .env("ONCALL_NOW", &now)
+        .arg("check")
+        .assert()
+        .success();
 }
 
 #[test]
@@ -88,7 +130,7 @@ fn schedule_json_has_date_github_and_why() {
 
 #[test]
 fn schedule_then_advance_agree_for_thirty_days() {
-    let repo = Repo::own();
+    let repo = Repo::example();
     let out = repo
         .oncall()
         .args([
@@ -133,7 +175,7 @@ fn schedule_then_advance_agree_for_thirty_days() {
 
 #[test]
 fn advance_twice_on_the_same_day_changes_nothing() {
-    let repo = Repo::own();
+    let repo = Repo::example();
     repo.oncall()
         .args(["advance", "--date", "2026-11-27"])
         .assert()
@@ -149,7 +191,7 @@ fn advance_twice_on_the_same_day_changes_nothing() {
 
 #[test]
 fn advance_keeps_comments_and_changes_only_the_state() {
-    let repo = Repo::own();
+    let repo = Repo::example();
     let before = repo.read("rotation.yaml");
     repo.oncall()
         .args(["advance", "--date", "2026-11-27"])
@@ -170,7 +212,7 @@ fn advance_keeps_comments_and_changes_only_the_state() {
 
 #[test]
 fn dry_run_prints_the_diff_and_writes_nothing() {
-    let repo = Repo::own();
+    let repo = Repo::example();
     let before = repo.files();
     repo.oncall()
         .args(["advance", "--date", "2026-11-27", "--dry-run"])

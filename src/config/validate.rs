@@ -398,7 +398,7 @@ fn overrides_follow_r6(f: &RotationFile, rot: &Rotation, out: &mut Vec<Problem>)
 fn nothing_left_ahead(f: &RotationFile, out: &mut Vec<Problem>) {
     let Some(st) = &f.state else { return };
     let since = st.since.value.0;
-    let hint = "past entries no longer matter once handed over: add the ones ahead (or remove the old ones to silence this)";
+    let hint = "past entries no longer matter once handed over: add the ones ahead, or remove the old ones to silence this";
     if let Some(last) = f.holidays.iter().map(|h| h.value.date()).max()
         && last < since
     {

@@ -15,11 +15,35 @@ pub struct Repo {
 pub const FIXED_NOW: &str = "2027-03-01T09:00:00Z";
 
 impl Repo {
+    /// The repository's live rotation.yaml and log. The daily workflow
+    /// changes them: a test on them must not assume any date (see
+    /// [`Repo::live_today`]).
     pub fn own() -> Repo {
         let dir = tempfile::tempdir().unwrap();
         fs::copy("rotation.yaml", dir.path().join("rotation.yaml")).unwrap();
         fs::copy("oncall-log.md", dir.path().join("oncall-log.md")).unwrap();
         Repo { dir }
+    }
+    /// A frozen copy of the example files (tests/fixtures/example), for
+    /// tests with fixed dates.
+    pub fn example() -> Repo {
+        let dir = tempfile::tempdir().unwrap();
+        for f in ["rotation.yaml", "oncall-log.md"] {
+            fs::copy(format!("tests/fixtures/example/{f}"), dir.path().join(f)).unwrap();
+        }
+        Repo { dir }
+    }
+    /// The working day after this repository's last handover (or its
+    /// first day), as an `ONCALL_NOW` instant at 09:00 UTC: "today" for a
+    /// test on files whose state moves every day.
+    pub fn live_today(&self) -> (chrono::NaiveDate, String) {
+        let text = self.read("rotation.yaml");
+        let (rot, _) = oncall::config::load("rotation.yaml", &text).expect("valid");
+        let day = match &rot.state {
+            Some(st) => rot.next_working_day(st.since).unwrap(),
+            None => rot.first_day().unwrap(),
+        };
+        (day, format!("{day}T09:00:00Z"))
     }
     pub fn with(rotation: &str, log: Option<&str>) -> Repo {
         let dir = tempfile::tempdir().unwrap();
