@@ -131,10 +131,10 @@ fn main() {
         } else {
             rot.next_working_day(last).unwrap()
         };
-        let Plan::Advance(a) = plan::advance(&rot, &text, &Log::default(), "", last).unwrap()
-        else {
+        let Plan::Advance(adv) = plan::advance(&rot, &Log::default(), last) else {
             panic!("no advance")
         };
+        let a = oncall::files::after(&rot, &text, &Log::default(), "", &adv).unwrap();
         std::fs::write(
             fixtures.join(format!("rotation-1000-{name}.yaml")),
             &a.rotation_text,
@@ -149,8 +149,12 @@ fn main() {
         let t = median(
             || {
                 let l = log::parse("log", &a.log_text).unwrap();
+                let Plan::Advance(adv) = plan::advance(&rot_after, &l, next) else {
+                    panic!("no advance")
+                };
                 drop(black_box(
-                    plan::advance(&rot_after, &a.rotation_text, &l, &a.log_text, next).unwrap(),
+                    oncall::files::after(&rot_after, &a.rotation_text, &l, &a.log_text, &adv)
+                        .unwrap(),
                 ));
             },
             11,

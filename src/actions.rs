@@ -55,7 +55,7 @@ pub fn handover_summary(
     pr_url: Option<&str>,
     slack: &str,
 ) -> String {
-    use crate::log::person;
+    use crate::render::person;
     let who = |g: &Option<String>| {
         g.as_ref()
             .map_or("nobody (uncovered)".to_owned(), |g| person(rot, g))
@@ -144,7 +144,7 @@ fn append(path: &Path, text: &str) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::node::Pos;
+    use crate::diag::Pos;
     use crate::diag::Problem;
 
     #[test]

@@ -1,17 +1,10 @@
 //! Working days (R1) and "today" in the team's time zone (R11).
 
 use crate::config::Rotation;
-use chrono::{DateTime, Datelike, NaiveDate, Utc, Weekday};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use chrono_tz::Tz;
 
-/// Monday to Friday: the working days when rotation.yaml names none.
-pub const DEFAULT_WORKING_DAYS: [Weekday; 5] = [
-    Weekday::Mon,
-    Weekday::Tue,
-    Weekday::Wed,
-    Weekday::Thu,
-    Weekday::Fri,
-];
+pub use crate::config::DEFAULT_WORKING_DAYS;
 
 /// R11: the date it is in the team's time zone at the instant `now`.
 pub fn today(timezone: Tz, now: DateTime<Utc>) -> NaiveDate {

@@ -1,7 +1,22 @@
 //! Problems found in an input file, each with its file, line and column.
 
-use crate::config::node::Pos;
 use std::fmt;
+
+/// A position in a file: 1-based line and column (0 when unknown).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Pos {
+    pub line: u32,
+    pub col: u32,
+}
+
+impl Pos {
+    pub fn new(line: u32, col: u32) -> Self {
+        Pos { line, col }
+    }
+    pub fn of<T>(s: &serde_saphyr::Spanned<T>) -> Self {
+        Pos::new(s.referenced.line() as u32, s.referenced.column() as u32)
+    }
+}
 
 /// How bad a problem is: an error stops the run, a warning is only shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -112,5 +127,3 @@ impl fmt::Display for InvalidInput {
         write!(f, "{}", self.0)
     }
 }
-
-impl std::error::Error for InvalidInput {}

@@ -7,19 +7,19 @@ use std::path::Path;
 /// Files larger than this are refused before they are read.
 pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
-/// Why an input file could not be read as text.
-#[derive(Debug, thiserror::Error)]
+/// Why an input file could not be read as text. A user error (exit code
+/// 2): see `src/error.rs`.
+#[derive(Debug)]
 pub enum ReadError {
-    #[error("{path}: {source} (check the path, or pass --config/--log)")]
     Io {
         path: String,
         source: std::io::Error,
     },
-    #[error(
-        "{path}:1:1: error: the file is {size} bytes, more than the {max} bytes a rotation file may have (split or trim it)"
-    )]
-    TooLarge { path: String, size: u64, max: u64 },
-    #[error("{path}:{line}:{col}: error: the file is not valid UTF-8 here (save it as UTF-8)")]
+    TooLarge {
+        path: String,
+        size: u64,
+        max: u64,
+    },
     NotUtf8 {
         path: String,
         line: usize,
@@ -27,10 +27,29 @@ pub enum ReadError {
     },
 }
 
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::Io { path, source } => write!(
+                f,
+                "{path}: {source} (check the path, or pass --config/--log)"
+            ),
+            ReadError::TooLarge { path, size, max } => write!(
+                f,
+                "{path}:1:1: error: the file is {size} bytes, more than the {max} bytes a rotation file may have (split or trim it)"
+            ),
+            ReadError::NotUtf8 { path, line, col } => write!(
+                f,
+                "{path}:{line}:{col}: error: the file is not valid UTF-8 here (save it as UTF-8)"
+            ),
+        }
+    }
+}
+
 impl ReadError {
     /// The problem as a report, when it has a place in the file.
     pub fn report(&self) -> Option<crate::diag::Report> {
-        use crate::config::node::Pos;
+        use crate::diag::Pos;
         use crate::diag::{Problem, Report};
         let (path, pos, message) = match self {
             ReadError::Io { .. } => return None,

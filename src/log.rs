@@ -1,14 +1,13 @@
-//! oncall-log.md: one section per working day, appended at the end.
+//! oncall-log.md: one section per working day, appended at the end. This
+//! module reads the log back and appends to it; `render` writes the
+//! sections.
 //!
 //! A section begins with a level-2 heading that starts with its ISO date
 //! (`## 2026-11-27 · …`); the date is the key that makes handovers
 //! idempotent (R10). Existing text is never rewritten.
 
-use crate::config::Rotation;
-use crate::config::node::Pos;
+use crate::diag::Pos;
 use crate::diag::{InvalidInput, Problem, Report};
-use crate::escape::markdown;
-use crate::plan::{Handover, Status};
 use crate::rotation::Why;
 use chrono::NaiveDate;
 
@@ -160,18 +159,6 @@ pub fn parse(file: &str, text: &str) -> Result<Log, InvalidInput> {
     }
 }
 
-/// The text a new log starts with.
-pub fn header(rot: &Rotation) -> String {
-    format!(
-        "# On-call log: {}\n\n\
-         One section per working day, added by `oncall advance`. The on-call\n\
-         engineer ticks the duties and writes the day's topics under \"Topics\".\n\
-         Keep each day's `## YYYY-MM-DD` heading as it is: it is how `oncall`\n\
-         finds the day.\n",
-        markdown(&rot.team)
-    )
-}
-
 /// Appends a section, with one blank line between sections.
 pub fn append(log_text: &mut String, section: &str) {
     if !log_text.is_empty() {
@@ -213,173 +200,4 @@ pub fn mark_announced(log_text: &str) -> String {
     out.push_str(SLACK_MARKER);
     out.push('\n');
     out
-}
-
-/// `Name (@login)` for Markdown, the name escaped.
-///
-/// The login is written as code, `` `@login` ``: readable, but never an
-/// @-mention, so that no text `oncall` writes to GitHub pings anyone (the
-/// review request is what notifies the engineers).
-pub fn person(rot: &Rotation, github: &str) -> String {
-    let display = rot.display(github);
-    // A login holds letters, digits and hyphens only: safe inside a code span.
-    if display == github {
-        format!("`@{github}`")
-    } else {
-        format!("{} (`@{github}`)", markdown(display))
-    }
-}
-
-/// A day's section: who is on call, the duties as a checklist, the cycle,
-/// and a place for the day's topics.
-pub fn render_section(rot: &Rotation, h: &Handover) -> String {
-    let day = &h.day;
-    let mut s = String::new();
-    let who = match &day.on_call {
-        Some(g) => person(rot, g),
-        None => "uncovered".to_owned(),
-    };
-    s.push_str(&format!(
-        "## {} · {} · {}\n\n",
-        day.date,
-        day.date.format("%A"),
-        who
-    ));
-    let mut facts = vec![match &day.on_call {
-        Some(g) => format!("On call: **{}**", person(rot, g)),
-        None => "On call: **nobody** (uncovered)".to_owned(),
-    }];
-    facts.push(match &h.previous {
-        Some(p) => format!("handed over by {}", person(rot, p)),
-        None => format!("no handover ({})", h.no_handover_reason(rot)),
-    });
-    facts.push(format!("cycle {}", day.cycle));
-    s.push_str(&facts.join(" · "));
-    s.push_str("\n\n");
-    let mut notes = Vec::new();
-    if !h.announced {
-        notes.push(
-            "**Not announced:** the daily run did not happen on this day; this section was added late by a catch-up run."
-                .to_owned(),
-        );
-    }
-    match day.why {
-        Why::Uncovered => notes.push(
-            "**Uncovered:** every member is away. Everyone off call, please watch the support channels today."
-                .to_owned(),
-        ),
-        Why::Override => notes.push(override_note(rot, day)),
-        Why::Substitute => notes.push(format!(
-            "**Substitute:** {} stands in for {}, away; they stay due in this cycle.",
-            day.on_call.as_deref().map_or_else(String::new, |g| person(rot, g)),
-            list(rot, &day.away_due)
-        )),
-        Why::Rotation => {}
-    }
-    if day.new_cycle {
-        notes.push(format!(
-            "**Cycle {} begins** in a new shuffled order.",
-            day.cycle
-        ));
-    }
-    if !day.lost_turn.is_empty() {
-        notes.push(format!(
-            "{} lost their turn in cycle {} (away until it ended).",
-            list(rot, &day.lost_turn),
-            day.cycle - 1
-        ));
-    }
-    if !notes.is_empty() {
-        let quoted: Vec<String> = notes.iter().map(|n| format!("> {n}\n")).collect();
-        s.push_str(&quoted.join(">\n"));
-        s.push('\n');
-    }
-    s.push_str("### Duties\n\n");
-    for d in &rot.duties {
-        s.push_str(&format!("- [ ] {}\n", markdown(d)));
-    }
-    s.push_str(&format!("\n### Cycle {}\n\n", day.cycle));
-    s.push_str(&cycle_checklist(rot, &h.cycle));
-    if let Some((date, next)) = &h.next {
-        let who = match next {
-            Some(g) => person(rot, g),
-            None => "nobody (uncovered)".to_owned(),
-        };
-        s.push_str(&format!("\nNext: {who} on {} {date}.\n", date.format("%A")));
-    }
-    s.push_str("\n### Topics\n\n<!-- What came up today: questions, incidents, changes, runbooks written or updated. -->\n");
-    s
-}
-
-/// A cycle listed in full up to this many members; larger cycles are
-/// summarised, so that a section stays small for a large team.
-pub const FULL_CYCLE_LIST: usize = 20;
-
-/// The cycle as a checklist (the ADR's "move the checkbox"): `[x]` served,
-/// `← on call`, `[ ]` still due. Large cycles show the last five who
-/// served, the one on call and the next ten due, with counts.
-pub fn cycle_checklist(rot: &Rotation, cycle: &[(String, Status)]) -> String {
-    let line = |(g, status): &(String, Status)| {
-        let (mark, note) = match status {
-            Status::Served => ("x", ""),
-            Status::OnCall => ("x", " ← on call"),
-            Status::Due => (" ", ""),
-        };
-        format!("- [{mark}] {}{note}\n", person(rot, g))
-    };
-    if cycle.len() <= FULL_CYCLE_LIST {
-        return cycle.iter().map(line).collect();
-    }
-    let served: Vec<_> = cycle
-        .iter()
-        .filter(|(_, st)| *st == Status::Served)
-        .collect();
-    let on_call: Vec<_> = cycle
-        .iter()
-        .filter(|(_, st)| *st == Status::OnCall)
-        .collect();
-    let due: Vec<_> = cycle.iter().filter(|(_, st)| *st == Status::Due).collect();
-    let mut s = String::new();
-    let shown_served = served.len().saturating_sub(5);
-    if shown_served > 0 {
-        s.push_str(&format!(
-            "- [x] … {shown_served} more have served in this cycle\n"
-        ));
-    }
-    served[shown_served..]
-        .iter()
-        .for_each(|e| s.push_str(&line(e)));
-    on_call.iter().for_each(|e| s.push_str(&line(e)));
-    due.iter().take(10).for_each(|e| s.push_str(&line(e)));
-    if due.len() > 10 {
-        s.push_str(&format!("- [ ] … {} more are still due\n", due.len() - 10));
-    }
-    s
-}
-
-/// An override day's note (Markdown): who replaces whom, and why. The log
-/// reads the replaced member back from the first login after "replaces".
-pub fn override_note(rot: &Rotation, day: &crate::rotation::Day) -> String {
-    let on = day
-        .on_call
-        .as_deref()
-        .map_or_else(String::new, |g| person(rot, g));
-    let mut s = match &day.replaces {
-        Some(r) => format!("**Override:** {on} replaces {}", person(rot, r)),
-        None => format!("**Override:** {on}"),
-    };
-    // Always one final period, which the log's reader strips again.
-    match &day.reason {
-        Some(reason) => s.push_str(&format!(". Reason: {}.", markdown(reason))),
-        None => s.push_str(" (rotation.yaml gives no reason)."),
-    }
-    s
-}
-
-fn list(rot: &Rotation, logins: &[String]) -> String {
-    logins
-        .iter()
-        .map(|g| person(rot, g))
-        .collect::<Vec<_>>()
-        .join(", ")
 }

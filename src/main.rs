@@ -1,11 +1,9 @@
 use clap::Parser;
-use oncall::app::{self, CheckFailed, SettingsError, UsageError};
+use oncall::app;
 use oncall::cli::Cli;
-use oncall::diag::InvalidInput;
+use oncall::error::UserError;
 use oncall::escape::terminal;
 use oncall::fsio::ReadError;
-use oncall::plan::PlanError;
-use oncall::slack::SlackError;
 use std::process::ExitCode;
 
 /// In GitHub Actions, registers the secrets as masks before anything can
@@ -48,7 +46,6 @@ fn main() -> ExitCode {
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(e) if e.is::<CheckFailed>() => ExitCode::from(2),
         // The reader went away (`oncall schedule | head`): not an error.
         Err(e)
             if e.downcast_ref::<std::io::Error>()
@@ -56,30 +53,29 @@ fn main() -> ExitCode {
         {
             ExitCode::SUCCESS
         }
-        Err(e) => {
+        // The kind decides the exit code (src/error.rs): 2 for what the
+        // user fixes, 1 for a failure of the run.
+        Err(e) => match e.downcast_ref::<UserError>() {
+            // `check` printed its problems already.
+            Some(UserError::CheckFailed) => ExitCode::from(2),
             // Problems in a file print as `FILE:LINE:COL: error: …` (a
             // report escapes its own lines).
-            let positional = matches!(
-                e.downcast_ref::<ReadError>(),
-                Some(ReadError::NotUtf8 { .. } | ReadError::TooLarge { .. })
-            );
-            if e.is::<InvalidInput>() {
-                eprintln!("{e}");
-            } else if positional {
-                eprintln!("{}", terminal(&e.to_string()));
-            } else {
-                eprintln!("error: {}", terminal(&format!("{e:#}")));
+            Some(UserError::Invalid(report)) => {
+                eprintln!("{report}");
+                ExitCode::from(2)
             }
-            let invalid = e.is::<InvalidInput>()
-                || e.is::<ReadError>()
-                || e.is::<PlanError>()
-                || e.is::<SettingsError>()
-                || e.is::<UsageError>()
-                || matches!(
-                    e.downcast_ref::<SlackError>(),
-                    Some(SlackError::NotConfigured(_))
-                );
-            ExitCode::from(if invalid { 2 } else { 1 })
-        }
+            Some(UserError::Read(r @ (ReadError::NotUtf8 { .. } | ReadError::TooLarge { .. }))) => {
+                eprintln!("{}", terminal(&r.to_string()));
+                ExitCode::from(2)
+            }
+            Some(_) => {
+                eprintln!("error: {}", terminal(&format!("{e:#}")));
+                ExitCode::from(2)
+            }
+            None => {
+                eprintln!("error: {}", terminal(&format!("{e:#}")));
+                ExitCode::from(1)
+            }
+        },
     }
 }

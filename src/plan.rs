@@ -1,8 +1,8 @@
 //! Today's plan: from rotation.yaml, the log and a date, everything the
 //! handover will do. Pure: no clock, no disk, no network.
 
-use crate::config::{Rotation, State, edit};
-use crate::log::{self, Log};
+use crate::config::{Rotation, State};
+use crate::log::Log;
 use crate::rotation::{Day, Engine};
 use chrono::NaiveDate;
 
@@ -66,8 +66,6 @@ pub struct Advance {
     /// One per working day from the last handover to today (R9), oldest first.
     pub handovers: Vec<Handover>,
     pub state: State,
-    pub rotation_text: String,
-    pub log_text: String,
 }
 
 impl Advance {
@@ -81,46 +79,33 @@ impl Advance {
     }
 }
 
-/// Why the plan cannot be made.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
-pub enum PlanError {
-    #[error("could not update the state block of rotation.yaml: {0}")]
-    Edit(String),
-}
-
 /// Plans the handover for `date` (R9 catch-up, R10 idempotence).
-pub fn advance(
-    rot: &Rotation,
-    rotation_text: &str,
-    log: &Log,
-    log_text: &str,
-    date: NaiveDate,
-) -> Result<Plan, PlanError> {
+pub fn advance(rot: &Rotation, log: &Log, date: NaiveDate) -> Plan {
     if date < rot.start {
-        return Ok(Plan::BeforeStart {
+        return Plan::BeforeStart {
             date,
             start: rot.start,
-        });
+        };
     }
     if !rot.is_working_day(date) {
-        return Ok(Plan::NotWorkingDay {
+        return Plan::NotWorkingDay {
             date,
             holiday: rot.holidays.get(&date).cloned(),
-        });
+        };
     }
     if let Some(last) = log.records.last()
         && last.date > date
     {
-        return Ok(Plan::HandedOverAlready {
+        return Plan::HandedOverAlready {
             date,
             last: last.date,
-        });
+        };
     }
     let mut engine = Engine::new(rot);
     match engine.since() {
-        Some(since) if since == date => return Ok(Plan::AlreadyDone { date }),
+        Some(since) if since == date => return Plan::AlreadyDone { date },
         Some(since) if since > date => {
-            return Ok(Plan::HandedOverAlready { date, last: since });
+            return Plan::HandedOverAlready { date, last: since };
         }
         _ => {}
     }
@@ -147,21 +132,11 @@ pub fn advance(
         previous = on_call;
     }
     let state = engine.state().expect("at least one day was decided");
-    let rotation_text = edit::write_state(rotation_text, &state).map_err(PlanError::Edit)?;
-    let mut log_text = log_text.to_owned();
-    if log_text.trim().is_empty() {
-        log_text = log::header(rot);
-    }
-    for h in handovers.iter().filter(|h| !log.has(h.day.date)) {
-        log::append(&mut log_text, &log::render_section(rot, h));
-    }
-    Ok(Plan::Advance(Box::new(Advance {
+    Plan::Advance(Box::new(Advance {
         date,
         handovers,
         state,
-        rotation_text,
-        log_text,
-    })))
+    }))
 }
 
 /// The handover of `date` when it was done already (the state is at

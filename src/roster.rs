@@ -4,9 +4,9 @@
 //! kept), then reads the result back and validates it; nothing is written
 //! when the edited file would be invalid.
 
-use crate::app::UsageError;
 use crate::config::{self, Rotation, edit};
 use crate::diag::{InvalidInput, Report};
+use crate::error::UserError;
 use crate::escape::terminal;
 use crate::fsio;
 use crate::rotation::{Day, Engine};
@@ -29,7 +29,7 @@ pub struct Swap {
 }
 
 fn usage(msg: String) -> anyhow::Error {
-    UsageError(msg).into()
+    crate::error::usage(msg)
 }
 
 /// The rotation's day `date`, decided from the state on (R8).
@@ -190,8 +190,8 @@ pub fn write_leave(text: &str, rot: &Rotation, login: &str) -> Result<String, St
 
 /// Reads rotation.yaml as the roster commands need it.
 fn read(config: &Path) -> Result<(String, Rotation)> {
-    let text = fsio::read_text(config, false)?;
-    let (rot, _) = config::load(&config.display().to_string(), &text)?;
+    let text = fsio::read_text(config, false).map_err(UserError::from)?;
+    let (rot, _) = config::load(&config.display().to_string(), &text).map_err(UserError::from)?;
     Ok((text, rot))
 }
 
@@ -208,7 +208,7 @@ fn validate_and_write(config: &Path, new_text: &str) -> Result<Report> {
                 "{}: the edited file would have these problems (lines as after the edit), so nothing was written:",
                 terminal(&label)
             );
-            Err(InvalidInput(report).into())
+            Err(UserError::from(InvalidInput(report)).into())
         }
     }
 }
@@ -270,7 +270,11 @@ pub fn leave_command(config: &Path, login: &str, out: &mut dyn Write) -> Result<
             "{}: nothing was written:",
             terminal(&config.display().to_string())
         );
-        return Err(InvalidInput(Report::new(config.display().to_string(), theirs)).into());
+        return Err(UserError::from(InvalidInput(Report::new(
+            config.display().to_string(),
+            theirs,
+        )))
+        .into());
     }
     let new_text = write_leave(&text, &rot, login).map_err(|e| usage(terminal(&e)))?;
     validate_and_write(config, &new_text)?;

@@ -160,13 +160,13 @@ pub fn render(rot: &Rotation, rows: &[Row], format: Format) -> String {
             let mut s = String::from("| Date | Day | On call | Why |\n|---|---|---|---|\n");
             for r in rows {
                 let who = match &r.github {
-                    Some(g) => crate::log::person(rot, g),
+                    Some(g) => crate::render::person(rot, g),
                     None => "**uncovered**".to_owned(),
                 };
                 let mut why = r.why.as_str().to_owned();
                 let people = |gs: &[String]| -> String {
                     gs.iter()
-                        .map(|g| crate::log::person(rot, g))
+                        .map(|g| crate::render::person(rot, g))
                         .collect::<Vec<_>>()
                         .join(", ")
                 };
@@ -299,7 +299,7 @@ pub fn render_compare(
         Format::Markdown => {
             let who = |rot: &Rotation, g: &Option<String>| {
                 g.as_ref()
-                    .map_or("*uncovered*".to_owned(), |g| crate::log::person(rot, g))
+                    .map_or("*uncovered*".to_owned(), |g| crate::render::person(rot, g))
             };
             let mut s = format!(
                 "**{n} day(s) change.**\n\n| Date | Day | Before | After | |\n|---|---|---|---|---|\n"

@@ -255,8 +255,12 @@ proptest! {
             for &dd in days {
                 let rr = rot(&rt);
                 let l = log::parse("oncall-log.md", &lt).unwrap();
-                match plan::advance(&rr, &rt, &l, &lt, dd).unwrap() {
-                    Plan::Advance(a) => { rt = a.rotation_text; lt = a.log_text; }
+                match plan::advance(&rr, &l, dd) {
+                    Plan::Advance(a) => {
+                        let f = oncall::files::after(&rr, &rt, &l, &lt, &a).unwrap();
+                        rt = f.rotation_text;
+                        lt = f.log_text;
+                    }
                     other => panic!("{dd}: {other:?}"),
                 }
             }

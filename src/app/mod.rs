@@ -2,16 +2,17 @@
 //! `pr.rs` is the shell of `advance --pr`, which works on GitHub.
 
 mod pr;
-pub use pr::SettingsError;
 
 use crate::actions;
 use crate::calendar;
 use crate::cli::{CheckFormat, Cli, Command};
-use crate::config::node::Pos;
 use crate::config::{self, Rotation};
+use crate::diag::Pos;
 use crate::diag::Problem;
 use crate::diag::{InvalidInput, Report};
+use crate::error::UserError;
 use crate::escape::terminal;
+use crate::files::{self, Files};
 use crate::fsio;
 use crate::log::{self, Log};
 use crate::plan::{self, Advance, Plan};
@@ -23,39 +24,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use std::io::Write;
 use std::path::Path;
 
-/// `oncall check` found errors (they were printed): exit code 2.
-#[derive(Debug, thiserror::Error)]
-#[error("the check found errors")]
-pub struct CheckFailed;
-
-/// A command used wrongly (a flag or an argument): exit code 2.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct UsageError(pub String);
-
-/// `advance --date D` with D after today is refused without `--future`: a
-/// year typo in a manual run would hand over months that have not come.
-pub fn refuse_future(
-    date: NaiveDate,
-    today: NaiveDate,
-    dry_run: bool,
-    future: bool,
-) -> Result<(), UsageError> {
-    if date > today && !dry_run && !future {
-        return Err(UsageError(format!(
-            "--date {date} is after today ({today} in the team's time zone): handing over days that have not come yet is refused; check the date, preview with --dry-run, or pass --future if you mean it"
-        )));
-    }
-    Ok(())
-}
-
 /// The problems of an input file behind an error, if it is one.
 fn input_report(e: &anyhow::Error) -> Option<Report> {
-    if let Some(InvalidInput(report)) = e.downcast_ref::<InvalidInput>() {
-        return Some(report.clone());
-    }
-    e.downcast_ref::<fsio::ReadError>()
-        .and_then(fsio::ReadError::report)
+    e.downcast_ref::<UserError>().and_then(UserError::report)
 }
 
 /// A daily run that could not read its files tells the team: the problems
@@ -105,10 +76,11 @@ pub(crate) fn label(path: &Path) -> String {
 
 /// Reads and validates rotation.yaml and the log (a missing log is empty).
 pub fn load(config: &Path, log_path: &Path) -> Result<Inputs> {
-    let rotation_text = fsio::read_text(config, false)?;
-    let (rotation, warnings) = config::load(&label(config), &rotation_text)?;
-    let log_text = fsio::read_text(log_path, true)?;
-    let log = log::parse(&label(log_path), &log_text)?;
+    let rotation_text = fsio::read_text(config, false).map_err(UserError::from)?;
+    let (rotation, warnings) =
+        config::load(&label(config), &rotation_text).map_err(UserError::from)?;
+    let log_text = fsio::read_text(log_path, true).map_err(UserError::from)?;
+    let log = log::parse(&label(log_path), &log_text).map_err(UserError::from)?;
     Ok(Inputs {
         rotation,
         warnings,
@@ -163,7 +135,7 @@ fn run_local(
     let today = calendar::today(rot.timezone, now);
     let lint = Report::new(label(&cli.config), crate::lint::problems(rot, today));
     if lint.has_errors() {
-        return Err(InvalidInput(lint).into());
+        return Err(UserError::from(InvalidInput(lint)).into());
     }
     for report in [&inputs.warnings, &lint] {
         for w in report.warnings() {
@@ -187,8 +159,9 @@ fn run_local(
             match compare {
                 None => out.write_all(schedule::render(rot, &rows, *format).as_bytes())?,
                 Some(base_path) => {
-                    let base_text = fsio::read_text(base_path, false)?;
-                    let (base, _) = config::load(&label(base_path), &base_text)?;
+                    let base_text = fsio::read_text(base_path, false).map_err(UserError::from)?;
+                    let (base, _) =
+                        config::load(&label(base_path), &base_text).map_err(UserError::from)?;
                     let before = schedule::rows(&base, &inputs.log, from, days);
                     let changes = schedule::compare(&before, &rows);
                     out.write_all(
@@ -206,19 +179,34 @@ fn run_local(
             ..
         } => {
             let date = date.unwrap_or(today);
-            refuse_future(date, today, *dry_run, *future)?;
-            let plan = plan::advance(
-                rot,
-                &inputs.rotation_text,
-                &inputs.log,
-                &inputs.log_text,
-                date,
-            )?;
+            crate::error::refuse_future(date, today, *dry_run, *future)?;
+            let plan = plan::advance(rot, &inputs.log, date);
+            let new_files = match &plan {
+                Plan::Advance(adv) => Some(
+                    files::after(
+                        rot,
+                        &inputs.rotation_text,
+                        &inputs.log,
+                        &inputs.log_text,
+                        adv,
+                    )
+                    .map_err(UserError::from)?,
+                ),
+                _ => None,
+            };
             // Check the Slack setting before anything is written.
             let webhook = webhook(*slack, *dry_run)?;
-            advance(cli, &inputs, &plan, *dry_run, out)?;
+            advance(cli, &inputs, &plan, new_files.as_ref(), *dry_run, out)?;
             let announced = match slack {
-                true => announce(cli, &inputs, &plan, date, webhook.as_ref(), out),
+                true => announce(
+                    cli,
+                    &inputs,
+                    &plan,
+                    new_files.as_ref(),
+                    date,
+                    webhook.as_ref(),
+                    out,
+                ),
                 false => Ok(()),
             };
             if !*dry_run {
@@ -241,8 +229,8 @@ fn check(
     format: CheckFormat,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let rotation_text = fsio::read_text(&cli.config, false)?;
-    let log_text = fsio::read_text(&cli.log, true)?;
+    let rotation_text = fsio::read_text(&cli.config, false).map_err(UserError::from)?;
+    let log_text = fsio::read_text(&cli.log, true).map_err(UserError::from)?;
     let (rotation, mut rotation_report) = match config::load(&label(&cli.config), &rotation_text) {
         Ok((rot, report)) => (Some(rot), report),
         Err(InvalidInput(report)) => (None, report),
@@ -310,7 +298,7 @@ fn check(
         writeln!(out, "{}", terminal(&line))?;
     }
     if failed {
-        return Err(CheckFailed.into());
+        return Err(UserError::CheckFailed.into());
     }
     Ok(())
 }
@@ -357,6 +345,7 @@ fn advance(
     cli: &Cli,
     inputs: &Inputs,
     plan: &Plan,
+    new_files: Option<&Files>,
     dry_run: bool,
     out: &mut dyn Write,
 ) -> Result<()> {
@@ -390,23 +379,24 @@ fn advance(
         }
         Plan::Advance(adv) => adv,
     };
+    let new = new_files.expect("an advance has its files");
     if dry_run {
         writeln!(out, "Dry run: nothing is written.\n")?;
         write_diff(
             out,
             &label(&cli.config),
             &inputs.rotation_text,
-            &adv.rotation_text,
+            &new.rotation_text,
         )?;
-        write_diff(out, &label(&cli.log), &inputs.log_text, &adv.log_text)?;
+        write_diff(out, &label(&cli.log), &inputs.log_text, &new.log_text)?;
         writeln!(out)?;
     } else {
         // The log first: if writing rotation.yaml then fails, the next run
         // finds the sections already there and does not add them again.
-        if adv.log_text != inputs.log_text {
-            fsio::write_atomic(&cli.log, &adv.log_text)?;
+        if new.log_text != inputs.log_text {
+            fsio::write_atomic(&cli.log, &new.log_text)?;
         }
-        fsio::write_atomic(&cli.config, &adv.rotation_text)?;
+        fsio::write_atomic(&cli.config, &new.rotation_text)?;
     }
     out.write_all(summary(&inputs.rotation, adv).as_bytes())?;
     Ok(())
@@ -419,6 +409,7 @@ pub(crate) fn announce(
     cli: &Cli,
     inputs: &Inputs,
     plan: &Plan,
+    new_files: Option<&Files>,
     date: NaiveDate,
     webhook: Option<&reqwest::Url>,
     out: &mut dyn Write,
@@ -433,8 +424,8 @@ pub(crate) fn announce(
                 ..rot.clone()
             },
             // In a dry run nothing was written: the files are as they were.
-            if webhook.is_some() {
-                adv.log_text.clone()
+            if let (Some(_), Some(new)) = (webhook, new_files) {
+                new.log_text.clone()
             } else {
                 inputs.log_text.clone()
             },
@@ -448,7 +439,7 @@ pub(crate) fn announce(
             return Ok(());
         }
     };
-    let log = log::parse(&label(&cli.log), &log_text)?;
+    let log = log::parse(&label(&cli.log), &log_text).map_err(UserError::from)?;
     if log::announced_in_slack(&log, &log_text, date) {
         writeln!(
             out,
@@ -499,7 +490,10 @@ pub(crate) fn announce(
 /// run (which prints the payload) or without `--slack`.
 pub(crate) fn webhook(slack: bool, dry_run: bool) -> Result<Option<reqwest::Url>> {
     Ok(match (slack, dry_run) {
-        (true, false) => Some(slack::webhook_url(std::env::var("SLACK_WEBHOOK_URL").ok())?),
+        (true, false) => Some(
+            slack::webhook_url(std::env::var("SLACK_WEBHOOK_URL").ok())
+                .map_err(|e| UserError::Usage(e.to_string()))?,
+        ),
         _ => None,
     })
 }

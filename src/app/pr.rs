@@ -2,6 +2,7 @@
 
 use super::write_diff;
 use crate::cli::{Cli, Command};
+use crate::error::UserError;
 use crate::escape::terminal;
 use crate::github::client::{Client, Settings};
 use crate::github::handover::{self, Paths};
@@ -11,30 +12,30 @@ use anyhow::{Context, Result, bail};
 use chrono::{DateTime, Utc};
 use std::io::Write;
 
-/// A usage problem with the GitHub settings: exit code 2.
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct SettingsError(pub String);
+/// A usage problem with the GitHub settings: a user error (exit code 2).
+fn settings_error(message: String) -> UserError {
+    UserError::Usage(message)
+}
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
 /// Settings from the flags and the environment GitHub Actions provides.
-fn settings(repo: Option<&str>, api_url: Option<&str>) -> Result<Settings, SettingsError> {
+fn settings(repo: Option<&str>, api_url: Option<&str>) -> Result<Settings, UserError> {
     let token = env("GITHUB_TOKEN").ok_or_else(|| {
-        SettingsError("GITHUB_TOKEN is not set: --pr needs a token that may write contents and pull requests (in a workflow: `env: GITHUB_TOKEN: ${{ github.token }}` or a GitHub App token)".into())
+        settings_error("GITHUB_TOKEN is not set: --pr needs a token that may write contents and pull requests (in a workflow: `env: GITHUB_TOKEN: ${{ github.token }}` or a GitHub App token)".into())
     })?;
     let repository = repo
         .map(str::to_owned)
         .or_else(|| env("GITHUB_REPOSITORY"))
         .ok_or_else(|| {
-            SettingsError("GITHUB_REPOSITORY is not set: pass --repo OWNER/NAME".into())
+            settings_error("GITHUB_REPOSITORY is not set: pass --repo OWNER/NAME".into())
         })?;
     let (owner, name) = repository
         .split_once('/')
         .filter(|(o, n)| !o.is_empty() && !n.is_empty() && !n.contains('/'))
-        .ok_or_else(|| SettingsError(format!("{:?} is not OWNER/NAME", terminal(&repository))))?;
+        .ok_or_else(|| settings_error(format!("{:?} is not OWNER/NAME", terminal(&repository))))?;
     let api_url = api_url
         .map(str::to_owned)
         .or_else(|| env("GITHUB_API_URL"))
@@ -42,7 +43,7 @@ fn settings(repo: Option<&str>, api_url: Option<&str>) -> Result<Settings, Setti
         .trim_end_matches('/')
         .to_owned();
     if reqwest::Url::parse(&api_url).is_err() {
-        return Err(SettingsError("GITHUB_API_URL is not a URL".into()));
+        return Err(settings_error("GITHUB_API_URL is not a URL".into()));
     }
     let graphql_url =
         env("GITHUB_GRAPHQL_URL").unwrap_or_else(|| match api_url.strip_suffix("/api/v3") {
@@ -70,11 +71,11 @@ fn web_repo(s: &Settings) -> String {
     format!("{}/{}/{}", server.trim_end_matches('/'), s.owner, s.name)
 }
 
-fn repo_path(p: &std::path::Path) -> Result<String, SettingsError> {
+fn repo_path(p: &std::path::Path) -> Result<String, UserError> {
     let s = p.to_string_lossy().replace('\\', "/");
     let s = s.trim_start_matches("./").to_owned();
     if s.starts_with('/') || s.split('/').any(|c| c == "..") || s.is_empty() {
-        return Err(SettingsError(format!(
+        return Err(settings_error(format!(
             "with --pr, {} must be a path inside the repository",
             terminal(&s)
         )));
@@ -187,7 +188,7 @@ fn record_in_actions(outcome: &Outcome, paths: &Paths, slack: &str) -> Result<()
         ]);
     };
     let rotation_text = d.files.as_ref().map(|f| f.0.as_str()).unwrap_or_default();
-    let (rot, _) = crate::config::load(&paths.config, rotation_text)?;
+    let (rot, _) = crate::config::load(&paths.config, rotation_text).map_err(UserError::from)?;
     crate::actions::append_summary(&crate::actions::handover_summary(
         &rot,
         h,
@@ -269,8 +270,7 @@ fn announce(
         return Ok(());
     }
     let (rotation_text, _) = d.files.clone().unwrap_or_default();
-    let (rot, _) = crate::config::load(&paths.config, &rotation_text)
-        .context("reading the committed rotation")?;
+    let (rot, _) = crate::config::load(&paths.config, &rotation_text).map_err(UserError::from)?;
     let upcoming = rot
         .next_working_day(date)
         .map(|f| crate::schedule::rows(&rot, &crate::log::Log::default(), f, 10))

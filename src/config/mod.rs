@@ -14,6 +14,15 @@ use std::collections::{BTreeMap, HashMap};
 
 pub use validate::load;
 
+/// Monday to Friday: the working days when rotation.yaml names none.
+pub const DEFAULT_WORKING_DAYS: [Weekday; 5] = [
+    Weekday::Mon,
+    Weekday::Tue,
+    Weekday::Wed,
+    Weekday::Thu,
+    Weekday::Fri,
+];
+
 /// The duties of the day when rotation.yaml lists none: the on-call duties
 /// of the Operate First SRE support process, in general words.
 pub const DEFAULT_DUTIES: &[&str] = &[

@@ -8,21 +8,7 @@ use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::Spanned;
 use std::fmt;
 
-/// A position in a file: 1-based line and column (0 when unknown).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
-pub struct Pos {
-    pub line: u32,
-    pub col: u32,
-}
-
-impl Pos {
-    pub fn new(line: u32, col: u32) -> Self {
-        Pos { line, col }
-    }
-    pub fn of<T>(s: &Spanned<T>) -> Self {
-        Pos::new(s.referenced.line() as u32, s.referenced.column() as u32)
-    }
-}
+pub use crate::diag::Pos;
 
 /// One YAML value with its position.
 #[derive(Debug, Clone, PartialEq)]

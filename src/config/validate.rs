@@ -11,8 +11,7 @@
 
 use super::node::{self, Pos};
 use super::schema::{self, RotationFile};
-use super::{DEFAULT_DUTIES, Member, Override, Rotation, State, structure};
-use crate::calendar::DEFAULT_WORKING_DAYS;
+use super::{DEFAULT_DUTIES, DEFAULT_WORKING_DAYS, Member, Override, Rotation, State, structure};
 use crate::diag::{InvalidInput, Problem, Report};
 use chrono::NaiveDate;
 use serde_saphyr::Spanned;

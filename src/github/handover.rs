@@ -6,8 +6,10 @@ use super::remote::{Commit, Remote};
 use crate::config::{self, Rotation};
 use crate::diag::InvalidInput;
 use crate::escape::markdown;
-use crate::log::{self, Log, person};
-use crate::plan::{self, Handover, Plan, PlanError};
+use crate::files::{self, EditError};
+use crate::log::{self, Log};
+use crate::plan::{self, Handover, Plan};
+use crate::render::{self, person};
 use crate::rotation::Why;
 use crate::schedule;
 use chrono::NaiveDate;
@@ -96,7 +98,7 @@ pub enum Refusal {
         commented: bool,
     },
     Invalid(InvalidInput),
-    Plan(PlanError),
+    Edit(EditError),
     Missing(String),
 }
 
@@ -238,16 +240,14 @@ pub fn decide(remote: &Remote, paths: &Paths, date: NaiveDate) -> Result<Decisio
             .map_err(Refusal::Invalid)?;
         let sections = branch_only_sections(&base_log, text, &branch_log);
         if merged_log.trim().is_empty() && !sections.is_empty() {
-            merged_log = log::header(&rot);
+            merged_log = render::header(&rot);
         }
         for section in &sections {
             log::append(&mut merged_log, section);
         }
     }
     let merged = log::parse(&paths.log, &merged_log).map_err(Refusal::Invalid)?;
-    let advance = match plan::advance(&rot, &rotation_text, &merged, &merged_log, date)
-        .map_err(Refusal::Plan)?
-    {
+    let advance = match plan::advance(&rot, &merged, date) {
         Plan::Advance(a) => a,
         Plan::NotWorkingDay { .. } => {
             return Err(Refusal::Nothing(format!(
@@ -277,7 +277,9 @@ pub fn decide(remote: &Remote, paths: &Paths, date: NaiveDate) -> Result<Decisio
     };
     let today = advance.today().clone();
     let missed: Vec<NaiveDate> = advance.missed().map(|h| h.day.date).collect();
-    let files = (advance.rotation_text.clone(), advance.log_text.clone());
+    let new = files::after(&rot, &rotation_text, &merged, &merged_log, &advance)
+        .map_err(Refusal::Edit)?;
+    let files = (new.rotation_text, new.log_text);
     let log_line = log::parse(&paths.log, &files.1)
         .ok()
         .and_then(|l| l.record(date).map(|r| r.line));
@@ -412,7 +414,7 @@ pub fn body(
     }
     s.push_str("\n\n");
     match h.day.why {
-        Why::Override => s.push_str(&format!("> {}\n\n", crate::log::override_note(rot, &h.day))),
+        Why::Override => s.push_str(&format!("> {}\n\n", render::override_note(rot, &h.day))),
         Why::Substitute => {
             let away: Vec<String> = h.day.away_due.iter().map(|g| person(rot, g)).collect();
             s.push_str(&format!(
@@ -436,7 +438,7 @@ pub fn body(
         s.push_str(&format!("- [ ] {}\n", markdown(d)));
     }
     s.push_str(&format!("\n### Cycle {}\n\n", h.day.cycle));
-    s.push_str(&log::cycle_checklist(rot, &h.cycle));
+    s.push_str(&render::cycle_checklist(rot, &h.cycle));
     s.push_str("\n### Next five working days\n\n");
     let from = rot.next_working_day(date);
     let rows: Vec<_> = from

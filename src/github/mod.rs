@@ -11,6 +11,7 @@ use self::client::{Client, GitHubError};
 use self::handover::{BranchMove, Decision, Paths, Refusal};
 use self::queries::{HANDOVER_STATE, Mutation, mutation_document};
 use self::remote::Remote;
+use crate::error::UserError;
 use anyhow::Result;
 use base64::Engine as _;
 use chrono::NaiveDate;
@@ -157,7 +158,7 @@ pub async fn run(
             crate::calendar::today(tz, now)
         };
         let date = date.unwrap_or(today);
-        crate::app::refuse_future(date, today, dry_run, future)?;
+        crate::error::refuse_future(date, today, dry_run, future)?;
         let mut outcome = Outcome {
             date: Some(date),
             base: remote
@@ -186,8 +187,8 @@ pub async fn run(
                 outcome.messages.push(message);
                 return Ok(outcome);
             }
-            Err(Refusal::Invalid(e)) => return Err(e.into()),
-            Err(Refusal::Plan(e)) => return Err(e.into()),
+            Err(Refusal::Invalid(e)) => return Err(UserError::from(e).into()),
+            Err(Refusal::Edit(e)) => return Err(UserError::from(e).into()),
             Err(Refusal::Missing(m)) => anyhow::bail!("{m}"),
             Err(Refusal::Foreign {
                 reason,

@@ -54,9 +54,12 @@ pub fn who(days: &[Day], date: &str) -> Option<String> {
 pub fn advance(rotation: &str, log_text: &str, date: NaiveDate) -> (String, String, Plan) {
     let (r, _) = config::load("rotation.yaml", rotation).expect("valid rotation");
     let l = log::parse("oncall-log.md", log_text).expect("valid log");
-    let p = plan::advance(&r, rotation, &l, log_text, date).expect("plan");
+    let p = plan::advance(&r, &l, date);
     match &p {
-        Plan::Advance(a) => (a.rotation_text.clone(), a.log_text.clone(), p.clone()),
+        Plan::Advance(a) => {
+            let f = oncall::files::after(&r, rotation, &l, log_text, a).expect("files");
+            (f.rotation_text, f.log_text, p.clone())
+        }
         _ => (rotation.to_owned(), log_text.to_owned(), p.clone()),
     }
 }
