@@ -3,15 +3,22 @@
 
 use crate::config::{Rotation, State};
 use crate::log::Log;
-use crate::rotation::{Day, Engine};
+use crate::rotation::{Day, Engine, Why};
 use chrono::NaiveDate;
 
 /// Where a member stands in the current cycle (the ADR's checkbox list).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
     Served,
+    /// On call today, in their turn.
     OnCall,
     Due,
+    /// Their turn today, taken by an override (R6): it counts as had.
+    Replaced,
+    /// On call today by an override; their own turn is still to come.
+    OverrideDue,
+    /// On call today by an override, after their turn in this cycle.
+    OverrideServed,
 }
 
 /// One day's handover: who, why, from whom, and the cycle after it.
@@ -193,12 +200,16 @@ fn cycle_status(engine: &Engine, day: &Day) -> Vec<(String, Status)> {
         .cycle_view()
         .into_iter()
         .map(|(g, served)| {
-            let status = if day.on_call.as_deref() == Some(g.as_str()) {
-                Status::OnCall
-            } else if served {
-                Status::Served
-            } else {
-                Status::Due
+            let on_call = day.on_call.as_deref() == Some(g.as_str());
+            let status = match (day.why, on_call, served) {
+                (Why::Override, true, true) => Status::OverrideServed,
+                (Why::Override, true, false) => Status::OverrideDue,
+                (Why::Override, false, _) if day.replaces.as_deref() == Some(g.as_str()) => {
+                    Status::Replaced
+                }
+                (_, true, _) => Status::OnCall,
+                (_, false, true) => Status::Served,
+                (_, false, false) => Status::Due,
             };
             (g, status)
         })

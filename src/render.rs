@@ -128,6 +128,12 @@ pub fn cycle_checklist(rot: &Rotation, cycle: &[(String, Status)]) -> String {
             Status::Served => ("x", ""),
             Status::OnCall => ("x", " ← on call"),
             Status::Due => (" ", ""),
+            Status::Replaced => ("x", " (today was their turn; the override takes it)"),
+            Status::OverrideDue => (
+                " ",
+                " ← on call by override; their own turn is still to come",
+            ),
+            Status::OverrideServed => ("x", " ← on call by override"),
         };
         format!("- [{mark}] {}{note}\n", person(rot, g))
     };
@@ -136,11 +142,16 @@ pub fn cycle_checklist(rot: &Rotation, cycle: &[(String, Status)]) -> String {
     }
     let served: Vec<_> = cycle
         .iter()
-        .filter(|(_, st)| *st == Status::Served)
+        .filter(|(_, st)| matches!(st, Status::Served | Status::Replaced))
         .collect();
     let on_call: Vec<_> = cycle
         .iter()
-        .filter(|(_, st)| *st == Status::OnCall)
+        .filter(|(_, st)| {
+            matches!(
+                st,
+                Status::OnCall | Status::OverrideDue | Status::OverrideServed
+            )
+        })
         .collect();
     let due: Vec<_> = cycle.iter().filter(|(_, st)| *st == Status::Due).collect();
     let mut s = String::new();

@@ -74,3 +74,56 @@ fn schedule_in_each_format() {
     );
     insta::assert_snapshot!("schedule_json", schedule::render(&r, &rows, Format::Json));
 }
+
+/// The pull request's body for the handover of `date` after advancing to
+/// `from` (a day before it, or none).
+fn pr_body(text: &str, from: Option<&str>, date: &str) -> String {
+    let (text, log_text) = match from {
+        Some(f) => {
+            let (t, l, _) = advance(text, "", d(f));
+            (t, l)
+        }
+        None => (text.to_owned(), String::new()),
+    };
+    let r = rot(&text);
+    let l = log::parse("oncall-log.md", &log_text).unwrap();
+    let Plan::Advance(a) = oncall::plan::advance(&r, &l, d(date)) else {
+        panic!("{date}")
+    };
+    let paths = oncall::github::handover::Paths {
+        config: "rotation.yaml".into(),
+        log: "oncall-log.md".into(),
+        branch: "oncall/handover".into(),
+        label: "oncall".into(),
+        web_repo: "https://github.com/acme/ops".into(),
+    };
+    let missed: Vec<_> = a.missed().map(|h| h.day.date).collect();
+    oncall::github::handover::body(&r, &paths, a.today(), &missed, Some(42))
+}
+
+#[test]
+fn pr_body_of_an_ordinary_a_catch_up_an_override_and_an_uncovered_day() {
+    insta::assert_snapshot!(
+        "pr_body_ordinary",
+        pr_body(TEAM, Some("2026-11-23"), "2026-11-24")
+    );
+    insta::assert_snapshot!(
+        "pr_body_catch_up",
+        pr_body(TEAM, Some("2026-11-23"), "2026-11-27")
+    );
+    insta::assert_snapshot!(
+        "pr_body_override",
+        pr_body(TEAM, Some("2026-11-27"), "2026-11-30")
+    );
+    let everyone_away = TEAM.replace(
+        "overrides:",
+        "  - { github: eve, away: [{ from: 2026-12-01, to: 2026-12-01 }] }\noverrides:",
+    )
+    .replace("{ github: ana, name: Ana Pérez, slack: U0SNAP0001 }", "{ github: ana, name: Ana Pérez, slack: U0SNAP0001, away: [{ from: 2026-12-01, to: 2026-12-01 }] }")
+    .replace("{ github: ben, name: \"Ben <b>Bold</b> [x](http://e)\" }", "{ github: ben, name: \"Ben <b>Bold</b> [x](http://e)\", away: [{ from: 2026-12-01, to: 2026-12-01 }] }")
+    .replace("      - { from: 2026-11-24, to: 2026-11-25 }", "      - { from: 2026-11-24, to: 2026-11-25 }\n      - { from: 2026-12-01, to: 2026-12-01 }")
+    .replace("  - { github: dee }", "  - { github: dee, away: [{ from: 2026-12-01, to: 2026-12-01 }] }");
+    let body = pr_body(&everyone_away, Some("2026-11-30"), "2026-12-01");
+    assert!(body.contains("is uncovered"), "{body}");
+    insta::assert_snapshot!("pr_body_uncovered", body);
+}
