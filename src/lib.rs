@@ -9,6 +9,7 @@ pub mod app;
 pub mod calendar;
 pub mod cli;
 pub mod config;
+pub mod day;
 pub mod diag;
 pub mod error;
 pub mod escape;

@@ -2,6 +2,7 @@
 //! handover will do. Pure: no clock, no disk, no network.
 
 use crate::config::{Rotation, State};
+use crate::day;
 use crate::log::Log;
 use crate::rotation::{Day, Engine, Why};
 use chrono::NaiveDate;
@@ -88,17 +89,10 @@ impl Advance {
 
 /// Plans the handover for `date` (R9 catch-up, R10 idempotence).
 pub fn advance(rot: &Rotation, log: &Log, date: NaiveDate) -> Plan {
-    if date < rot.start {
-        return Plan::BeforeStart {
-            date,
-            start: rot.start,
-        };
-    }
-    if !rot.is_working_day(date) {
-        return Plan::NotWorkingDay {
-            date,
-            holiday: rot.holidays.get(&date).cloned(),
-        };
+    match day::calendar(rot, date) {
+        day::Calendar::BeforeStart { start } => return Plan::BeforeStart { date, start },
+        day::Calendar::Off { holiday } => return Plan::NotWorkingDay { date, holiday },
+        day::Calendar::Working => {}
     }
     if let Some(last) = log.records.last()
         && last.date > date
@@ -152,28 +146,18 @@ pub fn advance(rot: &Rotation, log: &Log, date: NaiveDate) -> Plan {
 pub fn done_handover(rot: &Rotation, log: &Log, date: NaiveDate) -> Option<Handover> {
     let st = rot.state.as_ref().filter(|s| s.since == date)?;
     let engine = Engine::new(rot);
-    let record = log.record(date);
-    let why = match (record.map(|r| r.why), &st.on_call) {
-        (_, None) => crate::rotation::Why::Uncovered,
-        (Some(why), _) => why,
-        (None, _) if rot.overrides.contains_key(&date) => crate::rotation::Why::Override,
-        (None, _) => crate::rotation::Why::Rotation,
-    };
+    let row = day::handed_over(rot, log, date)?;
     let day = Day {
         date,
-        on_call: st.on_call.clone(),
-        why,
+        on_call: row.github,
+        why: row.why,
         cycle: st.cycle,
         // Today's member is the first of a cycle after the first.
         new_cycle: st.cycle > 1 && st.served.len() == 1 && st.served.first() == st.on_call.as_ref(),
         away_due: Vec::new(),
         lost_turn: Vec::new(),
-        reason: rot.overrides.get(&date).and_then(|o| o.reason.clone()),
-        // The member the rotation had that day is the last who served.
-        replaces: rot
-            .overrides
-            .get(&date)
-            .and_then(|_| st.served.last().cloned()),
+        reason: row.reason,
+        replaces: row.replaces,
     };
     let previous = log
         .records

@@ -5,11 +5,12 @@
 //! when the edited file would be invalid.
 
 use crate::config::{self, Rotation, edit};
+use crate::day;
 use crate::diag::{InvalidInput, Report};
 use crate::error::UserError;
 use crate::escape::terminal;
 use crate::fsio;
-use crate::rotation::{Day, Engine};
+use crate::rotation::Day;
 use anyhow::Result;
 use chrono::NaiveDate;
 use std::io::Write;
@@ -32,14 +33,6 @@ fn usage(msg: String) -> anyhow::Error {
     crate::error::usage(msg)
 }
 
-/// The rotation's day `date`, decided from the state on (R8).
-fn future_day(rot: &Rotation, date: NaiveDate) -> Option<Day> {
-    Engine::new(rot)
-        .run_until(date)
-        .into_iter()
-        .find(|d| d.date == date)
-}
-
 /// Plans a swap of two future working days: checks both can be swapped and
 /// returns who moves where.
 pub fn plan_swap(rot: &Rotation, a: NaiveDate, b: NaiveDate) -> Result<Swap> {
@@ -50,17 +43,19 @@ pub fn plan_swap(rot: &Rotation, a: NaiveDate, b: NaiveDate) -> Result<Swap> {
     }
     let since = rot.state.as_ref().map(|s| s.since);
     for d in [a, b] {
-        if d < rot.start {
-            return Err(usage(format!(
-                "{d} is before the rotation starts ({})",
-                rot.start
-            )));
-        }
-        if !rot.is_working_day(d) {
-            return Err(usage(format!(
-                "{d} ({}) is not a working day: nobody is on call then",
-                d.format("%A")
-            )));
+        match day::calendar(rot, d) {
+            day::Calendar::BeforeStart { start } => {
+                return Err(usage(format!(
+                    "{d} is before the rotation starts ({start})"
+                )));
+            }
+            day::Calendar::Off { .. } => {
+                return Err(usage(format!(
+                    "{d} ({}) is not a working day: nobody is on call then",
+                    d.format("%A")
+                )));
+            }
+            day::Calendar::Working => {}
         }
         if since.is_some_and(|s| d <= s) {
             return Err(usage(format!(
@@ -76,7 +71,7 @@ pub fn plan_swap(rot: &Rotation, a: NaiveDate, b: NaiveDate) -> Result<Swap> {
         }
     }
     let who = |d: NaiveDate| -> Result<String> {
-        match future_day(rot, d) {
+        match day::ahead(rot, d) {
             Some(Day {
                 on_call: Some(g), ..
             }) => Ok(g),

@@ -1,114 +1,14 @@
-//! `oncall schedule` and `oncall who`: who is on call on each working day,
-//! as text, JSON or Markdown.
+//! `oncall schedule`: who is on call on each working day, as text, JSON
+//! or Markdown, and the comparison of two schedules. The answers come
+//! from `day` (who is on call on day D, in one place).
 
 use crate::config::Rotation;
 use crate::escape;
-use crate::log::Log;
-use crate::rotation::{Engine, Why};
-use chrono::{Days, NaiveDate};
+use crate::rotation::Why;
+use chrono::NaiveDate;
 use serde::Serialize;
 
-/// One working day of the schedule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Row {
-    /// YYYY-MM-DD
-    pub date: NaiveDate,
-    /// The on-call member's login (null when uncovered).
-    pub github: Option<String>,
-    /// Their display name.
-    pub name: Option<String>,
-    pub why: Why,
-    /// The cycle (null for days read back from the log).
-    pub cycle: Option<u32>,
-    /// The override's reason, if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// For an override: the member the rotation had that day (R6).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub replaces: Option<String>,
-    /// For a substitute: the members due that day, but away (R5).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub substitute_for: Vec<String>,
-    /// True for days already handed over (read from the state or the log).
-    pub past: bool,
-}
-
-/// The working days of the `days` calendar days starting at `from`.
-///
-/// Days after the last handover are computed by the rotation engine (R8);
-/// days already handed over come from the log (what really happened), and
-/// the last handover's day from the state block. Past days with no record
-/// are left out.
-pub fn rows(rot: &Rotation, log: &Log, from: NaiveDate, days: u32) -> Vec<Row> {
-    let Some(to) = from
-        .checked_add_days(Days::new(u64::from(days)))
-        .and_then(|d| d.pred_opt())
-    else {
-        return Vec::new();
-    };
-    let name = |g: &Option<String>| g.as_deref().map(|g| rot.display(g).to_owned());
-    let mut out = Vec::new();
-    let mut engine = Engine::new(rot);
-    let since = engine.since();
-    let past_end = since.map_or(from, |s| s.min(to));
-    for day in rot.working_days_in(from.max(rot.start), past_end) {
-        if since.is_none() {
-            break;
-        }
-        if let Some(r) = log.record(day) {
-            out.push(Row {
-                date: day,
-                github: r.on_call.clone(),
-                name: name(&r.on_call),
-                why: r.why,
-                cycle: None,
-                // What the log says happened, not today's rotation.yaml.
-                reason: r.reason.clone(),
-                replaces: r.replaces.clone(),
-                substitute_for: Vec::new(),
-                past: true,
-            });
-        } else if Some(day) == since {
-            let st = rot.state.as_ref().expect("since comes from the state");
-            let why = match (&st.on_call, rot.overrides.get(&day)) {
-                (None, _) => Why::Uncovered,
-                (Some(_), Some(_)) => Why::Override,
-                (Some(_), None) => Why::Rotation,
-            };
-            out.push(Row {
-                date: day,
-                github: st.on_call.clone(),
-                name: name(&st.on_call),
-                why,
-                cycle: Some(st.cycle),
-                reason: rot.overrides.get(&day).and_then(|o| o.reason.clone()),
-                replaces: match why {
-                    Why::Override => st.served.last().cloned(),
-                    _ => None,
-                },
-                substitute_for: Vec::new(),
-                past: true,
-            });
-        }
-    }
-    for day in engine.run_until(to) {
-        if day.date < from {
-            continue;
-        }
-        out.push(Row {
-            date: day.date,
-            name: name(&day.on_call),
-            github: day.on_call,
-            why: day.why,
-            cycle: Some(day.cycle),
-            reason: day.reason,
-            replaces: day.replaces,
-            substitute_for: day.away_due.clone(),
-            past: false,
-        });
-    }
-    out
-}
+pub use crate::day::{Row, rows};
 
 /// Output formats of `oncall schedule`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

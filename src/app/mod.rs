@@ -304,22 +304,20 @@ fn check(
 }
 
 fn who(rot: &Rotation, log: &Log, date: NaiveDate, out: &mut dyn Write) -> Result<()> {
-    if date < rot.start {
-        writeln!(out, "{date}: nobody (the rotation starts on {})", rot.start)?;
-        return Ok(());
-    }
-    if !rot.is_working_day(date) {
-        let what = match rot.holidays.get(&date) {
-            Some(Some(name)) => format!("holiday: {}", terminal(name)),
-            Some(None) => "holiday".to_owned(),
-            None => format!("{}", date.format("%A")),
-        };
-        writeln!(out, "{date}: nobody (not a working day: {what})")?;
-        return Ok(());
-    }
-    let rows = schedule::rows(rot, log, date, 1);
-    match rows.first() {
-        Some(r) => {
+    match crate::day::on(rot, log, date) {
+        crate::day::OnDay::BeforeStart { start } => {
+            writeln!(out, "{date}: nobody (the rotation starts on {start})")?;
+        }
+        crate::day::OnDay::Off { holiday } => {
+            let what = match holiday {
+                Some(Some(name)) => format!("holiday: {}", terminal(&name)),
+                Some(None) => "holiday".to_owned(),
+                None => format!("{}", date.format("%A")),
+            };
+            writeln!(out, "{date}: nobody (not a working day: {what})")?;
+        }
+        crate::day::OnDay::Working(r) => {
+            let r = &r;
             let who = match &r.github {
                 Some(g) if rot.display(g) != g => format!("{} (@{g})", rot.display(g)),
                 Some(g) => format!("@{g}"),
@@ -333,7 +331,7 @@ fn who(rot: &Rotation, log: &Log, date: NaiveDate, out: &mut dyn Write) -> Resul
             };
             writeln!(out, "{}", terminal(&format!("{date}: {who}{why}")))?;
         }
-        None => writeln!(
+        crate::day::OnDay::NoRecord => writeln!(
             out,
             "{date}: no record (the day is before the last handover and has no section in the log)"
         )?,
