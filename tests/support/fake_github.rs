@@ -95,6 +95,9 @@ pub struct State {
     /// Called before each mutation document is applied (e.g. to move a
     /// branch mid-run); removed after it ran once.
     pub before_mutation: Option<Hook>,
+    /// Writes refused by a compare-and-swap (a stale `expectedHeadOid` or
+    /// `beforeOid`).
+    pub cas_refusals: usize,
     next: u64,
 }
 
@@ -201,6 +204,41 @@ impl State {
 pub struct FakeGitHub {
     pub url: String,
     pub state: Arc<Mutex<State>>,
+    /// Holds write requests at a barrier (see [`FakeGitHub::hold_writes`]).
+    pub gate: Arc<Gate>,
+}
+
+/// A barrier for write requests, taken before the fake's state is locked:
+/// `expected` mutation documents wait until all have arrived (or 10 s have
+/// passed), so that two runs are sure to write at the same moment.
+#[derive(Default)]
+pub struct Gate {
+    inner: Mutex<(usize, usize)>,
+    all_in: std::sync::Condvar,
+}
+
+impl Gate {
+    /// Waits at the gate if it is set; returns how many arrived.
+    fn pass(&self) {
+        let mut g = self.inner.lock().unwrap();
+        if g.0 == 0 {
+            return;
+        }
+        g.1 += 1;
+        if g.1 >= g.0 {
+            g.0 = 0;
+            self.all_in.notify_all();
+            return;
+        }
+        let _ = self
+            .all_in
+            .wait_timeout_while(g, std::time::Duration::from_secs(10), |g| g.0 != 0)
+            .unwrap();
+    }
+    /// How many write requests reached the gate.
+    pub fn arrived(&self) -> usize {
+        self.inner.lock().unwrap().1
+    }
 }
 
 fn gql_error(kind: &str, path: &str, message: &str) -> Value {
@@ -646,6 +684,7 @@ impl FakeGitHub {
             requests: Vec::new(),
             faults: Vec::new(),
             before_mutation: None,
+            cas_refusals: 0,
             next: 0,
         };
         let changes: Vec<(&str, Option<&str>)> =
@@ -653,8 +692,22 @@ impl FakeGitHub {
         st.commit("main", &changes, "Initial commit");
         let state = Arc::new(Mutex::new(st));
         let s = state.clone();
-        let url = serve(Arc::new(move |req: &Request| handle(&s, req)));
-        FakeGitHub { url, state }
+        let gate = Arc::new(Gate::default());
+        let g = gate.clone();
+        let url = serve(Arc::new(move |req: &Request| {
+            if req.path == "/graphql"
+                && String::from_utf8_lossy(&req.body).contains("\"query\":\"mutation")
+            {
+                g.pass();
+            }
+            handle(&s, req)
+        }));
+        FakeGitHub { url, state, gate }
+    }
+    /// The next `n` write requests (mutation documents) wait for each
+    /// other before any is applied.
+    pub fn hold_writes(&self, n: usize) {
+        *self.gate.inner.lock().unwrap() = (n, 0);
     }
     pub fn with<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
         f(&mut self.state.lock().unwrap())
@@ -765,6 +818,13 @@ fn answer(
                         data.insert(m.to_owned(), v);
                     }
                     Err(e) => {
+                        let stale = e["type"] == "STALE_DATA"
+                            || e["message"]
+                                .as_str()
+                                .is_some_and(|m| m.contains("but expected"));
+                        if stale {
+                            st.cas_refusals += 1;
+                        }
                         data.insert(m.to_owned(), Value::Null);
                         errors.push(e);
                     }
