@@ -46,6 +46,9 @@ pub struct GitHubError {
     pub message: String,
     /// The `type` of the first GraphQL error, if any (e.g. `NOT_FOUND`).
     pub kind: Option<String>,
+    /// The first element of the GraphQL error's `path`: the mutation's
+    /// alias (e.g. `commit`), if any.
+    pub path: Option<String>,
     pub request_id: Option<String>,
     pub hint: Option<String>,
 }
@@ -254,6 +257,7 @@ impl Client {
                             status: 502,
                             message: "GitHub's answer had no data".into(),
                             kind: None,
+                            path: None,
                             request_id: None,
                             hint: None,
                         },
@@ -393,6 +397,7 @@ fn transport_error(e: &octocrab::Error) -> GitHubError {
         status: 0,
         message,
         kind: None,
+        path: None,
         request_id: None,
         hint: Some("GitHub may be unavailable; run again later".into()),
     }
@@ -407,6 +412,7 @@ fn malformed(raw: &Raw) -> GitHubError {
         status: raw.status,
         message: "GitHub's answer was not the JSON expected".into(),
         kind: None,
+        path: None,
         request_id: raw.request_id.clone(),
         hint: None,
     }
@@ -422,6 +428,7 @@ fn http_error(raw: &Raw) -> GitHubError {
         hint: hint_for(raw.status, &message),
         message,
         kind: None,
+        path: None,
         request_id: raw.request_id.clone(),
     }
 }
@@ -438,6 +445,12 @@ fn graphql_errors(v: &Value, raw: &Raw) -> Vec<GitHubError> {
                         status: 200,
                         hint: hint_for(200, &message),
                         kind: e.get("type").and_then(Value::as_str).map(clean),
+                        path: e
+                            .get("path")
+                            .and_then(Value::as_array)
+                            .and_then(|p| p.first())
+                            .and_then(Value::as_str)
+                            .map(clean),
                         request_id: raw.request_id.clone(),
                         message: match e
                             .get("path")

@@ -93,6 +93,7 @@ pub async fn read(client: &Client, base: Option<&str>, paths: &Paths) -> Result<
             client.settings().name
         ),
         kind: None,
+        path: None,
         request_id: None,
         hint: Some("check GITHUB_REPOSITORY and the token's access".into()),
     })?;
@@ -120,16 +121,25 @@ fn user_id<'a>(remote: &'a Remote, login: &str) -> Option<&'a str> {
         .map(|(_, id)| id.as_str())
 }
 
-/// Is this GraphQL error a compare-and-swap failure (someone moved a ref)?
-fn is_race(e: &GitHubError) -> bool {
-    let m = e.message.to_lowercase();
-    m.contains("expected branch to point to")
-        || m.contains("expectedheadoid")
-        || m.contains("is at") && m.contains("but expected")
-        || m.contains("before oid")
-        || m.contains("stale")
-        || m.contains("reference already exists")
-        || m.contains("update is not a fast forward")
+/// Is this GraphQL error a compare-and-swap refusal on one of our writes
+/// (someone moved the ref first)? Decided by the error's `type` and `path`,
+/// never by its English message. GitHub answers a stale `expectedHeadOid`
+/// with `"type": "STALE_DATA", "path": ["commit"]` (the mutation's alias);
+/// a ref that moved or exists already (`updateRefs`, `createRef`) is
+/// refused as `UNPROCESSABLE` on that write's path.
+fn is_race(e: &GitHubError, write: Mutation) -> bool {
+    let alias = write.alias();
+    let on_this_write = e.path.as_deref() == Some(alias);
+    let kind = e.kind.as_deref();
+    on_this_write
+        && match write {
+            Mutation::Commit => kind == Some("STALE_DATA"),
+            Mutation::ResetBranch
+            | Mutation::CreateBranch
+            | Mutation::MoveClaim
+            | Mutation::CreateClaim => matches!(kind, Some("STALE_DATA" | "UNPROCESSABLE")),
+            _ => false,
+        }
 }
 
 /// Opens or updates the handover pull request for `date` (default: today
@@ -451,18 +461,15 @@ fn check_errors(
     outcome: &mut Outcome,
 ) -> Result<(), WriteError> {
     for e in errors {
-        let field = e.message.split(':').next().unwrap_or("");
-        let on_branch = branch_fields.iter().any(|m| {
-            let alias = match m {
-                Mutation::ResetBranch => "resetBranch",
-                Mutation::CreateBranch => "createBranch",
-                Mutation::Commit => "commit",
-                _ => "",
-            };
-            field == alias
+        let field = e.path.as_deref().unwrap_or("");
+        let on_branch = branch_fields.iter().find(|m| {
+            matches!(
+                m,
+                Mutation::ResetBranch | Mutation::CreateBranch | Mutation::Commit
+            ) && m.alias() == field
         });
-        if on_branch {
-            if is_race(e) {
+        if let Some(write) = on_branch {
+            if is_race(e, *write) {
                 return Err(WriteError::Raced(e.message.clone()));
             }
             return Err(WriteError::Failed(e.clone().into()));
@@ -523,7 +530,7 @@ pub async fn claim_slack(client: &Client, outcome: &Outcome) -> Result<bool> {
     };
     match errors.into_iter().next() {
         None => Ok(true),
-        Some(e) if is_race(&e) => Ok(false),
+        Some(e) if is_race(&e, mutation) => Ok(false),
         Some(e) => Err(e.into()),
     }
 }
@@ -540,5 +547,43 @@ pub async fn release_slack(client: &Client, outcome: &Outcome) -> Result<()> {
     match errors.into_iter().next() {
         None => Ok(()),
         Some(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod race_tests {
+    use super::*;
+
+    fn error(kind: &str, path: &str, message: &str) -> GitHubError {
+        GitHubError {
+            status: 200,
+            message: message.to_owned(),
+            kind: Some(kind.to_owned()),
+            path: Some(path.to_owned()),
+            request_id: None,
+            hint: None,
+        }
+    }
+
+    #[test]
+    fn a_race_is_known_by_its_type_and_path_not_by_its_words() {
+        // What GitHub answers a stale expectedHeadOid.
+        let stale = error("STALE_DATA", "commit", "Expected branch to point to x");
+        assert!(is_race(&stale, Mutation::Commit));
+        // The same type on another write is not this write's race.
+        assert!(!is_race(&stale, Mutation::ResetBranch));
+        // Words alone do not make a race: another type with the old phrase.
+        let words = error(
+            "FORBIDDEN",
+            "commit",
+            "stale: expected branch to point to x",
+        );
+        assert!(!is_race(&words, Mutation::Commit));
+        // A ref that moved or exists already.
+        let moved = error("UNPROCESSABLE", "moveClaim", "anything");
+        assert!(is_race(&moved, Mutation::MoveClaim));
+        assert!(!is_race(&moved, Mutation::Commit));
+        assert_eq!(Mutation::CreatePullRequest.alias(), "createPullRequest");
+        assert_eq!(Mutation::Commit.alias(), "commit");
     }
 }

@@ -183,6 +183,12 @@ impl Mutation {
         }
     }
 
+    /// The field's alias in the document (the `path` of its errors).
+    pub fn alias(self) -> &'static str {
+        let (_, field) = self.parts();
+        &field[..field.find([':', '(']).expect("a field")]
+    }
+
     /// The variable that carries this mutation's input.
     pub fn variable(self) -> &'static str {
         let (decl, _) = self.parts();
