@@ -61,6 +61,14 @@ pub struct Remote {
     pub users: Vec<(String, String)>,
 }
 
+/// A field the answer must have: `None` (the answer is refused) when it is
+/// missing or not text, so that a missing head oid or id is never read as
+/// an empty one.
+fn req(v: &Value, key: &str) -> Option<String> {
+    v.get(key).and_then(Value::as_str).map(str::to_owned)
+}
+
+/// A text field that may be empty (a body, a title, a message).
 fn s(v: &Value, key: &str) -> String {
     v.get(key)
         .and_then(Value::as_str)
@@ -96,8 +104,8 @@ fn file(v: &Value) -> Option<File> {
 fn branch(v: &Value) -> Option<Branch> {
     let target = v.get("target")?;
     Some(Branch {
-        name: s(v, "name"),
-        head: s(target, "oid"),
+        name: req(v, "name")?,
+        head: req(target, "oid")?,
         rotation: target.get("rotation").and_then(file),
         log: target.get("log").and_then(file),
     })
@@ -109,48 +117,58 @@ pub fn parse(data: &Value) -> Option<Remote> {
     if repo.is_null() {
         return None;
     }
-    let base = repo
+    // A branch that is there must read whole; a missing one is null.
+    let base_ref = repo
         .get("defaultBranchRef")
         .filter(|b| !b.is_null())
         .or_else(|| repo.get("baseRef"))
-        .and_then(branch);
+        .filter(|b| !b.is_null());
+    let base = match base_ref {
+        Some(b) => Some(branch(b)?),
+        None => None,
+    };
     let branch_ref = repo.get("branchRef").filter(|b| !b.is_null());
     let history = branch_ref
         .and_then(|b| b.get("target"))
         .map(|t| {
             nodes(t, "history")
-                .map(|c| Commit {
-                    oid: s(c, "oid"),
-                    message: s(c, "message"),
-                    parents: nodes(c, "parents").map(|p| s(p, "oid")).collect(),
-                    rotation_oid: c
-                        .get("rotation")
-                        .and_then(|f| f.get("oid"))
-                        .and_then(Value::as_str)
-                        .map(str::to_owned),
-                    log_oid: c
-                        .get("log")
-                        .and_then(|f| f.get("oid"))
-                        .and_then(Value::as_str)
-                        .map(str::to_owned),
-                    tree: c
-                        .get("tree")
-                        .and_then(|t| t.get("entries"))
-                        .and_then(Value::as_array)
-                        .into_iter()
-                        .flatten()
-                        .map(|e| (s(e, "name"), s(e, "oid")))
-                        .collect(),
+                .map(|c| {
+                    Some(Commit {
+                        oid: req(c, "oid")?,
+                        message: s(c, "message"),
+                        parents: nodes(c, "parents")
+                            .map(|p| req(p, "oid"))
+                            .collect::<Option<_>>()?,
+                        rotation_oid: c
+                            .get("rotation")
+                            .and_then(|f| f.get("oid"))
+                            .and_then(Value::as_str)
+                            .map(str::to_owned),
+                        log_oid: c
+                            .get("log")
+                            .and_then(|f| f.get("oid"))
+                            .and_then(Value::as_str)
+                            .map(str::to_owned),
+                        tree: c
+                            .get("tree")
+                            .and_then(|t| t.get("entries"))
+                            .and_then(Value::as_array)
+                            .into_iter()
+                            .flatten()
+                            .map(|e| Some((req(e, "name")?, req(e, "oid")?)))
+                            .collect::<Option<_>>()?,
+                    })
                 })
-                .collect()
+                .collect::<Option<Vec<_>>>()
         })
-        .unwrap_or_default();
-    let pr = branch_ref
-        .and_then(|b| nodes(b, "associatedPullRequests").next())
-        .map(|p| PullRequest {
-            id: s(p, "id"),
-            number: p.get("number").and_then(Value::as_u64).unwrap_or(0),
-            url: s(p, "url"),
+        .unwrap_or(Some(Vec::new()))?;
+    let pr_node = branch_ref.and_then(|b| nodes(b, "associatedPullRequests").next());
+    let pr = match pr_node {
+        None => None,
+        Some(p) => Some(PullRequest {
+            id: req(p, "id")?,
+            number: p.get("number").and_then(Value::as_u64)?,
+            url: req(p, "url")?,
             title: s(p, "title"),
             body: s(p, "body"),
             base: s(p, "baseRefName"),
@@ -164,11 +182,16 @@ pub fn parse(data: &Value) -> Option<Remote> {
                 .map(str::to_owned)
                 .collect(),
             comments: nodes(p, "comments").map(|c| s(c, "body")).collect(),
-        });
+        }),
+    };
+    let branch = match branch_ref {
+        Some(b) => Some(branch(b)?),
+        None => None,
+    };
     Some(Remote {
-        repo_id: s(repo, "id"),
+        repo_id: req(repo, "id")?,
         base,
-        branch: branch_ref.and_then(branch),
+        branch,
         history,
         pr,
         slack_claim: repo
@@ -183,7 +206,34 @@ pub fn parse(data: &Value) -> Option<Remote> {
             .and_then(Value::as_str)
             .map(str::to_owned),
         users: nodes(repo, "assignableUsers")
-            .map(|u| (s(u, "login"), s(u, "id")))
-            .collect(),
+            .map(|u| Some((req(u, "login")?, req(u, "id")?)))
+            .collect::<Option<_>>()?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn answer(head: Value) -> Value {
+        json!({ "repository": {
+            "id": "R_1",
+            "defaultBranchRef": { "name": "main", "target": { "oid": head } },
+            "branchRef": null,
+            "assignableUsers": { "nodes": [] }
+        }})
+    }
+
+    #[test]
+    fn a_missing_field_refuses_the_answer_instead_of_reading_it_empty() {
+        let ok = parse(&answer(json!("abc123"))).expect("a whole answer");
+        assert_eq!(ok.base.unwrap().head, "abc123");
+        // Previously a missing head oid read as "", and the next write
+        // used an empty oid.
+        assert_eq!(parse(&answer(Value::Null)), None);
+        let mut no_id = answer(json!("abc123"));
+        no_id["repository"].as_object_mut().unwrap().remove("id");
+        assert_eq!(parse(&no_id), None);
+    }
 }
