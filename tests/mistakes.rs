@@ -75,6 +75,9 @@ fn the_schema_accepts_the_weekday_names_the_reader_accepts() {
     for bad in ["tues", "mo", "mondays", "thurs", "", "sunday "] {
         assert!(Weekday::parse(bad).is_none(), "{bad:?}");
     }
+    // The fixture that .ci/run validates against the schema reads here too.
+    let text = std::fs::read_to_string("tests/fixtures/valid/weekdays-any-case.yaml").unwrap();
+    assert_eq!(rot(&text).working_days.len(), 6);
 }
 
 #[test]
