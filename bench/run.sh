@@ -42,6 +42,16 @@ for log in 1day 10years; do
     --export-json "$W/h.json" "$cmd" >/dev/null 2>&1
   echo "| \`advance\` (writes), 1,000 members, log of $log | $(python3 -c "import json;print(f\"{json.load(open('$W/h.json'))['results'][0]['median']*1000:.1f}\")") ms | $(cp "$F/rotation-1000-$log.yaml" "$W/rotation.yaml"; cp "$F/log-$log.md" "$W/oncall-log.md"; peak "$cmd") MB |"
 done
+# The cost beyond reading: advance --dry-run and schedule against check, side
+# by side on the same files (BENCHMARKS.md, "Cost beyond reading").
+cp "$F/rotation-1000-10years.yaml" "$W/rotation.yaml"
+cp "$F/log-10years.md" "$W/oncall-log.md"
+d=$(cat "$F/next-10years.txt")
+(cd "$W" && ONCALL_NOW="${d}T09:00:00Z" hyperfine -N --warmup 5 --runs 60 --export-json "$W/r.json" \
+  "$BIN check" "$BIN advance --dry-run --date $d" "$BIN schedule --from 2026-01-05 --days 3652 --format json" >/dev/null 2>&1)
+python3 -c "
+import json; r=json.load(open('$W/r.json'))['results']; m=[x['median']*1000 for x in r]
+print(f'\n| check | advance --dry-run | schedule 10 years | ratios |\n|---:|---:|---:|---|\n| {m[0]:.1f} ms | {m[1]:.1f} ms | {m[2]:.1f} ms | {m[1]/m[0]:.2f} x, {m[2]/m[0]:.2f} x |')"
 cmd="$BIN --config $F/rotation-10000.yaml --log /dev/null check"
 echo "| \`check\`, 10,000 members | $(median 10 "$cmd") ms | $(peak "$cmd") MB |"
 rm -rf "$W"

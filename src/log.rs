@@ -18,6 +18,8 @@ pub struct Log {
     pub file: String,
     /// One record per day section, in date order.
     pub records: Vec<Record>,
+    /// The number of lines of the text read.
+    pub line_count: usize,
 }
 
 /// Who was on call on a logged day, read back from its section.
@@ -71,6 +73,7 @@ pub fn parse(file: &str, text: &str) -> Result<Log, InvalidInput> {
     let mut problems = Vec::new();
     let mut fence: Option<&str> = None;
     for (i, line) in text.lines().enumerate() {
+        log.line_count = i + 1;
         let line_no = i as u32 + 1;
         let trimmed = line.trim_start();
         for marker in ["```", "~~~"] {

@@ -223,6 +223,19 @@ fn dry_run_prints_the_diff_and_writes_nothing() {
         .stdout(predicate::str::contains("+## 2026-11-27 · Friday"))
         .stdout(predicate::str::contains("on call:"));
     assert_eq!(repo.files(), before);
+    // The log's hunk starts two lines before its end (the last two lines
+    // are the context), counted right.
+    let lines = before.1.lines().count();
+    let out = repo
+        .oncall()
+        .args(["advance", "--date", "2026-11-27", "--dry-run"])
+        .output()
+        .unwrap();
+    let hunk = format!("@@ -{},2 +{},", lines - 1, lines - 1);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains(&hunk),
+        "{hunk}"
+    );
 }
 
 #[test]

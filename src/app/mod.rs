@@ -385,8 +385,15 @@ fn advance(
             &label(&cli.config),
             &inputs.rotation_text,
             &new.rotation_text,
+            None,
         )?;
-        write_diff(out, &label(&cli.log), &inputs.log_text, &new.log_text)?;
+        write_diff(
+            out,
+            &label(&cli.log),
+            &inputs.log_text,
+            &new.log_text,
+            Some(inputs.log.line_count),
+        )?;
         writeln!(out)?;
     } else {
         // The log first: if writing rotation.yaml then fails, the next run
@@ -612,7 +619,16 @@ pub fn summary(rot: &Rotation, adv: &Advance) -> String {
     s.lines().map(|l| terminal(l) + "\n").collect()
 }
 
-pub(crate) fn write_diff(out: &mut dyn Write, name: &str, old: &str, new: &str) -> Result<()> {
+/// A unified diff of `old` → `new` (an append, or one contiguous change).
+/// `old_lines`: the number of lines of `old` when the caller knows it (the
+/// log's reader counted them), saving a pass over a large log.
+pub(crate) fn write_diff(
+    out: &mut dyn Write,
+    name: &str,
+    old: &str,
+    new: &str,
+    old_lines: Option<usize>,
+) -> Result<()> {
     if old == new {
         writeln!(out, "{}: unchanged", terminal(name))?;
         return Ok(());
@@ -624,7 +640,7 @@ pub(crate) fn write_diff(out: &mut dyn Write, name: &str, old: &str, new: &str) 
         .strip_prefix(old)
         .filter(|_| old.is_empty() || old.ends_with('\n'))
     {
-        let old_count = old.bytes().filter(|b| *b == b'\n').count();
+        let old_count = old_lines.unwrap_or_else(|| old.bytes().filter(|b| *b == b'\n').count());
         let mut context: Vec<&str> = old.lines().rev().take(2).collect();
         context.reverse();
         let first = old_count - context.len() + 1;

@@ -228,8 +228,8 @@ fn print_dry_run(outcome: &Outcome, paths: &Paths, out: &mut dyn Write) -> Resul
             "\nThe files on the branch, against `{}`:",
             outcome.base
         )?;
-        write_diff(out, &paths.config, base_rotation, rotation)?;
-        write_diff(out, &paths.log, base_log, log)?;
+        write_diff(out, &paths.config, base_rotation, rotation, None)?;
+        write_diff(out, &paths.log, base_log, log, None)?;
     }
     if !d.reviewers.is_empty() {
         writeln!(

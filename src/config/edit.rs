@@ -79,7 +79,14 @@ fn state_lines(state: &State) -> Vec<(&'static str, String)> {
 pub fn write_state(text: &str, state: &State) -> Result<String, String> {
     let out = match state_block(text) {
         Some(range) => {
-            let edited = edit_block(&text[range.clone()], state)?;
+            let block = &text[range.clone()];
+            // The block as `oncall` writes it (no comment, no other layout):
+            // written afresh, which costs a fraction of a yaml-edit pass
+            // over a large roster's `order`. Anything else keeps its layout.
+            let edited = match canonical_tail(block) {
+                Some(tail) => format!("{}{tail}", fresh_block(state)),
+                None => edit_block(block, state)?,
+            };
             format!("{}{}{}", &text[..range.start], edited, &text[range.end..])
         }
         None => {
@@ -122,6 +129,34 @@ fn state_block(text: &str) -> Option<std::ops::Range<usize>> {
         offset += line.len();
     }
     start.map(|s| s..text.len())
+}
+
+/// If `block` is laid out exactly as [`fresh_block`] writes it (`state:`,
+/// then `  key: value` lines of the known keys in their order, no comment),
+/// the blank lines that follow it; `None` for any other layout.
+fn canonical_tail(block: &str) -> Option<&str> {
+    let body = block.trim_end_matches('\n');
+    // `fresh_block` ends with the body's own newline; the rest is kept.
+    let tail = block[body.len()..].strip_prefix('\n').unwrap_or("");
+    let mut lines = body.split('\n');
+    if lines.next() != Some("state:") {
+        return None;
+    }
+    let keys = ["since", "on_call", "cycle", "order", "served", "held_back"];
+    let mut next_key = 0;
+    for line in lines {
+        let (key, value) = line.strip_prefix("  ")?.split_once(": ")?;
+        let at = keys[next_key..].iter().position(|k| *k == key)?;
+        next_key += at + 1;
+        let plain = !value.is_empty()
+            && !value.contains(['#', '\r', '\t', '{', '&', '*', '!', '|', '>', '\''])
+            && !value.starts_with(' ')
+            && !value.ends_with(' ');
+        if !plain {
+            return None;
+        }
+    }
+    Some(tail)
 }
 
 /// Sets the values of a `state:` entry, keeping its comments and layout.
@@ -212,6 +247,30 @@ mod tests {
         let out = write_state(text, &state(&["ana"])).unwrap();
         assert!(out.starts_with(text));
         assert!(out.ends_with("state:\n  since: 2026-11-27\n  on_call: ana\n  cycle: 3\n  order: [ana]\n  served: [ana]\n"));
+    }
+
+    #[test]
+    fn a_block_as_oncall_writes_it_is_written_afresh_and_anything_else_is_edited() {
+        assert_eq!(
+            canonical_tail("state:\n  since: 2026-11-26\n  cycle: 3\n  order: [a, \"1\"]\n\n"),
+            Some("\n")
+        );
+        for other in [
+            "state:\n  since: 2026-11-26 # keep me\n",
+            "state:\n  # by hand\n  since: 2026-11-26\n",
+            "state:\n  order:\n    - ana\n",
+            "state:\n  cycle: 3\n  since: 2026-11-26\n",
+            "state: {since: 2026-11-26}\n",
+            "state:\n    since: 2026-11-26\n",
+        ] {
+            assert_eq!(canonical_tail(other), None, "{other:?}");
+        }
+        let text = "team: T\n\nstate:\n  since: 2026-11-26\n  on_call: ana\n  cycle: 3\n  order: [ana, \"123\"]\n  served: [ana]\n\n# end\nmembers: []\n";
+        let out = write_state(text, &state(&["123", "ana"])).unwrap();
+        assert_eq!(
+            out,
+            "team: T\n\nstate:\n  since: 2026-11-27\n  on_call: \"123\"\n  cycle: 3\n  order: [\"123\", ana]\n  served: [\"123\"]\n\n# end\nmembers: []\n"
+        );
     }
 
     #[test]
