@@ -189,6 +189,29 @@ fn hostile_text_is_inert_in_every_sink() {
                 what("annotations")
             );
         }
+        // The step summary of a run stopped by the broken file, and the
+        // comment left on a pull request a person changed.
+        let out = bad_repo
+            .oncall()
+            .arg("advance")
+            .env("GITHUB_STEP_SUMMARY", bad_repo.path("summary.md"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let failure = bad_repo.read("summary.md");
+        assert!(failure.contains("No on-call handover today"), "{failure}");
+        markdown_inert(&failure, &what("step summary (broken file)"));
+        github_sinks.push(github_sink(
+            what("step summary (broken file)"),
+            &failure,
+            false,
+        ));
+        let comment = oncall::github::handover::foreign_comment(&s, "oncall/handover");
+        github_sinks.push(github_sink(
+            what("comment on a changed branch"),
+            &comment,
+            false,
+        ));
         checked += 1;
 
         // GitHub and Slack: the PR title and body, the step summary, the payload.

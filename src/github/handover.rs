@@ -367,6 +367,16 @@ fn base_part<'a>(committed: &'a str, base: &Log) -> &'a str {
     }
 }
 
+/// The one comment on a pull request whose branch a person changed:
+/// Markdown, every value escaped (names cannot mention or reference).
+pub fn foreign_comment(reason: &str, branch: &str) -> String {
+    format!(
+        "{FOREIGN_MARKER}\nSomeone changed this branch beyond the log's day sections ({}), so oncall leaves it alone: it never overwrites a person's work. Merge or close this pull request (or delete the branch `{}`); the next run then starts a new handover.",
+        markdown(reason),
+        branch.replace('`', "")
+    )
+}
+
 /// The bot's commit message, with the trailers that let the next run
 /// recognise its commit and check the log's base part.
 pub fn commit_message(date: NaiveDate, base_log: &str) -> String {

@@ -209,11 +209,7 @@ pub async fn run(
                     .as_ref()
                     .map_or("the pull request".to_owned(), |p| p.1.clone());
                 if let (Some((id, _)), false, false) = (&pr, commented, dry_run) {
-                    let body = format!(
-                        "{}\nSomeone changed this branch beyond the log's day sections ({reason}), so oncall leaves it alone: it never overwrites a person's work. Merge or close this pull request (or delete the branch `{}`); the next run then starts a new handover.",
-                        handover::FOREIGN_MARKER,
-                        paths.branch
-                    );
+                    let body = handover::foreign_comment(&reason, &paths.branch);
                     let doc = mutation_document(&[Mutation::Comment]);
                     let _ = client
                         .mutate(
