@@ -108,6 +108,42 @@ pub fn failure_summary(report: &crate::diag::Report) -> String {
     s
 }
 
+/// The step summary and the outputs (`oncall`, `previous`, `pr-url`) of a
+/// daily run, for both backends (local files and the pull request): the
+/// handover with `after` (the rotation as it stands after it), or why there
+/// was none.
+pub fn record_run(
+    handover: Option<(&crate::config::Rotation, &crate::plan::Handover)>,
+    date: Option<chrono::NaiveDate>,
+    no_handover: &str,
+    pr_url: Option<&str>,
+    slack: &str,
+) -> Result<()> {
+    let pr = pr_url.unwrap_or_default().to_owned();
+    match handover {
+        Some((after, h)) => {
+            append_summary(&handover_summary(after, h, pr_url, slack))?;
+            set_outputs(&[
+                ("oncall", h.day.on_call.clone().unwrap_or_default()),
+                ("previous", h.previous.clone().unwrap_or_default()),
+                ("pr-url", pr),
+            ])
+        }
+        None => {
+            let date = date.map_or(String::new(), |d| d.to_string());
+            append_summary(&format!(
+                "## On-call {date}\n\n{}\n",
+                crate::escape::markdown(no_handover)
+            ))?;
+            set_outputs(&[
+                ("oncall", String::new()),
+                ("previous", String::new()),
+                ("pr-url", pr),
+            ])
+        }
+    }
+}
+
 /// Appends Markdown to the step summary when running in Actions
 /// (`GITHUB_STEP_SUMMARY`); does nothing elsewhere.
 pub fn append_summary(markdown: &str) -> Result<()> {

@@ -100,6 +100,47 @@ fn day_name(d: NaiveDate) -> String {
     d.format("%A %Y-%m-%d").to_string()
 }
 
+/// The morning message of a handover, for both backends: `after` is the
+/// rotation as it stands after the handover (the next five working days
+/// come from it), `missed` the days handed over late by this run.
+pub fn handover_message(
+    after: &Rotation,
+    today: &Handover,
+    missed: Vec<NaiveDate>,
+    links: Links,
+) -> Value {
+    let upcoming = after
+        .next_working_day(today.day.date)
+        .map(|from| crate::day::rows(after, &crate::log::Log::default(), from, 10))
+        .unwrap_or_default()
+        .into_iter()
+        .take(5)
+        .collect();
+    message(
+        after,
+        &Announcement {
+            today,
+            missed,
+            upcoming,
+            links,
+        },
+    )
+}
+
+/// A dry run prints the payload it would send.
+pub fn print_payload(payload: &Value, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    writeln!(out, "Slack payload (dry run, not sent):")?;
+    let text = serde_json::to_string_pretty(payload).expect("a payload serializes");
+    writeln!(out, "{}", escape::terminal(&text).replace("\\u{a}", "\n"))
+}
+
+/// Whether a post must be recorded as made, so that a rerun does not post
+/// again: it was, or it timed out (Slack may well have posted; at most
+/// once a day, the error says to check).
+pub fn counts_as_posted(posted: &Result<(), SlackError>) -> bool {
+    matches!(posted, Ok(()) | Err(SlackError::Timeout))
+}
+
 /// The message of a morning when the handover could not run because an
 /// input file is invalid: that it did not happen, how many problems there
 /// are, and the first one with its position (escaped; no secret is in it).

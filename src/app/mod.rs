@@ -211,7 +211,7 @@ fn run_local(
             };
             if !*dry_run {
                 let status = slack_status(&announced, *slack);
-                record_in_actions(rot, &inputs.log, &plan, date, None, &status)?;
+                record_in_actions(rot, &inputs.log, &plan, date, &status)?;
             }
             announced?;
         }
@@ -452,28 +452,13 @@ pub(crate) fn announce(
         )?;
         return Ok(());
     }
-    let upcoming: Vec<_> = rot_after
-        .next_working_day(date)
-        .map(|from| schedule::rows(&rot_after, &log, from, 10))
-        .unwrap_or_default()
-        .into_iter()
-        .take(5)
-        .collect();
     let links = slack::Links {
         pr: None,
         log: log_link(&cli.log, log.record(date).map(|r| r.line)),
     };
-    let announcement = slack::Announcement {
-        today: &handover,
-        missed,
-        upcoming,
-        links,
-    };
-    let payload = slack::message(rot, &announcement);
+    let payload = slack::handover_message(&rot_after, &handover, missed, links);
     let Some(url) = webhook else {
-        writeln!(out, "Slack payload (dry run, not sent):")?;
-        let text = serde_json::to_string_pretty(&payload)?;
-        writeln!(out, "{}", terminal(&text).replace("\\u{a}", "\n"))?;
+        slack::print_payload(&payload, out)?;
         return Ok(());
     };
     let client = crate::http::client()?;
@@ -481,9 +466,8 @@ pub(crate) fn announce(
         .enable_all()
         .build()?;
     let posted = runtime.block_on(slack::post(&client, url, &payload));
-    // A timeout means Slack may well have posted: record it, so that a rerun
-    // does not post twice (at most once; the error says to check).
-    if matches!(posted, Ok(()) | Err(slack::SlackError::Timeout)) {
+    // This backend records the post in the day's log section.
+    if slack::counts_as_posted(&posted) {
         fsio::write_atomic(&cli.log, &log::mark_announced(&log_text))?;
     }
     posted?;
@@ -512,14 +496,12 @@ pub(crate) fn slack_status(announced: &Result<()>, requested: bool) -> String {
     }
 }
 
-/// The step summary and outputs (`oncall`, `previous`, `pr-url`) when
-/// running in GitHub Actions.
+/// The step summary and outputs of a local run (`actions::record_run`).
 pub(crate) fn record_in_actions(
     rot: &Rotation,
     log: &Log,
     plan: &Plan,
     date: NaiveDate,
-    pr_url: Option<&str>,
     slack: &str,
 ) -> Result<()> {
     let (handover, rot_after) = match plan {
@@ -534,23 +516,9 @@ pub(crate) fn record_in_actions(
             Some(h) => (h, rot.clone()),
             None => return Ok(()),
         },
-        _ => {
-            actions::append_summary(&format!("## On-call {date}\n\nNo handover today.\n"))?;
-            return actions::set_outputs(&[
-                ("oncall", String::new()),
-                ("previous", String::new()),
-                ("pr-url", String::new()),
-            ]);
-        }
+        _ => return actions::record_run(None, Some(date), "No handover today.", None, slack),
     };
-    actions::append_summary(&actions::handover_summary(
-        &rot_after, &handover, pr_url, slack,
-    ))?;
-    actions::set_outputs(&[
-        ("oncall", handover.day.on_call.clone().unwrap_or_default()),
-        ("previous", handover.previous.clone().unwrap_or_default()),
-        ("pr-url", pr_url.unwrap_or_default().to_owned()),
-    ])
+    actions::record_run(Some((&rot_after, &handover)), Some(date), "", None, slack)
 }
 
 /// A link to a line of the log on GitHub, when running in GitHub Actions.

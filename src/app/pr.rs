@@ -174,32 +174,14 @@ fn record_in_actions(outcome: &Outcome, paths: &Paths, slack: &str) -> Result<()
         .decision
         .as_ref()
         .and_then(|d| d.handover.as_ref().map(|h| (d, h)));
+    let pr_url = outcome.pr_url.as_deref();
     let Some((d, h)) = handover else {
-        let date = outcome.date.map_or(String::new(), |d| d.to_string());
         let why = outcome.messages.join("; ");
-        crate::actions::append_summary(&format!(
-            "## On-call {date}\n\n{}\n",
-            crate::escape::markdown(&why)
-        ))?;
-        return crate::actions::set_outputs(&[
-            ("oncall", String::new()),
-            ("previous", String::new()),
-            ("pr-url", outcome.pr_url.clone().unwrap_or_default()),
-        ]);
+        return crate::actions::record_run(None, outcome.date, &why, pr_url, slack);
     };
     let rotation_text = d.files.as_ref().map(|f| f.0.as_str()).unwrap_or_default();
     let (rot, _) = crate::config::load(&paths.config, rotation_text).map_err(UserError::from)?;
-    crate::actions::append_summary(&crate::actions::handover_summary(
-        &rot,
-        h,
-        outcome.pr_url.as_deref(),
-        slack,
-    ))?;
-    crate::actions::set_outputs(&[
-        ("oncall", h.day.on_call.clone().unwrap_or_default()),
-        ("previous", h.previous.clone().unwrap_or_default()),
-        ("pr-url", outcome.pr_url.clone().unwrap_or_default()),
-    ])
+    crate::actions::record_run(Some((&rot, h)), outcome.date, "", pr_url, slack)
 }
 
 fn print_dry_run(outcome: &Outcome, paths: &Paths, out: &mut dyn Write) -> Result<()> {
@@ -271,13 +253,6 @@ fn announce(
     }
     let (rotation_text, _) = d.files.clone().unwrap_or_default();
     let (rot, _) = crate::config::load(&paths.config, &rotation_text).map_err(UserError::from)?;
-    let upcoming = rot
-        .next_working_day(date)
-        .map(|f| crate::schedule::rows(&rot, &crate::log::Log::default(), f, 10))
-        .unwrap_or_default()
-        .into_iter()
-        .take(5)
-        .collect();
     let links = slack::Links {
         pr: outcome.pr_url.clone(),
         log: d.log_line.map(|l| {
@@ -287,22 +262,9 @@ fn announce(
             )
         }),
     };
-    let payload = slack::message(
-        &rot,
-        &slack::Announcement {
-            today: h,
-            missed: d.missed.clone(),
-            upcoming,
-            links,
-        },
-    );
+    let payload = slack::handover_message(&rot, h, d.missed.clone(), links);
     let Some(url) = webhook else {
-        writeln!(out, "Slack payload (dry run, not sent):")?;
-        writeln!(
-            out,
-            "{}",
-            terminal(&serde_json::to_string_pretty(&payload)?).replace("\\u{a}", "\n")
-        )?;
+        slack::print_payload(&payload, out)?;
         return Ok(());
     };
     // Of two runs at once, only the one that claims the day posts.
@@ -319,17 +281,15 @@ fn announce(
     // A timeout means Slack may well have posted: record it, so that a rerun
     // does not post twice (at most once; the error says to check). Any other
     // failure gives the claim back, so that a rerun posts.
-    match &posted {
-        Ok(()) | Err(slack::SlackError::Timeout) => {
-            if let (Some(id), Some(body)) = (&outcome.pr_id, &outcome.pr_body) {
-                runtime
-                    .block_on(github::record_slack(client, id, body, date))
-                    .context("Slack was told, but recording it on the pull request failed")?;
-            }
+    // This backend records the post in the pull request's body.
+    if slack::counts_as_posted(&posted) {
+        if let (Some(id), Some(body)) = (&outcome.pr_id, &outcome.pr_body) {
+            runtime
+                .block_on(github::record_slack(client, id, body, date))
+                .context("Slack was told, but recording it on the pull request failed")?;
         }
-        Err(_) => {
-            let _ = runtime.block_on(github::release_slack(client, outcome));
-        }
+    } else {
+        let _ = runtime.block_on(github::release_slack(client, outcome));
     }
     posted?;
     writeln!(out, "Slack: posted the handover for {date}.")?;
