@@ -568,6 +568,21 @@ mod with_slack {
             None,
             "nothing written"
         );
+        // In Actions, the annotation names the file's path in the repository.
+        let out = Repo::with("", None)
+            .oncall()
+            .args(["advance", "--pr", "--date", "2026-11-23"])
+            .env("GITHUB_TOKEN", TOKEN)
+            .env("GITHUB_REPOSITORY", format!("{OWNER}/{NAME}"))
+            .env("GITHUB_API_URL", &f.url)
+            .env("GITHUB_ACTIONS", "true")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            stdout.contains("::error file=rotation.yaml,line=2,col=11,"),
+            "{stdout}"
+        );
     }
 
     #[test]

@@ -34,7 +34,13 @@ fn input_report(e: &anyhow::Error) -> Option<Report> {
 /// message that the handover did not happen. Nothing is written.
 fn report_broken_input(report: &Report, to_slack: bool, out: &mut dyn Write) -> Result<()> {
     if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
-        out.write_all(actions::annotations(report).as_bytes())?;
+        // An annotation names the file's path in the repository: without
+        // the " (on main)" that says where `--pr` read it.
+        let mut in_repo = report.clone();
+        if let Some(at) = in_repo.file.find(" (on ") {
+            in_repo.file.truncate(at);
+        }
+        out.write_all(actions::annotations(&in_repo).as_bytes())?;
     }
     actions::append_summary(&actions::failure_summary(report))?;
     if !to_slack {
