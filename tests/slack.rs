@@ -549,3 +549,86 @@ fn long_text_is_never_cut_inside_a_mention_and_the_fallback_keeps_who() {
         }
     }
 }
+
+/// Validates payloads with Slack's own SDK (`tests/support/blockkit_check.py`,
+/// slack_sdk's Block Kit models); installs slack_sdk when a plain
+/// `cargo test` runs on a fresh machine (`.ci/run` installs it first).
+fn assert_slack_accepts(payloads: &[(String, serde_json::Value)]) {
+    let has = |py: &str| {
+        std::process::Command::new("python3")
+            .args(["-c", py])
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !has("import slack_sdk") {
+        let installed = std::process::Command::new("python3")
+            .args(["-m", "pip", "install", "--quiet", "slack_sdk==3.48.0"])
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(installed, "could not install slack_sdk");
+    }
+    let items: Vec<_> = payloads
+        .iter()
+        .map(|(what, p)| serde_json::json!({ "what": what, "payload": p }))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("payloads.json");
+    std::fs::write(&input, serde_json::to_vec(&items).unwrap()).unwrap();
+    let out = std::process::Command::new("python3")
+        .arg("tests/support/blockkit_check.py")
+        .arg(&input)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "Slack's SDK rejects:\n{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(stdout.trim(), format!("ok {}", items.len()));
+}
+
+#[test]
+fn slacks_sdk_accepts_every_payload() {
+    let mut payloads = Vec::new();
+    let links = Links {
+        pr: Some("https://github.com/acme/ops/pull/1".into()),
+        log: Some("https://github.com/acme/ops/blob/oncall/handover/oncall-log.md#L9".into()),
+    };
+    // Ordinary, override, catch-up and uncovered days; long and hostile text.
+    for date in ["2026-11-23", "2026-11-26", "2026-11-27", "2026-12-01"] {
+        payloads.push((
+            format!("snap {date}"),
+            payload(SNAP, "", date, links.clone()),
+        ));
+    }
+    // (The 100 KB name is checked for inertness above; here the lengths
+    // near Slack's limits matter.)
+    let mut corpus: Vec<String> = HOSTILE.iter().map(|s| (*s).to_owned()).collect();
+    corpus.push("<!channel>".repeat(299));
+    corpus.push("x".repeat(2990));
+    for s in &corpus {
+        let y = hostile_team(s);
+        for date in ["2026-11-23", "2026-11-26"] {
+            let short: String = s.chars().take(20).collect();
+            payloads.push((
+                format!("hostile {short:?} {date}"),
+                payload(&y, "", date, links.clone()),
+            ));
+        }
+    }
+    // The message of a morning whose rotation.yaml is broken.
+    for s in &corpus {
+        let bad = hostile_team(s).replace(
+            "timezone: UTC",
+            &format!("timezone: {}", serde_json::to_string(s).unwrap()),
+        );
+        let report = match oncall::config::load("rotation.yaml", &bad) {
+            Err(e) => e.0,
+            Ok(_) => panic!("expected an invalid file"),
+        };
+        payloads.push(("broken roster".into(), slack::failure_message(&report)));
+    }
+    assert!(payloads.len() > 30);
+    assert_slack_accepts(&payloads);
+}
