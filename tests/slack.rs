@@ -550,42 +550,15 @@ fn long_text_is_never_cut_inside_a_mention_and_the_fallback_keeps_who() {
     }
 }
 
-/// Validates payloads with Slack's own SDK (`tests/support/blockkit_check.py`,
-/// slack_sdk's Block Kit models); installs slack_sdk when a plain
-/// `cargo test` runs on a fresh machine (`.ci/run` installs it first).
+/// Validates payloads with Slack's own SDK (slack_sdk's Block Kit models).
 fn assert_slack_accepts(payloads: &[(String, serde_json::Value)]) {
-    let has = |py: &str| {
-        std::process::Command::new("python3")
-            .args(["-c", py])
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    if !has("import slack_sdk") {
-        let installed = std::process::Command::new("python3")
-            .args(["-m", "pip", "install", "--quiet", "slack_sdk==3.48.0"])
-            .status()
-            .is_ok_and(|s| s.success());
-        assert!(installed, "could not install slack_sdk");
-    }
     let items: Vec<_> = payloads
         .iter()
         .map(|(what, p)| serde_json::json!({ "what": what, "payload": p }))
         .collect();
-    let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("payloads.json");
-    std::fs::write(&input, serde_json::to_vec(&items).unwrap()).unwrap();
-    let out = std::process::Command::new("python3")
-        .arg("tests/support/blockkit_check.py")
-        .arg(&input)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "Slack's SDK rejects:\n{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(stdout.trim(), format!("ok {}", items.len()));
+    if let Err(found) = support::validators::slack_payloads(&items) {
+        panic!("Slack's SDK rejects:\n{found}");
+    }
 }
 
 #[test]

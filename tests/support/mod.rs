@@ -7,3 +7,4 @@ pub mod graphql;
 pub mod http;
 pub mod repo;
 pub mod secrets;
+pub mod validators;
