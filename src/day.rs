@@ -151,7 +151,6 @@ pub fn rows(rot: &Rotation, log: &Log, from: NaiveDate, days: u32) -> Vec<Row> {
     else {
         return Vec::new();
     };
-    let name = |g: &Option<String>| g.as_deref().map(|g| rot.display(g).to_owned());
     let mut out = Vec::new();
     let mut engine = Engine::new(rot);
     if let Some(since) = engine.since() {
@@ -159,21 +158,29 @@ pub fn rows(rot: &Rotation, log: &Log, from: NaiveDate, days: u32) -> Vec<Row> {
             out.extend(handed_over(rot, log, day));
         }
     }
-    for day in engine.run_until(to) {
-        if day.date < from {
-            continue;
-        }
-        out.push(Row {
+    out.extend(
+        engine
+            .run_until(to)
+            .iter()
+            .filter(|d| d.date >= from)
+            .map(|d| Row::ahead(rot, d)),
+    );
+    out
+}
+
+impl Row {
+    /// The row of a day the rules decided (not handed over yet).
+    pub fn ahead(rot: &Rotation, day: &Day) -> Row {
+        Row {
             date: day.date,
-            name: name(&day.on_call),
-            github: day.on_call,
+            name: day.on_call.as_deref().map(|g| rot.display(g).to_owned()),
+            github: day.on_call.clone(),
             why: day.why,
             cycle: Some(day.cycle),
-            reason: day.reason,
-            replaces: day.replaces,
+            reason: day.reason.clone(),
+            replaces: day.replaces.clone(),
             substitute_for: day.away_due.clone(),
             past: false,
-        });
+        }
     }
-    out
 }

@@ -8,6 +8,7 @@ use crate::config::{self, Rotation, edit};
 use crate::day;
 use crate::diag::{InvalidInput, Report};
 use crate::error::UserError;
+use crate::error::usage;
 use crate::escape::terminal;
 use crate::fsio;
 use crate::rotation::Day;
@@ -27,10 +28,6 @@ pub struct Swap {
     pub member_a: String,
     /// The member on call on `b` before the swap (on `a` after it).
     pub member_b: String,
-}
-
-fn usage(msg: String) -> anyhow::Error {
-    crate::error::usage(msg)
 }
 
 /// Plans a swap of two future working days: checks both can be swapped and

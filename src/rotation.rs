@@ -323,16 +323,16 @@ pub fn cycle_order(rot: &Rotation, cycle: u32, held_back: &[usize]) -> Vec<usize
     });
     let mut rng = ChaCha8Rng::seed_from_u64(shuffle_seed(&rot.team, cycle));
     let w = spacing_window(base.len());
-    let (mut eligible, held): (Vec<usize>, Vec<usize>) =
-        base.iter().partition(|i| !held_back.contains(i));
-    shuffle(&mut eligible, &mut rng);
-    let head: Vec<usize> = eligible.drain(..w.min(eligible.len())).collect();
-    // The rest in login order (as drawn from a fixed base), then shuffled.
-    let mut rest: Vec<usize> = base
+    let mut eligible: Vec<usize> = base
         .iter()
         .copied()
-        .filter(|i| eligible.contains(i) || held.contains(i))
+        .filter(|i| !held_back.contains(i))
         .collect();
+    shuffle(&mut eligible, &mut rng);
+    eligible.truncate(w);
+    let head = eligible;
+    // The rest in login order (as drawn from a fixed base), then shuffled.
+    let mut rest: Vec<usize> = base.iter().copied().filter(|i| !head.contains(i)).collect();
     shuffle(&mut rest, &mut rng);
     let mut order = head;
     order.extend(rest);

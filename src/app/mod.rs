@@ -553,18 +553,7 @@ pub fn summary(rot: &Rotation, adv: &Advance) -> String {
         h.day.cycle
     );
     s.push_str(&format!("  on call:        {}", person(&h.day.on_call)));
-    let row = schedule::Row {
-        date: h.day.date,
-        github: h.day.on_call.clone(),
-        name: None,
-        why: h.day.why,
-        cycle: Some(h.day.cycle),
-        reason: h.day.reason.clone(),
-        replaces: h.day.replaces.clone(),
-        substitute_for: h.day.away_due.clone(),
-        past: false,
-    };
-    if let Some(why) = schedule::why_text(rot, &row) {
+    if let Some(why) = schedule::why_text(rot, &schedule::Row::ahead(rot, &h.day)) {
         s.push_str(&format!(" [{why}]"));
     }
     s.push('\n');
