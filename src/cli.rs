@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 /// Runs a team's daily on-call rotation from a Git repository.
 #[derive(Debug, Parser)]
-#[command(name = "oncall", version, about, long_about = None)]
+#[command(name = "oncall", version = crate::build_info::LONG_VERSION, about, long_about = None)]
 pub struct Cli {
     /// The rotation file.
     #[arg(

@@ -6,6 +6,7 @@
 
 pub mod actions;
 pub mod app;
+pub mod build_info;
 pub mod calendar;
 pub mod cli;
 pub mod config;

@@ -457,3 +457,40 @@ fn a_date_before_the_last_handover_says_it_was_handed_over_already() {
         ));
     assert_eq!(repo.read("oncall-log.md"), log, "nothing written");
 }
+
+/// `oncall --version` names the version and the commit the binary was
+/// built from (here: this checkout's HEAD, unless the build was told
+/// another commit).
+#[test]
+fn version_names_the_commit_it_was_built_from() {
+    let out = Command::cargo_bin("oncall")
+        .unwrap()
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let rest = text
+        .strip_prefix(&format!("oncall {} (commit ", env!("CARGO_PKG_VERSION")))
+        .unwrap_or_else(|| panic!("{text}"));
+    let (commit, target) = rest.split_once(", ").unwrap();
+    assert!(target.ends_with(")\n") && target.contains('-'), "{text}");
+    let head = std::process::Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8(o.stdout).unwrap().trim().to_owned());
+    let told = ["ONCALL_COMMIT", "GITHUB_SHA"]
+        .iter()
+        .any(|v| std::env::var(v).is_ok_and(|s| !s.is_empty()));
+    match head {
+        Some(head) if !told => assert_eq!(commit, head, "{text}"),
+        _ => assert!(
+            commit == "unknown"
+                || (commit.len() >= 7 && commit.bytes().all(|b| b.is_ascii_hexdigit())),
+            "{text}"
+        ),
+    }
+}

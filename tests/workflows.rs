@@ -339,6 +339,20 @@ fn the_check_workflow_annotates_and_previews_as_written() {
         wf["jobs"]["check"]["permissions"],
         serde_json::json!({ "contents": "read" })
     );
+    // The workflow runs this repository's action with `command: check`.
+    let uses = step(steps, "Check rotation.yaml and the log");
+    assert_eq!(uses["uses"], "./");
+    assert_eq!(uses["with"]["command"], "check");
+
+    let action = load("action.yml");
+    let check = step(&action["runs"]["steps"], "check");
+    assert_eq!(check["if"], "inputs.command == 'check'");
+    let script = check["run"].as_str().unwrap();
+    let mut env = env_of(check);
+    assert_eq!(
+        env.keys().collect::<Vec<_>>(),
+        ["BASE_SHA", "ONCALL_BIN", "ONCALL_CONFIG", "ONCALL_LOG"]
+    );
     let runner = Runner::new();
     let dir = runner.dir.path();
     git(dir, &["init", "-q"]);
@@ -352,22 +366,18 @@ fn the_check_workflow_annotates_and_previews_as_written() {
         "  - { github: ben }\n  - { github: ana, slack: U0WORKFL01 }\n",
     );
     std::fs::write(dir.join("rotation.yaml"), &changed).unwrap();
-
-    let check = step(steps, "Check rotation.yaml and the log")["run"]
-        .as_str()
-        .unwrap();
-    let out = runner.run(check, &BTreeMap::new(), None);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-
-    let preview = step(steps, "Preview the schedule change");
-    let mut env = env_of(preview);
-    assert_eq!(env.keys().collect::<Vec<_>>(), ["BASE_SHA"]);
     env.insert("BASE_SHA".into(), base);
-    let out = runner.run(preview["run"].as_str().unwrap(), &env, None);
+    env.insert(
+        "ONCALL_BIN".into(),
+        runner.path("target/release/oncall").display().to_string(),
+    );
+    for (input, var) in [("config", "ONCALL_CONFIG"), ("log", "ONCALL_LOG")] {
+        env.insert(
+            var.into(),
+            action["inputs"][input]["default"].as_str().unwrap().into(),
+        );
+    }
+    let out = runner.run(script, &env, None);
     assert!(
         out.status.success(),
         "{}",
@@ -377,14 +387,76 @@ fn the_check_workflow_annotates_and_previews_as_written() {
     assert!(summary.contains("## Schedule preview"), "{summary}");
     assert!(summary.contains("| changed |"), "{summary}");
 
-    // A broken rotation: annotations on the line, and the step fails.
+    // A broken rotation: annotations on the line, the step fails, and the
+    // preview still says what it can.
     std::fs::write(
         dir.join("rotation.yaml"),
         TEAM.replace("timezone: Europe/Berlin", "timezone: Europe/Berlni"),
     )
     .unwrap();
-    let out = runner.run(check, &BTreeMap::new(), None);
+    let out = runner.run(script, &env, None);
     assert_eq!(out.status.code(), Some(2));
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("::error file=rotation.yaml,line=2,col=11,title=oncall check%3A rotation.yaml::unknown time zone \"Europe/Berlni\""), "{stdout}");
+}
+
+/// This repository holds an example team: its own daily workflow acts only
+/// where the variable ONCALL_LIVE says the rotation is live.
+#[test]
+fn the_daily_workflow_acts_only_where_the_rotation_is_live() {
+    let wf = load(".github/workflows/oncall-daily.yml");
+    let steps = wf["jobs"]["handover"]["steps"].as_array().unwrap();
+    let gate = step(&wf["jobs"]["handover"]["steps"], "live");
+    assert_eq!(steps[0]["id"], "live", "the gate comes first");
+    // Every later step, checkout and build included, waits for the gate.
+    for s in &steps[1..] {
+        let cond = s["if"].as_str().unwrap_or("");
+        assert!(
+            cond.contains("steps.live.outputs.mode"),
+            "step {} runs without the gate",
+            s["name"]
+        );
+    }
+    let hand_over = step(&wf["jobs"]["handover"]["steps"], "oncall");
+    assert_eq!(
+        hand_over["env"]["ONCALL_DRY_RUN"],
+        "${{ inputs.dry_run || steps.live.outputs.mode == 'dry-run' }}"
+    );
+    let script = gate["run"].as_str().unwrap();
+    for (live, event, mode, says) in [
+        ("true", "schedule", "live", None),
+        (
+            "",
+            "schedule",
+            "off",
+            Some("this scheduled run did nothing"),
+        ),
+        (
+            "false",
+            "schedule",
+            "off",
+            Some("this scheduled run did nothing"),
+        ),
+        (
+            "",
+            "workflow_dispatch",
+            "dry-run",
+            Some("this run is a dry run"),
+        ),
+        ("true", "workflow_dispatch", "live", None),
+    ] {
+        let runner = Runner::new();
+        let env = BTreeMap::from([
+            ("ONCALL_LIVE".to_owned(), live.to_owned()),
+            ("EVENT".to_owned(), event.to_owned()),
+        ]);
+        let out = runner.run(script, &env, None);
+        assert!(out.status.success());
+        assert_eq!(runner.read("output.txt"), format!("mode={mode}\n"));
+        let summary = runner.read("summary.md");
+        match says {
+            Some(text) => assert!(summary.contains(text), "{summary}"),
+            None => assert_eq!(summary, ""),
+        }
+    }
 }
