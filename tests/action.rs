@@ -406,3 +406,87 @@ fn at_a_commit_or_a_branch_the_action_builds_from_source() {
     std::fs::write(&lib, format!("{text}\n// a change\n")).unwrap();
     assert_ne!(key(copy.path()), before, "a code change makes a new key");
 }
+
+/// End to end: the release workflow's checksum step (run as written, with
+/// a stand-in `gh` that keeps the release's files in a directory) makes the
+/// SHA256SUMS that the action then verifies the download against.
+#[test]
+fn the_release_workflows_checksums_are_what_the_action_verifies() {
+    let job = Job::new();
+    let assets = job.path("release-assets");
+    std::fs::create_dir_all(&assets).unwrap();
+    let archive = job.archive();
+    for target in [TARGET, "aarch64-unknown-linux-musl", "aarch64-apple-darwin"] {
+        let bytes = if target == TARGET {
+            archive.clone()
+        } else {
+            target.as_bytes().to_vec()
+        };
+        std::fs::write(assets.join(format!("oncall-{target}.tar.gz")), bytes).unwrap();
+    }
+    // `gh release download TAG --pattern P... --dir D` and
+    // `gh release upload TAG FILE`, on that directory.
+    let bin = job.path("fake-bin");
+    std::fs::create_dir_all(&bin).unwrap();
+    std::fs::write(
+        bin.join("gh"),
+        format!(
+            r#"#!/usr/bin/env bash
+set -euo pipefail
+assets='{}'
+[ "$1 $2" = "release download" ] && {{
+  shift 3; dir=.; patterns=()
+  while [ $# -gt 0 ]; do
+    case "$1" in --dir) dir=$2; shift 2 ;; --pattern) patterns+=("$2"); shift 2 ;; *) shift ;; esac
+  done
+  for p in "${{patterns[@]}}"; do cp "$assets"/$p "$dir"/; done
+  exit 0
+}}
+[ "$1 $2" = "release upload" ] && {{ cp "$4" "$assets"/; exit 0; }}
+exit 1
+"#,
+            assets.display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(bin.join("gh"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let wf: Value =
+        serde_saphyr::from_str(&std::fs::read_to_string(".github/workflows/release.yml").unwrap())
+            .unwrap();
+    let step = wf["jobs"]["checksums"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "Sum the archives and upload SHA256SUMS")
+        .unwrap()
+        .clone();
+    let work = job.path("checksums-job");
+    std::fs::create_dir_all(&work).unwrap();
+    let out = Command::new("bash")
+        .args(["--noprofile", "--norc", "-eo", "pipefail", "-c"])
+        .arg(step["run"].as_str().unwrap())
+        .current_dir(&work)
+        .env(
+            "PATH",
+            format!("{}:{}", bin.display(), std::env::var("PATH").unwrap()),
+        )
+        .env("TAG", format!("v{VERSION}"))
+        .env("REPOSITORY", REPO)
+        .env("GH_TOKEN", "unused")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let release = Release::serve();
+    for e in std::fs::read_dir(&assets).unwrap() {
+        let e = e.unwrap();
+        release.put(
+            e.file_name().to_str().unwrap(),
+            std::fs::read(e.path()).unwrap(),
+        );
+    }
+    let out = job.install(&release, &format!("v{VERSION}"), "Linux", "X64");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(job.outputs()["mode"], "release");
+    assert!(job.executed());
+}
