@@ -5,11 +5,12 @@
 # moving tags vX and vX.Y of that release) it downloads the archive for the
 # runner's OS and architecture from the release, checks its SHA-256 against
 # the release's SHA256SUMS, and unpacks it: no Rust toolchain, no compile.
-# It never runs a binary whose checksum does not match.
+# It never runs a binary whose checksum does not match. At the commit SHA a
+# release was built from (how `oncall init` pins it) it does the same.
 #
-# At a commit SHA or a branch it asks for a build from source (the next
-# steps), with a cache key made from the action's own source files, so that
-# a change of the code always reaches the build.
+# At any other commit, or a branch, it asks for a build from source (the
+# next steps), with a cache key made from the action's own source files, so
+# that a change of the code always reaches the build.
 #
 # Reads: ACTION_PATH, ACTION_REF, ACTION_REPOSITORY, RUNNER_OS, RUNNER_ARCH,
 # RUNNER_TEMP, GITHUB_OUTPUT, GITHUB_SERVER_URL, and RELEASE_BASE_URL (the
@@ -39,19 +40,33 @@ bin="${install_dir}/bin/oncall"
   echo "bin=${bin}"
 } >> "${GITHUB_OUTPUT}"
 
+# Asks the next steps to build from source, with a cache key that hashes
+# every file the build reads, so that a code change makes a new one.
+source_build() {
+  local key rustc_version
+  key=$(cd "${ACTION_PATH}" && find Cargo.toml Cargo.lock build.rs src -type f -print0 | LC_ALL=C sort -z | xargs -0 cat | sha256 - | cut -c1-20)
+  rustc_version=$(rustc --version 2>/dev/null | tr -c 'A-Za-z0-9.' '-' || echo none)
+  {
+    echo "mode=source"
+    echo "cache-key=oncall-source-${RUNNER_OS}-${RUNNER_ARCH}-${rustc_version}-${key}"
+  } >> "${GITHUB_OUTPUT}"
+  echo "oncall: $1: building from source."
+  exit 0
+}
+
+# At a full commit SHA (how `oncall init` pins the action), the release of
+# the version at that commit is used if it was built from that very commit
+# (its binary says so); otherwise, and when there is no such release, the
+# action builds from source.
+pinned=""
 case "${ACTION_REF}" in
   "v${version}" | "v${minor}" | "v${major}") ;;
   *)
-    # A commit SHA, a branch or another tag: build from source. The key
-    # hashes every file the build reads, so a code change makes a new one.
-    key=$(cd "${ACTION_PATH}" && find Cargo.toml Cargo.lock build.rs src -type f -print0 | LC_ALL=C sort -z | xargs -0 cat | sha256 - | cut -c1-20)
-    rustc_version=$(rustc --version 2>/dev/null | tr -c 'A-Za-z0-9.' '-' || echo none)
-    {
-      echo "mode=source"
-      echo "cache-key=oncall-source-${RUNNER_OS}-${RUNNER_ARCH}-${rustc_version}-${key}"
-    } >> "${GITHUB_OUTPUT}"
-    echo "oncall: the action is used at ${ACTION_REF}, not at a release tag: building from source."
-    exit 0
+    if [[ "${ACTION_REF}" =~ ^[0-9a-f]{40}$ ]]; then
+      pinned=${ACTION_REF}
+    else
+      source_build "the action is used at ${ACTION_REF}, not at a release"
+    fi
     ;;
 esac
 
@@ -59,7 +74,10 @@ case "${RUNNER_OS}/${RUNNER_ARCH}" in
   Linux/X64) target=x86_64-unknown-linux-musl ;;
   Linux/ARM64) target=aarch64-unknown-linux-musl ;;
   macOS/ARM64) target=aarch64-apple-darwin ;;
-  *) fail "oncall ${version} has no release binary for ${RUNNER_OS}/${RUNNER_ARCH} (there are: Linux X64, Linux ARM64, macOS ARM64). Run the job on one of those, or use the action at a commit SHA to build from source." ;;
+  *)
+    [ -z "${pinned}" ] || source_build "no release binary for ${RUNNER_OS}/${RUNNER_ARCH}"
+    fail "oncall ${version} has no release binary for ${RUNNER_OS}/${RUNNER_ARCH} (there are: Linux X64, Linux ARM64, macOS ARM64). Run the job on one of those, or use the action at a commit SHA to build from source."
+    ;;
 esac
 
 base="${RELEASE_BASE_URL:-${GITHUB_SERVER_URL}}"
@@ -78,7 +96,9 @@ fetch() {
 status=$(fetch "${release}/SHA256SUMS" "${work}/SHA256SUMS")
 case "${status}" in
   200) ;;
-  404) fail "release v${version} of ${ACTION_REPOSITORY} not found, or it has no SHA256SUMS (HTTP 404): the release is missing or incomplete. Pin the action to a published release, or to a commit SHA to build from source." ;;
+  404)
+    [ -z "${pinned}" ] || source_build "no release v${version} of ${ACTION_REPOSITORY} for commit ${pinned}"
+    fail "release v${version} of ${ACTION_REPOSITORY} not found, or it has no SHA256SUMS (HTTP 404): the release is missing or incomplete. Pin the action to a published release, or to a commit SHA to build from source." ;;
   *) fail "could not download SHA256SUMS of release v${version} of ${ACTION_REPOSITORY} (HTTP ${status}). Run the job again; if it persists, pin the action to a commit SHA to build from source." ;;
 esac
 
@@ -88,7 +108,9 @@ expected=$(awk -v f="${archive}" '$2 == f || $2 == "*" f { print $1; exit }' "${
 status=$(fetch "${release}/${archive}" "${work}/${archive}")
 case "${status}" in
   200) ;;
-  404) fail "release v${version} of ${ACTION_REPOSITORY} has no asset ${archive} (HTTP 404): the release is incomplete. Pin the action to another release, or to a commit SHA to build from source." ;;
+  404)
+    [ -z "${pinned}" ] || source_build "release v${version} of ${ACTION_REPOSITORY} has no ${archive}"
+    fail "release v${version} of ${ACTION_REPOSITORY} has no asset ${archive} (HTTP 404): the release is incomplete. Pin the action to another release, or to a commit SHA to build from source." ;;
   *) fail "could not download ${archive} of release v${version} (HTTP ${status}). Run the job again; if it persists, pin the action to a commit SHA to build from source." ;;
 esac
 
@@ -102,6 +124,13 @@ mkdir -p "${install_dir}/bin"
 tar -xzf "${work}/${archive}" -C "${install_dir}/bin" oncall || fail "${archive} of release v${version} does not hold the oncall binary"
 rm -rf "${work}"
 chmod 755 "${bin}"
+about=$("${bin}" --version)
+if [ -n "${pinned}" ]; then
+  built=$(sed -n 's/.*(commit \([0-9a-f]*\),.*/\1/p' <<< "${about}")
+  if [ "${built}" != "${pinned}" ]; then
+    rm -rf "${install_dir}"
+    source_build "release v${version} was built from commit ${built:-unknown}, not from ${pinned}"
+  fi
+fi
 echo "mode=release" >> "${GITHUB_OUTPUT}"
-echo "oncall: release v${version} for ${target}, SHA-256 ${actual} verified:"
-"${bin}" --version
+echo "oncall: release v${version} for ${target}, SHA-256 ${actual} verified: ${about}"

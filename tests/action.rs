@@ -18,6 +18,8 @@ use support::http::{Answer, serve};
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 const REPO: &str = "acme-tools/oncall";
 const TARGET: &str = "x86_64-unknown-linux-musl";
+/// The commit the served release was built from.
+const COMMIT: &str = "1111111111111111111111111111111111111111";
 
 fn install_step() -> Value {
     let action: Value =
@@ -98,7 +100,7 @@ impl Job {
 
     /// The archive the release workflow uploads: the binary at its root.
     /// Here the binary is a wrapper that records that it ran, then runs
-    /// the real oncall.
+    /// the real oncall; its `--version` names COMMIT as the release's.
     fn archive(&self) -> Vec<u8> {
         let stage = self.path("stage");
         std::fs::create_dir_all(&stage).unwrap();
@@ -106,7 +108,7 @@ impl Job {
         std::fs::write(
             stage.join("oncall"),
             format!(
-                "#!/bin/sh\necho \"$@\" >> '{}'\nexec '{}' \"$@\"\n",
+                "#!/bin/sh\necho \"$@\" >> '{}'\n[ \"$1\" = --version ] && echo 'oncall {VERSION} (commit {COMMIT}, {TARGET})' && exit 0\nexec '{}' \"$@\"\n",
                 self.marker().display(),
                 real.display()
             ),
@@ -346,19 +348,14 @@ fn a_platform_without_a_release_binary_is_refused() {
     assert!(release.requests.lock().unwrap().is_empty());
 }
 
-/// At a commit SHA or a branch the action builds from source, with a cache
-/// key that hashes the action's source: no request, and a key that changes
-/// with the code (today's `@main` gets today's code).
+/// At a branch (or a tag that is not a release) the action builds from
+/// source, with a cache key that hashes the action's source: no request,
+/// and a key that changes with the code (today's `@main` gets today's code).
 #[test]
-fn at_a_commit_or_a_branch_the_action_builds_from_source() {
+fn at_a_branch_the_action_builds_from_source() {
     let job = Job::new();
     let release = Release::serve();
-    let out = job.install(
-        &release,
-        "0123456789abcdef0123456789abcdef01234567",
-        "Linux",
-        "X64",
-    );
+    let out = job.install(&release, "main", "Linux", "X64");
     assert!(out.status.success(), "{}", stderr(&out));
     let a = job.outputs();
     assert_eq!(a["mode"], "source");
@@ -489,4 +486,47 @@ exit 1
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(job.outputs()["mode"], "release");
     assert!(job.executed());
+}
+
+/// Pinned to the commit a release was built from (as `oncall init` pins
+/// it), the action uses that release; pinned to another commit, or one
+/// without a release, it builds from source and keeps no downloaded binary.
+#[test]
+fn at_a_commit_the_action_uses_the_release_built_from_it_or_builds() {
+    let job = Job::new();
+    let (release, _) = good_release(&job);
+    let out = job.install(&release, COMMIT, "Linux", "X64");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(job.outputs()["mode"], "release");
+
+    let other = "2222222222222222222222222222222222222222";
+    let job = Job::new();
+    let (release, _) = good_release(&job);
+    let out = job.install(&release, other, "Linux", "X64");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let outputs = job.outputs();
+    assert_eq!(outputs["mode"], "source");
+    assert!(
+        !Path::new(&outputs["bin"]).exists(),
+        "the release's binary was kept"
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains(&format!("was built from commit {COMMIT}, not from {other}")),
+        "{stdout}"
+    );
+
+    let job = Job::new();
+    let out = job.install(&Release::serve(), other, "Linux", "X64");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(job.outputs()["mode"], "source");
+    assert!(!job.executed());
+
+    // A tampered release is refused even at a commit: never a silent build.
+    let job = Job::new();
+    let (release, mut archive) = good_release(&job);
+    archive.push(0);
+    release.put(&archive_name(), archive);
+    let out = job.install(&release, COMMIT, "Linux", "X64");
+    assert_refused(&job, &out, &["checksum mismatch"]);
 }
