@@ -124,6 +124,68 @@ pub enum Command {
     },
     /// Print the JSON Schema of rotation.yaml.
     Schema,
+    /// Set up oncall in this repository: rotation.yaml, the log and the two
+    /// workflows (daily handover, roster pull request check). Asks for what
+    /// is missing on a terminal; never overwrites a file without --force.
+    Init {
+        /// The team's name.
+        #[arg(long, value_name = "NAME")]
+        team: Option<String>,
+        /// The team's IANA time zone. Default: this machine's.
+        #[arg(long, value_name = "ZONE")]
+        timezone: Option<String>,
+        /// A member, in rotation order: their GitHub login, and optionally
+        /// their Slack member ID (repeat for each member).
+        #[arg(long = "member", value_name = "LOGIN[:SLACK_ID]")]
+        members: Vec<String>,
+        /// The rotation's first day. Default: the next working day.
+        #[arg(long, value_parser = parse_date, value_name = "DATE")]
+        start: Option<NaiveDate>,
+        /// Write only the two workflows (for an existing or imported rotation.yaml).
+        #[arg(long, conflicts_with_all = ["team", "timezone", "members", "start"])]
+        workflows_only: bool,
+        /// The action the workflows use, as `OWNER/NAME@REF`. Default: the
+        /// release of this binary, pinned to its commit.
+        #[arg(long, value_name = "OWNER/NAME@REF")]
+        action: Option<String>,
+        /// Overwrite files that exist.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Import a rotation from another tool into rotation.yaml.
+    Import {
+        #[command(subcommand)]
+        from: ImportFrom,
+    },
+}
+
+/// The tools `oncall import` reads.
+#[derive(Debug, Subcommand)]
+pub enum ImportFrom {
+    /// The Operate First slack-first bot's config: the member the bot names
+    /// on the switch day stays on call that day, and the rest of its current
+    /// pass follows its order.
+    SlackFirst {
+        /// The bot's config file (SLACK_BOT_CONFIG).
+        #[arg(value_name = "CONFIG")]
+        bot_config: PathBuf,
+        /// The bot's separate members file (ON_CALL_MEMBERS_CONFIG), when
+        /// `onCall.members` is not in CONFIG.
+        #[arg(long, value_name = "FILE")]
+        members: Option<PathBuf>,
+        /// The team's name.
+        #[arg(long, value_name = "NAME", default_value = "On-call rotation")]
+        team: String,
+        /// The team's IANA time zone. Default: this machine's.
+        #[arg(long, value_name = "ZONE")]
+        timezone: Option<String>,
+        /// The day the team switches to oncall. Default: today.
+        #[arg(long, value_parser = parse_date, value_name = "DATE")]
+        date: Option<NaiveDate>,
+        /// Overwrite rotation.yaml and the log if they exist.
+        #[arg(long)]
+        force: bool,
+    },
 }
 
 /// Output formats of `oncall check`.

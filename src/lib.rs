@@ -25,4 +25,6 @@ pub mod render;
 pub mod roster;
 pub mod rotation;
 pub mod schedule;
+pub mod setup;
 pub mod slack;
+pub mod slack_first;

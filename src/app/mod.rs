@@ -1,6 +1,7 @@
 //! The shell: reads the files, runs the pure core, prints, and writes.
 //! `pr.rs` is the shell of `advance --pr`, which works on GitHub.
 
+mod init;
 mod pr;
 
 use crate::actions;
@@ -104,6 +105,12 @@ pub fn run(cli: &Cli, now: DateTime<Utc>, out: &mut dyn Write, err: &mut dyn Wri
     }
     if let Command::Check { ahead, format } = cli.command {
         return check(cli, now, ahead, format, out);
+    }
+    if let Command::Init { .. } = cli.command {
+        return init::init(cli, now, out, err);
+    }
+    if let Command::Import { .. } = cli.command {
+        return init::import(cli, now, out);
     }
     if let Command::Swap { a, b, reason } = &cli.command {
         return crate::roster::swap_command(&cli.config, *a, *b, reason.as_deref(), out);
@@ -221,7 +228,12 @@ fn run_local(
             }
             announced?;
         }
-        Command::Check { .. } | Command::Schema | Command::Swap { .. } | Command::Leave { .. } => {
+        Command::Check { .. }
+        | Command::Schema
+        | Command::Swap { .. }
+        | Command::Leave { .. }
+        | Command::Init { .. }
+        | Command::Import { .. } => {
             unreachable!("handled above")
         }
     }

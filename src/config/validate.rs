@@ -70,7 +70,8 @@ pub fn load(file: &str, text: &str) -> Result<(Rotation, Report), InvalidInput> 
     Ok((rotation, report))
 }
 
-fn yaml_problem(e: &serde_saphyr::Error, text: &str) -> Problem {
+/// A YAML syntax or type error as a problem at its position.
+pub fn yaml_problem(e: &serde_saphyr::Error, text: &str) -> Problem {
     let pos = e
         .location()
         .map(|l| Pos::new(l.line() as u32, l.column() as u32))

