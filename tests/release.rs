@@ -238,3 +238,46 @@ fn the_tag_must_match_cargo_toml_this_repository_and_a_changelog_section() {
         &format!("CHANGELOG.md has no section \"## [{version}]\""),
     );
 }
+
+/// cargo-binstall's metadata names the archives the release uploads, for
+/// every target the release builds (and the glibc hosts get musl ones).
+#[test]
+fn binstall_finds_the_release_archives() {
+    let manifest: toml_edit::DocumentMut = std::fs::read_to_string("Cargo.toml")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let binstall = &manifest["package"]["metadata"]["binstall"];
+    let url = |table: &toml_edit::Item| table["pkg-url"].as_str().unwrap().to_owned();
+    let base = url(binstall);
+    assert_eq!(
+        base,
+        "{ repo }/releases/download/v{ version }/oncall-{ target }.tar.gz"
+    );
+    assert_eq!(binstall["pkg-fmt"].as_str(), Some("tgz"));
+    let wf = release();
+    let built: BTreeSet<String> = wf["jobs"]["build"]["strategy"]["matrix"]["include"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["target"].as_str().unwrap().to_owned())
+        .collect();
+    for t in &built {
+        // The release's tag is v + the version: what the URL asks for.
+        assert!(
+            base.replace("{ target }", t)
+                .ends_with(&format!("oncall-{t}.tar.gz"))
+        );
+    }
+    for (host, musl) in [
+        ("x86_64-unknown-linux-gnu", "x86_64-unknown-linux-musl"),
+        ("aarch64-unknown-linux-gnu", "aarch64-unknown-linux-musl"),
+    ] {
+        let o = url(&binstall["overrides"][host]);
+        assert!(built.contains(musl));
+        assert!(
+            o.ends_with(&format!("/v{{ version }}/oncall-{musl}.tar.gz")),
+            "{o}"
+        );
+    }
+}
