@@ -65,7 +65,7 @@ case "${ACTION_REF}" in
     if [[ "${ACTION_REF}" =~ ^[0-9a-f]{40}$ ]]; then
       pinned=${ACTION_REF}
     else
-      source_build "the action is used at ${ACTION_REF}, not at a release"
+      source_build "the action is used at ${ACTION_REF:-a local path}, not at a release"
     fi
     ;;
 esac
