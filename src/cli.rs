@@ -53,8 +53,12 @@ pub enum Command {
         #[arg(long, value_name = "N", conflicts_with = "days",
               value_parser = clap::value_parser!(u32).range(1..=10000))]
         working_days: Option<u32>,
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
+        /// `ics`: an iCalendar feed, one all-day event per day.
+        #[arg(long, value_enum, default_value_t = ScheduleFormat::Text)]
+        format: ScheduleFormat,
+        /// Only this member's days.
+        #[arg(long, value_name = "LOGIN")]
+        member: Option<String>,
         /// Compare with another rotation file (e.g. the base branch's): who is
         /// on call before and after, with the changed days marked.
         #[arg(long, value_name = "BASE_FILE")]
@@ -186,6 +190,28 @@ pub enum ImportFrom {
         #[arg(long)]
         force: bool,
     },
+}
+
+/// Output formats of `oncall schedule`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ScheduleFormat {
+    Text,
+    Json,
+    Markdown,
+    /// An iCalendar (RFC 5545) feed.
+    Ics,
+}
+
+impl ScheduleFormat {
+    /// The table format, or `None` for the calendar feed.
+    pub fn table(self) -> Option<Format> {
+        match self {
+            ScheduleFormat::Text => Some(Format::Text),
+            ScheduleFormat::Json => Some(Format::Json),
+            ScheduleFormat::Markdown => Some(Format::Markdown),
+            ScheduleFormat::Ics => None,
+        }
+    }
 }
 
 /// Output formats of `oncall check`.

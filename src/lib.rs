@@ -14,6 +14,7 @@ pub mod day;
 pub mod diag;
 pub mod error;
 pub mod escape;
+pub mod feed;
 pub mod files;
 pub mod fsio;
 pub mod github;

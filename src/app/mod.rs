@@ -161,6 +161,7 @@ fn run_local(
             days,
             working_days,
             format,
+            member,
             compare,
         } => {
             let from = from.unwrap_or(today);
@@ -168,9 +169,34 @@ fn run_local(
                 None => *days,
                 Some(n) => rot.calendar_days_for(from, *n),
             };
-            let rows = schedule::rows(rot, &inputs.log, from, days);
+            if let Some(m) = member
+                && rot.member(m).is_none()
+            {
+                return Err(crate::error::usage(format!(
+                    "--member {m:?} is not in `members` of {}",
+                    label(&cli.config)
+                )));
+            }
+            let mut rows = schedule::rows(rot, &inputs.log, from, days);
+            let Some(table) = format.table() else {
+                if compare.is_some() {
+                    return Err(crate::error::usage(
+                        "--compare shows a table: use --format text, json or markdown",
+                    ));
+                }
+                out.write_all(crate::feed::ics(rot, &rows, member.as_deref(), now).as_bytes())?;
+                return Ok(());
+            };
+            if let Some(m) = member {
+                rows.retain(|r| r.github.as_deref() == Some(m.as_str()));
+            }
             match compare {
-                None => out.write_all(schedule::render(rot, &rows, *format).as_bytes())?,
+                None => out.write_all(schedule::render(rot, &rows, table).as_bytes())?,
+                Some(_) if member.is_some() => {
+                    return Err(crate::error::usage(
+                        "--compare shows every member's days: leave out --member",
+                    ));
+                }
                 Some(base_path) => {
                     let base_text = fsio::read_text(base_path, false).map_err(UserError::from)?;
                     let (base, _) =
@@ -178,7 +204,7 @@ fn run_local(
                     let before = schedule::rows(&base, &inputs.log, from, days);
                     let changes = schedule::compare(&before, &rows);
                     out.write_all(
-                        schedule::render_compare(&base, rot, &changes, *format).as_bytes(),
+                        schedule::render_compare(&base, rot, &changes, table).as_bytes(),
                     )?;
                 }
             }

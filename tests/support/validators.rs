@@ -147,3 +147,26 @@ pub fn rotation_schema(files: &[&std::path::Path]) -> Result<(), String> {
         ))
     }
 }
+
+/// Parses an iCalendar feed with Python's `icalendar` package, an
+/// independent parser: the feed's name and its events (uid, start, end,
+/// stamp, summary, description), or the parser's complaint.
+pub fn ics(feed: &str) -> Result<serde_json::Value, String> {
+    ensure("icalendar", "icalendar==6.3.1");
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("feed.ics");
+    std::fs::write(&input, feed).unwrap();
+    let out = std::process::Command::new("python3")
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/support/ics_check.py"
+        ))
+        .arg(&input)
+        .output()
+        .expect("python3 runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    if !out.status.success() {
+        return Err(format!("{stdout}{}", String::from_utf8_lossy(&out.stderr)));
+    }
+    serde_json::from_str(&stdout).map_err(|e| format!("{e}: {stdout}"))
+}
