@@ -54,6 +54,7 @@ pub fn handover_summary(
     h: &crate::plan::Handover,
     pr_url: Option<&str>,
     slack: &str,
+    log_text: Option<&str>,
 ) -> String {
     use crate::render::person;
     let who = |g: &Option<String>| {
@@ -90,6 +91,10 @@ pub fn handover_summary(
         &rows,
         crate::schedule::Format::Markdown,
     ));
+    if let Some(log_text) = log_text {
+        s.push('\n');
+        s.push_str(&crate::stats::collapsed(rot, log_text, h.day.date));
+    }
     s
 }
 
@@ -113,7 +118,11 @@ pub fn failure_summary(report: &crate::diag::Report) -> String {
 /// handover with `after` (the rotation as it stands after it), or why there
 /// was none.
 pub fn record_run(
-    handover: Option<(&crate::config::Rotation, &crate::plan::Handover)>,
+    handover: Option<(
+        &crate::config::Rotation,
+        &crate::plan::Handover,
+        Option<&str>,
+    )>,
     date: Option<chrono::NaiveDate>,
     no_handover: &str,
     pr_url: Option<&str>,
@@ -121,8 +130,8 @@ pub fn record_run(
 ) -> Result<()> {
     let pr = pr_url.unwrap_or_default().to_owned();
     match handover {
-        Some((after, h)) => {
-            append_summary(&handover_summary(after, h, pr_url, slack))?;
+        Some((after, h, log_text)) => {
+            append_summary(&handover_summary(after, h, pr_url, slack, log_text))?;
             set_outputs(&[
                 ("oncall", h.day.on_call.clone().unwrap_or_default()),
                 ("previous", h.previous.clone().unwrap_or_default()),

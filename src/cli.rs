@@ -126,6 +126,19 @@ pub enum Command {
         #[arg(value_name = "LOGIN")]
         login: String,
     },
+    /// Fairness: per member, days served and scheduled, by override, as a
+    /// substitute, turns lost to time off, and their share of the working
+    /// days they were on the roster.
+    Stats {
+        /// First day. Default: the rotation's start.
+        #[arg(long, value_parser = parse_date, value_name = "DATE")]
+        since: Option<NaiveDate>,
+        /// Last day. Default: 90 days from today.
+        #[arg(long, value_parser = parse_date, value_name = "DATE")]
+        until: Option<NaiveDate>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Print the JSON Schema of rotation.yaml.
     Schema,
     /// Set up oncall in this repository: rotation.yaml, the log and the two

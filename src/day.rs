@@ -96,6 +96,10 @@ pub struct Row {
     /// For a substitute: the members due that day, but away (R5).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub substitute_for: Vec<String>,
+    /// On a cycle's first day: who lost their turn in the previous cycle,
+    /// away until it ended (R5).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub lost_turn: Vec<String>,
     /// True for days already handed over (read from the state or the log).
     pub past: bool,
 }
@@ -115,6 +119,7 @@ pub fn handed_over(rot: &Rotation, log: &Log, date: NaiveDate) -> Option<Row> {
             reason: r.reason.clone(),
             replaces: r.replaces.clone(),
             substitute_for: Vec::new(),
+            lost_turn: r.lost_turn.clone(),
             past: true,
         });
     }
@@ -137,6 +142,7 @@ pub fn handed_over(rot: &Rotation, log: &Log, date: NaiveDate) -> Option<Row> {
             _ => None,
         },
         substitute_for: Vec::new(),
+        lost_turn: Vec::new(),
         past: true,
     })
 }
@@ -180,6 +186,7 @@ impl Row {
             reason: day.reason.clone(),
             replaces: day.replaces.clone(),
             substitute_for: day.away_due.clone(),
+            lost_turn: day.lost_turn.clone(),
             past: false,
         }
     }

@@ -29,3 +29,4 @@ pub mod schedule;
 pub mod setup;
 pub mod slack;
 pub mod slack_first;
+pub mod stats;

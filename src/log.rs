@@ -34,6 +34,22 @@ pub struct Record {
     pub replaces: Option<String>,
     /// For an override: its reason, as the section says.
     pub reason: Option<String>,
+    /// Who lost their turn in the previous cycle (R5), as the section says.
+    pub lost_turn: Vec<String>,
+}
+
+/// The logins written as code (`` `@login` ``) in a line.
+fn code_logins(line: &str) -> Vec<String> {
+    line.split("`@")
+        .skip(1)
+        .filter_map(|rest| {
+            let login: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
+            (!login.is_empty() && rest[login.len()..].starts_with('`')).then_some(login)
+        })
+        .collect()
 }
 
 /// The login at the end of a heading: `… · Name (@login)` or `… · @login`.
@@ -107,6 +123,8 @@ pub fn parse(file: &str, text: &str) -> Result<Log, InvalidInput> {
                 record.why = Why::Substitute;
             } else if line.starts_with("> **Uncovered") {
                 record.why = Why::Uncovered;
+            } else if line.starts_with("> ") && line.contains(" lost their turn in cycle ") {
+                record.lost_turn = code_logins(line);
             }
         }
         let Some(rest) = line.strip_prefix("## ") else {
@@ -153,6 +171,7 @@ pub fn parse(file: &str, text: &str) -> Result<Log, InvalidInput> {
             why: Why::Rotation,
             replaces: None,
             reason: None,
+            lost_turn: Vec::new(),
         });
     }
     if problems.is_empty() {

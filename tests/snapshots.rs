@@ -98,7 +98,17 @@ fn pr_body(text: &str, from: Option<&str>, date: &str) -> String {
         web_repo: "https://github.com/acme/ops".into(),
     };
     let missed: Vec<_> = a.missed().map(|h| h.day.date).collect();
-    oncall::github::handover::body(&r, &paths, a.today(), &missed, Some(42))
+    // As the handover does: the rotation and the log after it.
+    let after = oncall::files::after(&r, &text, &l, &log_text, &a).unwrap();
+    let r_after = rot(&after.rotation_text);
+    oncall::github::handover::body(
+        &r_after,
+        &paths,
+        a.today(),
+        &missed,
+        Some(42),
+        &after.log_text,
+    )
 }
 
 #[test]

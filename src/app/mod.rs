@@ -210,6 +210,31 @@ fn run_local(
             }
         }
         Command::Who { date } => who(rot, &inputs.log, date.unwrap_or(today), out)?,
+        Command::Stats {
+            since,
+            until,
+            format,
+        } => {
+            let since = since.unwrap_or(rot.start);
+            let until = until.unwrap_or(today + chrono::Days::new(90));
+            if until < since {
+                return Err(crate::error::usage(format!(
+                    "--until {until} is before --since {since}"
+                )));
+            }
+            let s = crate::stats::compute(rot, &inputs.log, &inputs.log_text, since, until);
+            let text = match format {
+                schedule::Format::Text => crate::stats::text(&s),
+                schedule::Format::Markdown => crate::stats::markdown_table(&s),
+                schedule::Format::Json => {
+                    format!(
+                        "{}\n",
+                        serde_json::to_string_pretty(&s).expect("stats serialize")
+                    )
+                }
+            };
+            out.write_all(text.as_bytes())?;
+        }
         Command::Advance {
             date,
             dry_run,
@@ -250,7 +275,10 @@ fn run_local(
             };
             if !*dry_run {
                 let status = slack_status(&announced, *slack);
-                record_in_actions(rot, &inputs.log, &plan, date, &status)?;
+                let log_after = new_files
+                    .as_ref()
+                    .map_or(inputs.log_text.as_str(), |f| f.log_text.as_str());
+                record_in_actions(rot, &inputs.log, log_after, &plan, date, &status)?;
             }
             announced?;
         }
@@ -544,6 +572,7 @@ pub(crate) fn slack_status(announced: &Result<()>, requested: bool) -> String {
 pub(crate) fn record_in_actions(
     rot: &Rotation,
     log: &Log,
+    log_after: &str,
     plan: &Plan,
     date: NaiveDate,
     slack: &str,
@@ -562,7 +591,13 @@ pub(crate) fn record_in_actions(
         },
         _ => return actions::record_run(None, Some(date), "No handover today.", None, slack),
     };
-    actions::record_run(Some((&rot_after, &handover)), Some(date), "", None, slack)
+    actions::record_run(
+        Some((&rot_after, &handover, Some(log_after))),
+        Some(date),
+        "",
+        None,
+        slack,
+    )
 }
 
 /// A link to a line of the log on GitHub, when running in GitHub Actions.

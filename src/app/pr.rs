@@ -181,7 +181,8 @@ fn record_in_actions(outcome: &Outcome, paths: &Paths, slack: &str) -> Result<()
     };
     let rotation_text = d.files.as_ref().map(|f| f.0.as_str()).unwrap_or_default();
     let (rot, _) = crate::config::load(&paths.config, rotation_text).map_err(UserError::from)?;
-    crate::actions::record_run(Some((&rot, h)), outcome.date, "", pr_url, slack)
+    let log_text = d.files.as_ref().map(|f| f.1.as_str());
+    crate::actions::record_run(Some((&rot, h, log_text)), outcome.date, "", pr_url, slack)
 }
 
 fn print_dry_run(outcome: &Outcome, paths: &Paths, out: &mut dyn Write) -> Result<()> {

@@ -310,7 +310,7 @@ pub fn decide(remote: &Remote, paths: &Paths, date: NaiveDate) -> Result<Decisio
     };
 
     let title = title(&today);
-    let body = body(&new_rot, paths, &today, &missed, log_line);
+    let body = body(&new_rot, paths, &today, &missed, log_line, &files.1);
     let pr = remote.pr.as_ref();
     let wanted: Vec<String> = [today.day.on_call.clone(), today.previous.clone()]
         .into_iter()
@@ -405,6 +405,7 @@ pub fn body(
     h: &Handover,
     missed: &[NaiveDate],
     log_line: Option<u32>,
+    log_text: &str,
 ) -> String {
     let date = h.day.date;
     let mut s = String::new();
@@ -472,5 +473,7 @@ pub fn body(
             paths.web_repo, paths.branch, paths.log
         ));
     }
+    s.push('\n');
+    s.push_str(&crate::stats::collapsed(rot, log_text, date));
     s
 }
