@@ -139,6 +139,13 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Write the schedule page: a month view, the cycle, the fairness table
+    /// and the calendar feeds (index.html, oncall.ics, oncall-LOGIN.ics).
+    Site {
+        /// The directory to write to (created if missing).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Print the JSON Schema of rotation.yaml.
     Schema,
     /// Set up oncall in this repository: rotation.yaml, the log and the two

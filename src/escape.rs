@@ -150,6 +150,25 @@ pub fn truncate(s: &str, max: usize) -> String {
     out
 }
 
+/// HTML text or a double-quoted attribute value: `&`, `<`, `>`, `"` and
+/// `'` as entities; control and bidi characters dropped.
+pub fn html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\n' => out.push(' '),
+            c if is_unsafe_char(c) => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -27,6 +27,7 @@ pub mod roster;
 pub mod rotation;
 pub mod schedule;
 pub mod setup;
+pub mod site;
 pub mod slack;
 pub mod slack_first;
 pub mod stats;

@@ -210,6 +210,19 @@ fn run_local(
             }
         }
         Command::Who { date } => who(rot, &inputs.log, date.unwrap_or(today), out)?,
+        Command::Site { out: dir } => {
+            let site = crate::site::build(rot, &inputs.log, &inputs.log_text, now);
+            std::fs::create_dir_all(dir)?;
+            for (name, text) in &site.files {
+                fsio::write_atomic(&dir.join(name), text)?;
+            }
+            writeln!(
+                out,
+                "wrote {} files to {} (index.html, the team's feed oncall.ics, one feed per member)",
+                site.files.len(),
+                dir.display()
+            )?;
+        }
         Command::Stats {
             since,
             until,

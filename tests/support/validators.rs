@@ -170,3 +170,45 @@ pub fn ics(feed: &str) -> Result<serde_json::Value, String> {
     }
     serde_json::from_str(&stdout).map_err(|e| format!("{e}: {stdout}"))
 }
+
+/// The schedule page in a real browser: headless Chromium (Debian's
+/// `chromium` and `chromium-driver`, driven with Selenium) loads
+/// `site/index.html` from a local HTTP server at 1280 and 375 px, checks
+/// `expect` (see `page_check.py`), and saves `desktop.png` and `phone.png`
+/// into `shots`.
+pub fn page_in_chromium(
+    site: &std::path::Path,
+    shots: &std::path::Path,
+    expect: &serde_json::Value,
+) -> Result<(), String> {
+    ensure("selenium", "selenium==4.51.0");
+    for bin in ["chromium", "chromedriver"] {
+        let found = std::process::Command::new("sh")
+            .args(["-c", &format!("command -v {bin}")])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        assert!(
+            found,
+            "{bin} is missing: apt-get install chromium chromium-driver (.ci/run does)"
+        );
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let expect_path = dir.path().join("expect.json");
+    std::fs::write(&expect_path, expect.to_string()).unwrap();
+    let out = std::process::Command::new("python3")
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/support/page_check.py"
+        ))
+        .arg(site)
+        .arg(shots)
+        .arg(&expect_path)
+        .output()
+        .expect("python3 runs");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    if !out.status.success() {
+        return Err(format!("{stdout}{}", String::from_utf8_lossy(&out.stderr)));
+    }
+    assert_eq!(stdout.trim(), "ok desktop phone");
+    Ok(())
+}

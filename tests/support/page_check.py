@@ -1,0 +1,96 @@
+"""Loads the schedule page in headless Chromium (Selenium + chromedriver,
+from Debian's chromium and chromium-driver packages) from a local HTTP
+server, at a desktop and a phone width, checks what a person sees, and
+saves screenshots.
+
+Usage: page_check.py SITE_DIR SCREENSHOT_DIR EXPECT_JSON
+EXPECT_JSON: {"today": text in today's cell and the headline,
+              "holiday": a holiday's name, "reason": an override's reason,
+              "literal": a text that must show as typed (escaping)}
+Prints "ok WIDTHS" or the failures, one per line (exit 1)."""
+import functools
+import http.server
+import json
+import os
+import shutil
+import sys
+import threading
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+
+site, shots, expect_path = sys.argv[1:4]
+expect = json.load(open(expect_path))
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+server = http.server.ThreadingHTTPServer(
+    ("127.0.0.1", 0), functools.partial(Quiet, directory=site)
+)
+threading.Thread(target=server.serve_forever, daemon=True).start()
+url = f"http://127.0.0.1:{server.server_address[1]}/index.html"
+
+options = webdriver.ChromeOptions()
+options.binary_location = os.environ.get("CHROME_BIN") or shutil.which("chromium") or shutil.which("chromium-browser")
+for arg in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--hide-scrollbars"]:
+    options.add_argument(arg)
+driver = webdriver.Chrome(
+    options=options,
+    service=Service(executable_path=os.environ.get("CHROMEDRIVER") or shutil.which("chromedriver")),
+)
+
+failures = []
+
+
+def check(cond, what):
+    if not cond:
+        failures.append(what)
+
+
+try:
+    for name, width, height in [("desktop", 1280, 900), ("phone", 375, 812)]:
+        metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600}
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+        driver.get(url)
+        w = f"{name} ({width}px)"
+        check("<script" not in driver.page_source.lower(), f"{w}: the page has a script")
+        head = driver.find_element(By.ID, "today")
+        check(head.is_displayed() and expect["today"] in head.text, f"{w}: the headline {head.text!r} does not name {expect['today']!r}")
+        today = driver.find_elements(By.CSS_SELECTOR, ".day.today")
+        check(len(today) == 1, f"{w}: {len(today)} cells marked today")
+        if today:
+            check(today[0].is_displayed(), f"{w}: today's cell is hidden")
+            check(expect["today"] in today[0].text, f"{w}: today's cell says {today[0].text!r}")
+        holidays = [e for e in driver.find_elements(By.CSS_SELECTOR, ".day.holiday") if e.is_displayed()]
+        check(any(expect["holiday"] in e.text for e in holidays), f"{w}: no visible holiday named {expect['holiday']!r}")
+        uncovered = [e for e in driver.find_elements(By.CSS_SELECTOR, ".day.uncovered") if e.is_displayed()]
+        check(any("Uncovered" in e.text for e in uncovered), f"{w}: no visible uncovered day")
+        overrides = [e for e in driver.find_elements(By.CSS_SELECTOR, ".day.override") if e.is_displayed()]
+        check(
+            any(expect["reason"] in e.text and expect["reason"] in (e.get_attribute("title") or "") for e in overrides),
+            f"{w}: no visible override with the reason {expect['reason']!r} (shown and on hover)",
+        )
+        body = driver.find_element(By.TAG_NAME, "body").text
+        check(expect["literal"] in body, f"{w}: {expect['literal']!r} is not shown as typed")
+        for section in ["cycle", "fairness", "feeds"]:
+            check(driver.find_element(By.ID, section).is_displayed(), f"{w}: no {section} section")
+        scroll = driver.execute_script("return document.documentElement.scrollWidth")
+        inner = driver.execute_script("return window.innerWidth")
+        check(scroll <= inner, f"{w}: horizontal scroll ({scroll}px wide in {inner}px)")
+        full = driver.execute_script("return document.documentElement.scrollHeight")
+        driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", dict(metrics, height=min(full, 6000)))
+        os.makedirs(shots, exist_ok=True)
+        driver.save_screenshot(os.path.join(shots, f"{name}.png"))
+finally:
+    driver.quit()
+    server.shutdown()
+
+if failures:
+    print("\n".join(failures))
+    sys.exit(1)
+print("ok desktop phone")
