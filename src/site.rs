@@ -183,8 +183,14 @@ fn cell(rot: &Rotation, log: &Log, d: NaiveDate, today: NaiveDate) -> String {
             }
         }
     }
+    // Who is away, but not again for a substitute's day (said above) or an
+    // uncovered one (everyone).
     let away = away_on(rot, d);
-    if !away.is_empty() && !classes.contains(&"off") {
+    if !away.is_empty()
+        && !classes
+            .iter()
+            .any(|c| ["off", "substitute", "uncovered"].contains(c))
+    {
         notes.push(format!("Away: {}.", away.join(", ")));
     }
     if d == today {
