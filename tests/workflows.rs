@@ -189,6 +189,21 @@ fn the_daily_workflow_hands_over_as_written() {
         summary.contains("| 2026-11-24 | Tue | `@ben` | rotation |"),
         "{summary}"
     );
+    // The fairness table, folded, with its chart.
+    assert!(
+        summary.contains("<summary>Fairness: days on call per member</summary>"),
+        "{summary}"
+    );
+    assert!(summary.contains("```mermaid\nxychart-beta\n"), "{summary}");
+    let body = f.with(|s| s.open_prs()[0].body.clone());
+    assert!(
+        body.contains("<summary>Fairness: days on call per member</summary>"),
+        "{body}"
+    );
+    assert!(
+        body.contains("| `@ana` | 1 | 32 | 33 | 0 | 0 | 0 | 0 | 65 | 0.508 |"),
+        "{body}"
+    );
     // A repeated run (a retried cron) changes nothing and posts nothing.
     let out = runner.run(script, &env, Some(&f));
     assert_clean(&out, &slack);

@@ -79,6 +79,23 @@ try:
         check(expect["literal"] in body, f"{w}: {expect['literal']!r} is not shown as typed")
         for section in ["cycle", "fairness", "feeds"]:
             check(driver.find_element(By.ID, section).is_displayed(), f"{w}: no {section} section")
+        # WCAG contrast of every visible text against its background: at
+        # least 4.5:1 (normal text).
+        worst = driver.execute_script("""
+            const rgb = s => (s.match(/[\\d.]+/g) || []).map(Number);
+            const lum = ([r, g, b]) => [r, g, b].map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })
+                .reduce((a, v, i) => a + v * [0.2126, 0.7152, 0.0722][i], 0);
+            const bg = el => { for (; el; el = el.parentElement) { const c = rgb(getComputedStyle(el).backgroundColor); if (c.length === 3 || c[3] > 0) return c.slice(0, 3); } return [255, 255, 255]; };
+            let worst = [99, ''];
+            for (const el of document.querySelectorAll('body *')) {
+                if (!el.offsetParent || ![...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())) continue;
+                const a = lum(rgb(getComputedStyle(el).color)), b = lum(bg(el));
+                const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+                if (ratio < worst[0]) worst = [ratio, el.textContent.trim().slice(0, 40)];
+            }
+            return worst;
+        """)
+        check(worst[0] >= 4.5, f"{w}: contrast {worst[0]:.2f}:1 below 4.5:1 at {worst[1]!r}")
         scroll = driver.execute_script("return document.documentElement.scrollWidth")
         inner = driver.execute_script("return window.innerWidth")
         check(scroll <= inner, f"{w}: horizontal scroll ({scroll}px wide in {inner}px)")
