@@ -77,6 +77,13 @@ pub fn handover_summary(
         s.push_str(&format!("- Pull request: {url}\n"));
     }
     s.push_str(&format!(
+        "- Open from earlier days: {} thread{}, {} runbook{} to write\n",
+        h.open_threads.len(),
+        if h.open_threads.len() == 1 { "" } else { "s" },
+        h.runbook_debt.len(),
+        if h.runbook_debt.len() == 1 { "" } else { "s" }
+    ));
+    s.push_str(&format!(
         "- Slack: {slack}\n\n### The next ten working days\n\n"
     ));
     let rows: Vec<_> = rot

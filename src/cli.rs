@@ -146,6 +146,17 @@ pub enum Command {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
+    /// The open threads: unticked task-list items under the days' Topics.
+    Open {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// The runbook debt: `runbook:` items under the days' Topics, still to
+    /// write (unticked) and written (ticked).
+    Runbooks {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Print the JSON Schema of rotation.yaml.
     Schema,
     /// Set up oncall in this repository: rotation.yaml, the log and the two

@@ -31,3 +31,4 @@ pub mod site;
 pub mod slack;
 pub mod slack_first;
 pub mod stats;
+pub mod topics;

@@ -18,8 +18,82 @@ pub struct Log {
     pub file: String,
     /// One record per day section, in date order.
     pub records: Vec<Record>,
+    /// The task-list items under each section's `### Topics`, in file
+    /// order: open threads and runbook debt (see [`Topic`]).
+    pub topics: Vec<Topic>,
     /// The number of lines of the text read.
     pub line_count: usize,
+}
+
+/// A task-list item an engineer wrote under a day's `### Topics`:
+/// `- [ ] waiting for the storage team` is an open thread; one whose text
+/// starts with `runbook:` is runbook debt, paid when ticked
+/// (`- [x] runbook: restore etcd https://…`). The tool never rewrites it;
+/// it is closed by ticking it where it was written.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Topic {
+    /// The day of the section it was written in.
+    pub date: NaiveDate,
+    /// Who was on call that day (from the section's heading).
+    pub by: Option<String>,
+    /// Its line in the log.
+    pub line: u32,
+    /// Ticked.
+    pub done: bool,
+    /// A `runbook:` item.
+    pub runbook: bool,
+    /// The item's text, as written.
+    pub text: String,
+}
+
+impl Topic {
+    /// The text to show: a runbook item's without its `runbook:`.
+    pub fn shown(&self) -> &str {
+        if self.runbook {
+            self.text[self.text.find(':').map_or(0, |i| i + 1)..].trim()
+        } else {
+            &self.text
+        }
+    }
+}
+
+impl Log {
+    /// The open threads (unticked, not runbook items) of sections before
+    /// `date`, oldest first.
+    pub fn open_threads(&self, date: NaiveDate) -> Vec<&Topic> {
+        self.topics
+            .iter()
+            .filter(|t| t.date < date && !t.done && !t.runbook)
+            .collect()
+    }
+    /// The unpaid runbook debt of sections before `date`, oldest first.
+    pub fn runbook_debt(&self, date: NaiveDate) -> Vec<&Topic> {
+        self.topics
+            .iter()
+            .filter(|t| t.date < date && !t.done && t.runbook)
+            .collect()
+    }
+}
+
+/// A task-list item: `- [ ] text`, `* [x] text` (any indentation).
+fn task_item(line: &str) -> Option<(bool, &str)> {
+    let t = line.trim_start();
+    let rest = t
+        .strip_prefix("- ")
+        .or_else(|| t.strip_prefix("* "))
+        .or_else(|| t.strip_prefix("+ "))?;
+    let (done, text) = if let Some(r) = rest.strip_prefix("[ ] ") {
+        (false, r)
+    } else if let Some(r) = rest
+        .strip_prefix("[x] ")
+        .or_else(|| rest.strip_prefix("[X] "))
+    {
+        (true, r)
+    } else {
+        return None;
+    };
+    let text = text.trim();
+    (!text.is_empty()).then_some((done, text))
 }
 
 /// Who was on call on a logged day, read back from its section.
@@ -88,6 +162,9 @@ pub fn parse(file: &str, text: &str) -> Result<Log, InvalidInput> {
     };
     let mut problems = Vec::new();
     let mut fence: Option<&str> = None;
+    // Inside the current section's `### Topics`; inside an HTML comment.
+    let mut in_topics = false;
+    let mut in_comment = false;
     for (i, line) in text.lines().enumerate() {
         log.line_count = i + 1;
         let line_no = i as u32 + 1;
@@ -103,6 +180,25 @@ pub fn parse(file: &str, text: &str) -> Result<Log, InvalidInput> {
         }
         if fence.is_some() {
             continue;
+        }
+        if in_comment || trimmed.starts_with("<!--") {
+            in_comment = !line.contains("-->");
+            continue;
+        }
+        if line.trim_end() == "### Topics" {
+            in_topics = !log.records.is_empty();
+        } else if in_topics
+            && let Some((done, item)) = task_item(line)
+            && let Some(record) = log.records.last()
+        {
+            log.topics.push(Topic {
+                date: record.date,
+                by: record.on_call.clone(),
+                line: line_no,
+                done,
+                runbook: item.to_ascii_lowercase().starts_with("runbook:"),
+                text: item.to_owned(),
+            });
         }
         if let Some(record) = log.records.last_mut() {
             if line.starts_with("> **Override") {
@@ -164,6 +260,7 @@ pub fn parse(file: &str, text: &str) -> Result<Log, InvalidInput> {
                 continue;
             }
         }
+        in_topics = false;
         log.records.push(Record {
             date,
             line: line_no,

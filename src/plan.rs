@@ -35,6 +35,10 @@ pub struct Handover {
     /// False for days handed over late by a catch-up run (R9): nobody
     /// announced them on the day.
     pub announced: bool,
+    /// What earlier days left open, oldest first: threads, and runbook
+    /// debt (unticked items under their `### Topics`; see `log::Topic`).
+    pub open_threads: Vec<crate::log::Topic>,
+    pub runbook_debt: Vec<crate::log::Topic>,
 }
 
 impl Handover {
@@ -125,6 +129,8 @@ pub fn advance(rot: &Rotation, log: &Log, date: NaiveDate) -> Plan {
             // only announces today. A section already in the log (e.g.
             // on the handover branch) was written on its day.
             announced: day.date == date || log.has(day.date),
+            open_threads: log.open_threads(day.date).into_iter().cloned().collect(),
+            runbook_debt: log.runbook_debt(day.date).into_iter().cloned().collect(),
             day,
             previous: previous.take(),
             cycle,
@@ -171,6 +177,8 @@ pub fn done_handover(rot: &Rotation, log: &Log, date: NaiveDate) -> Option<Hando
     };
     let cycle = cycle_status(&engine, &day);
     Some(Handover {
+        open_threads: log.open_threads(date).into_iter().cloned().collect(),
+        runbook_debt: log.runbook_debt(date).into_iter().cloned().collect(),
         day,
         previous,
         cycle,

@@ -13,6 +13,9 @@ pub fn header(rot: &Rotation) -> String {
         "# On-call log: {}\n\n\
          One section per working day, added by `oncall advance`. The on-call\n\
          engineer ticks the duties and writes the day's topics under \"Topics\".\n\
+         Something left open is a task-list item there, `- [ ] …`, and a runbook\n\
+         still to write is `- [ ] runbook: …`: every handover lists them until\n\
+         they are ticked where they were written.\n\
          Keep each day's `## YYYY-MM-DD` heading as it is: it is how `oncall`\n\
          finds the day.\n",
         markdown(&rot.team)
@@ -111,7 +114,51 @@ pub fn section(rot: &Rotation, h: &Handover) -> String {
         };
         s.push_str(&format!("\nNext: {who} on {} {date}.\n", date.format("%A")));
     }
-    s.push_str("\n### Topics\n\n<!-- What came up today: questions, incidents, changes, runbooks written or updated. -->\n");
+    s.push_str(&carried(rot, &h.open_threads, &h.runbook_debt, None));
+    s.push_str("\n### Topics\n\n<!-- What came up today: questions, incidents, changes, runbooks written or updated. Something left open: a task-list item, \"- [ ] what is still open\"; a runbook still to write: \"- [ ] runbook: what it covers\". Tick it here when it is done (add the runbook's link); until then every handover lists it. -->\n");
+    s
+}
+
+/// One open item: its day, who logged it, its text (escaped).
+fn carried_item(rot: &Rotation, t: &crate::log::Topic) -> String {
+    let by =
+        t.by.as_deref()
+            .map(|g| format!(" ({})", person(rot, g)))
+            .unwrap_or_default();
+    format!("- {}{by}: {}\n", t.date, markdown(t.shown()))
+}
+
+/// What earlier days left open (open threads, runbook debt), oldest first,
+/// for the log section and the pull request; empty when nothing is.
+/// `limit` caps each list (the rest are counted).
+pub fn carried(
+    rot: &Rotation,
+    threads: &[crate::log::Topic],
+    debt: &[crate::log::Topic],
+    limit: Option<usize>,
+) -> String {
+    if threads.is_empty() && debt.is_empty() {
+        return String::new();
+    }
+    let mut s = String::from(
+        "\n### Open from earlier days\n\nEach is ticked in its own day's section when it is done.\n",
+    );
+    for (title, items) in [("Open threads", threads), ("Runbook debt", debt)] {
+        if items.is_empty() {
+            continue;
+        }
+        s.push_str(&format!("\n**{title} ({})**\n\n", items.len()));
+        let shown = limit.unwrap_or(usize::MAX).min(items.len());
+        for t in &items[..shown] {
+            s.push_str(&carried_item(rot, t));
+        }
+        if shown < items.len() {
+            s.push_str(&format!(
+                "- … and {} more (`oncall open`, `oncall runbooks`)\n",
+                items.len() - shown
+            ));
+        }
+    }
     s
 }
 

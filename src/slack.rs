@@ -268,6 +268,44 @@ pub fn message(rot: &Rotation, a: &Announcement) -> Value {
         blocks.push(section(&format!("*Today's duties*\n{}", duties.join("\n"))));
     }
 
+    // What earlier days left open: counts, and the three oldest of each.
+    let mut open = Vec::new();
+    for (title, items) in [
+        ("Open threads", &h.open_threads),
+        ("Runbook debt", &h.runbook_debt),
+    ] {
+        if items.is_empty() {
+            continue;
+        }
+        let oldest: Vec<String> = items
+            .iter()
+            .take(3)
+            .map(|t| {
+                format!(
+                    "• {}{}: {}",
+                    t.date,
+                    t.by.as_deref()
+                        .map(|g| format!(" ({})", name(rot, g)))
+                        .unwrap_or_default(),
+                    escape::truncate(&escape::slack(t.shown()), 200)
+                )
+            })
+            .collect();
+        open.push(format!(
+            "*{title}: {}*{}\n{}",
+            items.len(),
+            if items.len() > 3 {
+                " (the three oldest)"
+            } else {
+                ""
+            },
+            oldest.join("\n")
+        ));
+    }
+    if !open.is_empty() {
+        blocks.push(section(&open.join("\n")));
+    }
+
     let mut notes = Vec::new();
     if !a.missed.is_empty() {
         let days: Vec<String> = a

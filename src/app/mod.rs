@@ -210,6 +210,12 @@ fn run_local(
             }
         }
         Command::Who { date } => who(rot, &inputs.log, date.unwrap_or(today), out)?,
+        Command::Open { format } => {
+            out.write_all(crate::topics::open(rot, &inputs.log, today, *format).as_bytes())?
+        }
+        Command::Runbooks { format } => {
+            out.write_all(crate::topics::runbooks(rot, &inputs.log, today, *format).as_bytes())?
+        }
         Command::Site { out: dir } => {
             let site = crate::site::build(rot, &inputs.log, &inputs.log_text, now);
             std::fs::create_dir_all(dir)?;

@@ -450,6 +450,12 @@ pub fn body(
     }
     s.push_str(&format!("\n### Cycle {}\n\n", h.day.cycle));
     s.push_str(&render::cycle_checklist(rot, &h.cycle));
+    s.push_str(&render::carried(
+        rot,
+        &h.open_threads,
+        &h.runbook_debt,
+        Some(20),
+    ));
     s.push_str("\n### Next five working days\n\n");
     let from = rot.next_working_day(date);
     let rows: Vec<_> = from
