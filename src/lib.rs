@@ -32,3 +32,4 @@ pub mod slack;
 pub mod slack_first;
 pub mod stats;
 pub mod topics;
+pub mod usergroup;

@@ -12,7 +12,7 @@ fn mask_secrets() {
     if std::env::var("GITHUB_ACTIONS").as_deref() != Ok("true") {
         return;
     }
-    for name in ["SLACK_WEBHOOK_URL", "GITHUB_TOKEN"] {
+    for name in ["SLACK_WEBHOOK_URL", "GITHUB_TOKEN", "SLACK_BOT_TOKEN"] {
         let Ok(value) = std::env::var(name) else {
             continue;
         };

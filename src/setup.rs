@@ -212,6 +212,8 @@ impl Workflows<'_> {
              \x20     - uses: {action}\n\
              \x20       with:\n\
              \x20         slack-webhook-url: ${{{{ secrets.SLACK_WEBHOOK_URL }}}}\n\
+             \x20         # Optional: keeps the Slack user group in rotation.yaml on today's engineer.\n\
+             \x20         slack-bot-token: ${{{{ secrets.SLACK_BOT_TOKEN }}}}\n\
              \x20         date: ${{{{ inputs.date }}}}\n\
              \x20         dry-run: ${{{{ inputs.dry_run || false }}}}\n\
              \x20         notify: ${{{{ github.event_name == 'schedule' || inputs.notify }}}}\n\

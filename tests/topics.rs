@@ -259,8 +259,12 @@ fn hostile_items_are_inert_everywhere_they_are_carried() {
         serde_json::from_str(&out[out.find('{').unwrap()..=out.rfind('}').unwrap()]).unwrap();
     let all = payload.to_string();
     assert!(all.contains("&lt;!channel&gt;"), "{all}");
-    assert!(!all.contains("<!channel>") && !all.contains("<https://evil"), "{all}");
-    support::validators::slack_payloads(&[json!({ "what": "hostile item", "payload": payload })]).unwrap();
+    assert!(
+        !all.contains("<!channel>") && !all.contains("<https://evil"),
+        "{all}"
+    );
+    support::validators::slack_payloads(&[json!({ "what": "hostile item", "payload": payload })])
+        .unwrap();
     run(&repo, &["advance"]);
     let log = repo.read("oncall-log.md");
     let section = log[log.find("## 2027-01-25").unwrap()..].to_owned();

@@ -135,6 +135,7 @@ fn scheduled_env(env: &BTreeMap<String, String>, slack: &FakeSlack) -> BTreeMap<
             "ONCALL_DATE",
             "ONCALL_DRY_RUN",
             "ONCALL_NOTIFY",
+            "SLACK_BOT_TOKEN",
             "SLACK_WEBHOOK_URL"
         ]
     );
@@ -265,6 +266,7 @@ fn the_composite_action_hands_over_as_written() {
             "ONCALL_DRY_RUN",
             "ONCALL_LOG",
             "ONCALL_NOTIFY",
+            "SLACK_BOT_TOKEN",
             "SLACK_WEBHOOK_URL"
         ]
     );
@@ -307,6 +309,7 @@ fn the_composite_action_hands_over_as_written() {
                 .to_owned(),
         ),
         ("SLACK_WEBHOOK_URL".to_owned(), slack.url.clone()),
+        ("SLACK_BOT_TOKEN".to_owned(), String::new()),
     ]);
     let out = runner.run(hand_over["run"].as_str().unwrap(), &values, Some(&f));
     assert_clean(&out, &slack);

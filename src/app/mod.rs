@@ -292,6 +292,12 @@ fn run_local(
                 ),
                 false => Ok(()),
             };
+            let today_handover = match &plan {
+                Plan::Advance(adv) => Some(adv.today().clone()),
+                Plan::AlreadyDone { .. } => plan::done_handover(rot, &inputs.log, date),
+                _ => None,
+            };
+            let grouped = sync_usergroup(rot, today_handover.as_ref(), *dry_run, out);
             if !*dry_run {
                 let status = slack_status(&announced, *slack);
                 let log_after = new_files
@@ -300,6 +306,7 @@ fn run_local(
                 record_in_actions(rot, &inputs.log, log_after, &plan, date, &status)?;
             }
             announced?;
+            grouped?;
         }
         Command::Check { .. }
         | Command::Schema
@@ -777,5 +784,74 @@ pub fn now_from_env() -> Result<DateTime<Utc>> {
             .map_err(|e| anyhow::anyhow!("ONCALL_NOW={v:?} is not an RFC 3339 time ({e})"))?
             .with_timezone(&Utc)),
         _ => Ok(Utc::now()),
+    }
+}
+
+/// Sets the Slack user group (`slack.usergroup`) to today's engineer,
+/// after the handover: when `SLACK_BOT_TOKEN` is set. An uncovered day, or
+/// an engineer without a Slack ID, leaves the group as it was and says so.
+/// A failure is reported (exit code 1) but never undoes the handover.
+pub(crate) fn sync_usergroup(
+    rot: &Rotation,
+    handover: Option<&plan::Handover>,
+    dry_run: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let (Some(group), Some(h)) = (&rot.usergroup, handover) else {
+        return Ok(());
+    };
+    let token = std::env::var("SLACK_BOT_TOKEN").unwrap_or_default();
+    let group_t = terminal(group);
+    if token.trim().is_empty() {
+        writeln!(
+            out,
+            "Slack user group {group_t}: SLACK_BOT_TOKEN is not set, so it is left as it is."
+        )?;
+        return Ok(());
+    }
+    let Some(g) = &h.day.on_call else {
+        writeln!(
+            out,
+            "Slack user group {group_t}: today is uncovered, so it is left as it is."
+        )?;
+        return Ok(());
+    };
+    let Some(id) = rot.member(g).and_then(|m| m.slack.clone()) else {
+        writeln!(
+            out,
+            "Slack user group {group_t}: {} has no `slack` member ID in rotation.yaml, so it is left as it is.",
+            terminal(g)
+        )?;
+        return Ok(());
+    };
+    if dry_run {
+        writeln!(
+            out,
+            "Slack user group {group_t}: would be set to {} ({}).",
+            terminal(g),
+            terminal(&id)
+        )?;
+        return Ok(());
+    }
+    let api = std::env::var("SLACK_API_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty())
+        .unwrap_or_else(|| crate::usergroup::DEFAULT_API_URL.to_owned());
+    let client = crate::http::client()?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    match runtime.block_on(crate::usergroup::set_members(
+        &client,
+        &api,
+        token.trim(),
+        group,
+        std::slice::from_ref(&id),
+    )) {
+        Ok(()) => {
+            writeln!(out, "Slack user group {group_t}: set to {}.", terminal(g))?;
+            Ok(())
+        }
+        Err(e) => Err(anyhow::Error::from(e)),
     }
 }

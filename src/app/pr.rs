@@ -165,7 +165,20 @@ pub fn advance(
         )?;
     }
     writeln!(err, "GitHub requests: {}", client.requests())?;
-    announced
+    // The user group follows the handover (from the base branch's
+    // rotation.yaml), whatever happened to the Slack post.
+    let grouped = match (&outcome.decision, &outcome.base_files) {
+        (Some(d), Some((rotation_text, _))) => match &d.handover {
+            Some(h) => match crate::config::load(&paths.config, rotation_text) {
+                Ok((rot, _)) => super::sync_usergroup(&rot, Some(h), *dry_run, out),
+                Err(_) => Ok(()),
+            },
+            None => Ok(()),
+        },
+        _ => Ok(()),
+    };
+    announced?;
+    grouped
 }
 
 /// The step summary and outputs of a `--pr` run.

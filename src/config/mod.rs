@@ -55,6 +55,8 @@ pub struct Rotation {
     pub state_since_pos: Option<node::Pos>,
     /// Login → index in `members`.
     pub index: HashMap<String, usize>,
+    /// The Slack user group (`slack.usergroup`) kept on today's engineer.
+    pub usergroup: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

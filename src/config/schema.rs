@@ -49,9 +49,24 @@ pub struct RotationFile {
     #[serde(default)]
     #[schemars(with = "Option<Vec<String>>")]
     pub duties: Option<Vec<Spanned<String>>>,
+    /// Slack beyond the webhook: the @oncall user group kept on today's engineer.
+    #[serde(default)]
+    pub slack: Option<SlackSettings>,
     /// Managed by `oncall advance`; readable, and correctable by hand.
     #[serde(default)]
     pub state: Option<State>,
+}
+
+/// Slack settings.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct SlackSettings {
+    /// A Slack user group's ID (S…, e.g. S0123ABCD): the daily run sets its
+    /// members to today's on-call engineer (needs SLACK_BOT_TOKEN with the
+    /// usergroups:write scope).
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub usergroup: Option<Spanned<String>>,
 }
 
 /// A weekday by its English name, in any case: `mon`, `Mon`, `MON`,

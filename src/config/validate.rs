@@ -155,6 +155,7 @@ const CHECKS: &[Check] = &[
     holidays_are_distinct,
     logins_are_valid_and_unique,
     slack_ids_look_like_slack_ids,
+    usergroup_looks_like_a_usergroup_id,
     away_ranges_are_ordered,
     duties_are_not_empty,
 ];
@@ -292,6 +293,26 @@ fn slack_ids_look_like_slack_ids(f: &RotationFile, out: &mut Vec<Problem>) {
                     "copy the member ID from the person's Slack profile (⋮ → Copy member ID), e.g. U012AB3CDE; not a @name",
                 ));
         }
+    }
+}
+
+/// A Slack user group ID: S, then 8 or more capital letters and digits.
+pub fn is_usergroup_id(s: &str) -> bool {
+    s.len() >= 9
+        && s.starts_with('S')
+        && s.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+}
+
+fn usergroup_looks_like_a_usergroup_id(f: &RotationFile, out: &mut Vec<Problem>) {
+    if let Some(id) = f.slack.as_ref().and_then(|s| s.usergroup.as_ref())
+        && !is_usergroup_id(&id.value)
+    {
+        out.push(Problem::error(
+            pos(id),
+            format!("{:?} is not a Slack user group ID", id.value),
+            "copy the group's ID (S followed by capitals and digits, e.g. S0123ABCDE): in Slack, People → User groups → the group → ⋮ → Copy group ID; not its @handle",
+        ));
     }
 }
 
@@ -672,5 +693,10 @@ fn resolve(f: &RotationFile) -> Rotation {
         duties,
         state,
         state_since_pos: f.state.as_ref().map(|s| pos(&s.since)),
+        usergroup: f
+            .slack
+            .as_ref()
+            .and_then(|s| s.usergroup.as_ref())
+            .map(|u| u.value.clone()),
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod fake_github;
 pub mod fake_slack;
+pub mod fake_slack_api;
 pub mod graphql;
 pub mod http;
 pub mod repo;
