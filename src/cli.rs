@@ -157,6 +157,28 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Route a question to today's on-call engineer: assign them to an
+    /// issue or pull request with a short comment (reads rotation.yaml from
+    /// the default branch on GitHub). Without --issue, in GitHub Actions,
+    /// the event decides (a routing label, or the comment command).
+    Assign {
+        /// The issue or pull request number. Default: the event's
+        /// (GITHUB_EVENT_NAME, GITHUB_EVENT_PATH).
+        #[arg(long, value_name = "N")]
+        issue: Option<u64>,
+        /// The repository as OWNER/NAME (default: GITHUB_REPOSITORY).
+        #[arg(long, value_name = "OWNER/NAME")]
+        repo: Option<String>,
+        /// The REST API URL (default: GITHUB_API_URL, else https://api.github.com).
+        #[arg(long, value_name = "URL")]
+        api_url: Option<String>,
+        /// Act as if it were this day (YYYY-MM-DD). Default: today in the team's time zone.
+        #[arg(long, value_parser = parse_date, value_name = "DATE")]
+        date: Option<NaiveDate>,
+        /// Print what it would do; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Print the JSON Schema of rotation.yaml.
     Schema,
     /// Set up oncall in this repository: rotation.yaml, the log and the two

@@ -25,6 +25,7 @@ pub mod plan;
 pub mod render;
 pub mod roster;
 pub mod rotation;
+pub mod routing;
 pub mod schedule;
 pub mod setup;
 pub mod site;

@@ -206,3 +206,15 @@ fn the_fakes_rest_answers_match_githubs_description() {
     )
     .unwrap();
 }
+
+/// `oncall assign`'s query and each form of its write document.
+#[test]
+fn the_assign_documents_validate() {
+    validate(oncall::github::queries::ASSIGN_STATE, "AssignState");
+    for (assign, comment) in [(true, true), (true, false), (false, true)] {
+        validate(
+            &oncall::github::queries::assign_document(assign, comment),
+            &format!("Assign({assign}, {comment})"),
+        );
+    }
+}

@@ -106,6 +106,9 @@ pub fn run(cli: &Cli, now: DateTime<Utc>, out: &mut dyn Write, err: &mut dyn Wri
     if let Command::Check { ahead, format } = cli.command {
         return check(cli, now, ahead, format, out);
     }
+    if let Command::Assign { .. } = cli.command {
+        return pr::assign(cli, now, out, err);
+    }
     if let Command::Init { .. } = cli.command {
         return init::init(cli, now, out, err);
     }
@@ -313,6 +316,7 @@ fn run_local(
         | Command::Swap { .. }
         | Command::Leave { .. }
         | Command::Init { .. }
+        | Command::Assign { .. }
         | Command::Import { .. } => {
             unreachable!("handled above")
         }

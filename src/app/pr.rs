@@ -309,3 +309,75 @@ fn announce(
     writeln!(out, "Slack: posted the handover for {date}.")?;
     Ok(())
 }
+
+/// `oncall assign`: routes an issue to today's on-call engineer.
+pub(super) fn assign(
+    cli: &Cli,
+    now: chrono::DateTime<chrono::Utc>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> Result<()> {
+    let Command::Assign {
+        issue,
+        repo,
+        api_url,
+        date,
+        dry_run,
+    } = &cli.command
+    else {
+        bail!("internal: not an assign");
+    };
+    // The event, when no issue is given: untrusted JSON, only compared.
+    let event = match issue {
+        Some(_) => None,
+        None => {
+            let name = env("GITHUB_EVENT_NAME").ok_or_else(|| {
+                settings_error("give --issue N, or run in GitHub Actions (GITHUB_EVENT_NAME and GITHUB_EVENT_PATH name the event)".into())
+            })?;
+            let path = env("GITHUB_EVENT_PATH")
+                .ok_or_else(|| settings_error("GITHUB_EVENT_PATH is not set".into()))?;
+            let text = crate::fsio::read_text(std::path::Path::new(&path), false)
+                .map_err(UserError::from)?;
+            let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+                settings_error(format!("the event at GITHUB_EVENT_PATH is not JSON: {e}"))
+            })?;
+            Some((name, json))
+        }
+    };
+    let number = match (issue, &event) {
+        (Some(n), _) => *n,
+        (None, Some((name, json))) => match json["issue"]["number"].as_u64() {
+            Some(n) => n,
+            None => {
+                writeln!(
+                    out,
+                    "nothing to do: the {} event names no issue",
+                    terminal(name)
+                )?;
+                return Ok(());
+            }
+        },
+        (None, None) => bail!("internal: no issue and no event"),
+    };
+    let settings = settings(repo.as_deref(), api_url.as_deref())?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let _entered = runtime.enter();
+    let client = Client::new(settings)?;
+    let config = repo_path(&cli.config)?;
+    let route = |rot: &crate::config::Rotation| match &event {
+        None => crate::routing::Route::Assign(number),
+        Some((name, json)) => crate::routing::route(name, json, rot),
+    };
+    let today = |rot: &crate::config::Rotation| {
+        date.unwrap_or_else(|| crate::calendar::today(rot.timezone, now))
+    };
+    let work = github::assign::run(&client, &config, number, route, today, *dry_run);
+    let said = runtime
+        .block_on(tokio::time::timeout(github::client::RUN_BUDGET, work))
+        .map_err(|_| anyhow::anyhow!("GitHub did not answer in time: run again later"))??;
+    writeln!(out, "{}", terminal(&said))?;
+    writeln!(err, "GitHub requests: {}", client.requests())?;
+    Ok(())
+}

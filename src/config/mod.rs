@@ -57,7 +57,17 @@ pub struct Rotation {
     pub index: HashMap<String, usize>,
     /// The Slack user group (`slack.usergroup`) kept on today's engineer.
     pub usergroup: Option<String>,
+    /// `routing.labels` (default: [`DEFAULT_ROUTING_LABEL`]).
+    pub routing_labels: Vec<String>,
+    /// `routing.command` (default: [`DEFAULT_ROUTING_COMMAND`]).
+    pub routing_command: String,
 }
+
+/// The label that routes an issue to the on-call engineer by default (the
+/// slack-first bot's).
+pub const DEFAULT_ROUTING_LABEL: &str = "kind/question";
+/// The comment command that does, by default (the slack-first bot's).
+pub const DEFAULT_ROUTING_COMMAND: &str = "/assign-to-oncall";
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Member {

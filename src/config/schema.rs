@@ -52,9 +52,28 @@ pub struct RotationFile {
     /// Slack beyond the webhook: the @oncall user group kept on today's engineer.
     #[serde(default)]
     pub slack: Option<SlackSettings>,
+    /// Which issues `oncall assign` routes to the on-call engineer.
+    #[serde(default)]
+    pub routing: Option<RoutingSettings>,
     /// Managed by `oncall advance`; readable, and correctable by hand.
     #[serde(default)]
     pub state: Option<State>,
+}
+
+/// How questions reach the on-call engineer (`oncall assign`).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RoutingSettings {
+    /// Labels that route an issue or pull request to the on-call engineer.
+    /// Default: [kind/question].
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<String>>")]
+    pub labels: Option<Vec<Spanned<String>>>,
+    /// The comment command that routes it (the comment's first line, by a
+    /// member or someone with write access). Default: /assign-to-oncall.
+    #[serde(default)]
+    #[schemars(with = "Option<String>")]
+    pub command: Option<Spanned<String>>,
 }
 
 /// Slack settings.

@@ -156,6 +156,7 @@ const CHECKS: &[Check] = &[
     logins_are_valid_and_unique,
     slack_ids_look_like_slack_ids,
     usergroup_looks_like_a_usergroup_id,
+    routing_is_usable,
     away_ranges_are_ordered,
     duties_are_not_empty,
 ];
@@ -312,6 +313,30 @@ fn usergroup_looks_like_a_usergroup_id(f: &RotationFile, out: &mut Vec<Problem>)
             pos(id),
             format!("{:?} is not a Slack user group ID", id.value),
             "copy the group's ID (S followed by capitals and digits, e.g. S0123ABCDE): in Slack, People → User groups → the group → ⋮ → Copy group ID; not its @handle",
+        ));
+    }
+}
+
+fn routing_is_usable(f: &RotationFile, out: &mut Vec<Problem>) {
+    let Some(r) = &f.routing else { return };
+    for l in r.labels.iter().flatten() {
+        if l.value.trim().is_empty() {
+            out.push(Problem::error(
+                pos(l),
+                "an empty routing label",
+                "write the label's name, e.g. kind/question",
+            ));
+        }
+    }
+    if let Some(c) = &r.command
+        && (!c.value.starts_with('/')
+            || c.value.len() < 2
+            || c.value.chars().any(char::is_whitespace))
+    {
+        out.push(Problem::error(
+            pos(c),
+            format!("{:?} is not a comment command", c.value),
+            "write one word that starts with a slash, e.g. /assign-to-oncall",
         ));
     }
 }
@@ -693,6 +718,18 @@ fn resolve(f: &RotationFile) -> Rotation {
         duties,
         state,
         state_since_pos: f.state.as_ref().map(|s| pos(&s.since)),
+        routing_labels: match f.routing.as_ref().and_then(|r| r.labels.as_ref()) {
+            Some(labels) => labels.iter().map(|l| l.value.trim().to_owned()).collect(),
+            None => vec![crate::config::DEFAULT_ROUTING_LABEL.to_owned()],
+        },
+        routing_command: f
+            .routing
+            .as_ref()
+            .and_then(|r| r.command.as_ref())
+            .map_or_else(
+                || crate::config::DEFAULT_ROUTING_COMMAND.to_owned(),
+                |c| c.value.clone(),
+            ),
         usergroup: f
             .slack
             .as_ref()

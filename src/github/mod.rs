@@ -2,6 +2,7 @@
 //! everything in one query, decide (pure, `handover.rs`), then write in
 //! one or two mutation documents.
 
+pub mod assign;
 pub mod client;
 pub mod handover;
 pub mod queries;

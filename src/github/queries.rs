@@ -220,3 +220,79 @@ pub fn mutation_document(mutations: &[Mutation]) -> String {
         fields.join("\n  ")
     )
 }
+
+/// `oncall assign`: the default branch's rotation.yaml, the issue (or pull
+/// request) and who can be assigned, in one request.
+pub const ASSIGN_STATE: &str = r#"query AssignState($owner: String!, $name: String!, $config: String!, $number: Int!) {
+  repository(owner: $owner, name: $name) {
+    defaultBranchRef {
+      target {
+        ... on Commit {
+          rotation: file(path: $config) {
+            object {
+              ... on Blob {
+                text
+                isTruncated
+              }
+            }
+          }
+        }
+      }
+    }
+    issueOrPullRequest(number: $number) {
+      ... on Issue {
+        id
+        issueState: state
+        assignees(first: 20) {
+          nodes {
+            login
+          }
+        }
+        comments(last: 50) {
+          nodes {
+            body
+          }
+        }
+      }
+      ... on PullRequest {
+        id
+        pullState: state
+        assignees(first: 20) {
+          nodes {
+            login
+          }
+        }
+        comments(last: 50) {
+          nodes {
+            body
+          }
+        }
+      }
+    }
+    assignableUsers(first: 100) {
+      nodes {
+        id
+        login
+      }
+    }
+  }
+}
+"#;
+
+/// `oncall assign`'s writes, in one document: the assignment and the
+/// comment, or either.
+pub fn assign_document(assign: bool, comment: bool) -> String {
+    let mut vars = Vec::new();
+    let mut body = String::new();
+    if assign {
+        vars.push("$assign: AddAssigneesToAssignableInput!");
+        body.push_str(
+            "  assign: addAssigneesToAssignable(input: $assign) {\n    clientMutationId\n  }\n",
+        );
+    }
+    if comment {
+        vars.push("$comment: AddCommentInput!");
+        body.push_str("  comment: addComment(input: $comment) {\n    clientMutationId\n  }\n");
+    }
+    format!("mutation Assign({}) {{\n{body}}}\n", vars.join(", "))
+}

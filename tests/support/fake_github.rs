@@ -76,7 +76,19 @@ pub struct Recorded {
 /// A change made to the fake just before a mutation document runs.
 pub type Hook = Box<dyn FnOnce(&mut State) + Send>;
 
+/// An issue (or a pull request, for `oncall assign`).
+#[derive(Debug, Clone)]
+pub struct Issue {
+    pub number: u64,
+    pub id: String,
+    pub open: bool,
+    pub assignees: Vec<String>,
+    pub comments: Vec<String>,
+}
+
 pub struct State {
+    /// Issues, for `oncall assign`.
+    pub issues: Vec<Issue>,
     pub repo_id: String,
     pub default_branch: String,
     pub commits: BTreeMap<String, CommitObj>,
@@ -377,6 +389,36 @@ fn handover_state(st: &State, vars: &Value) -> Value {
     json!({ "data": { "repository": repo } })
 }
 
+fn assign_state(st: &State, vars: &Value) -> Value {
+    let config = vars["config"].as_str().unwrap_or("");
+    let head = st.head(&st.default_branch).unwrap_or_default();
+    let rotation = st
+        .commits
+        .get(&head)
+        .and_then(|c| c.files.get(config))
+        .map_or(
+            Value::Null,
+            |t| json!({ "object": { "text": t, "isTruncated": false } }),
+        );
+    let issue = st
+        .issues
+        .iter()
+        .find(|i| Some(i.number) == vars["number"].as_u64())
+        .map_or(Value::Null, |i| {
+            json!({
+                "id": i.id,
+                "issueState": if i.open { "OPEN" } else { "CLOSED" },
+                "assignees": { "nodes": i.assignees.iter().map(|a| json!({ "login": a })).collect::<Vec<_>>() },
+                "comments": { "nodes": i.comments.iter().map(|c| json!({ "body": c })).collect::<Vec<_>>() }
+            })
+        });
+    json!({ "data": { "repository": {
+        "defaultBranchRef": { "target": { "rotation": rotation } },
+        "issueOrPullRequest": issue,
+        "assignableUsers": { "nodes": st.users.iter().map(|(l, id)| json!({ "id": id, "login": l })).collect::<Vec<_>>() }
+    } } })
+}
+
 /// The mutations in a document, in the order they appear.
 fn mutations_in(doc: &str) -> Vec<&'static str> {
     let names = [
@@ -388,6 +430,7 @@ fn mutations_in(doc: &str) -> Vec<&'static str> {
         ("requestReviews(input", "requestReviews"),
         ("addLabels: addLabelsToLabelable(", "addLabels"),
         ("comment: addComment(", "comment"),
+        ("assign: addAssigneesToAssignable(", "assign"),
         ("moveClaim: updateRefs(", "moveClaim"),
         ("createClaim: createRef(", "createClaim"),
     ];
@@ -619,8 +662,40 @@ fn apply_mutation(st: &mut State, name: &str, input: &Value) -> Result<Value, Va
             }
             Ok(json!({ "clientMutationId": null }))
         }
+        "assign" => {
+            let id = input["assignableId"].as_str().unwrap_or("").to_owned();
+            let logins: Vec<String> = input["assigneeIds"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|u| {
+                    st.users
+                        .iter()
+                        .find(|(_, uid)| Some(uid.as_str()) == u.as_str())
+                })
+                .map(|(l, _)| l.clone())
+                .collect();
+            let Some(issue) = st.issues.iter_mut().find(|i| i.id == id) else {
+                return err(
+                    "NOT_FOUND",
+                    "Could not resolve to a node with the global id",
+                );
+            };
+            for l in logins {
+                if !issue.assignees.contains(&l) {
+                    issue.assignees.push(l);
+                }
+            }
+            Ok(json!({ "clientMutationId": null }))
+        }
         "comment" => {
             let id = input["subjectId"].as_str().unwrap_or("").to_owned();
+            if let Some(issue) = st.issues.iter_mut().find(|i| i.id == id) {
+                issue
+                    .comments
+                    .push(input["body"].as_str().unwrap_or("").to_owned());
+                return Ok(json!({ "clientMutationId": null }));
+            }
             let Some(pr) = st.prs.iter_mut().find(|p| p.id == id) else {
                 return err(
                     "NOT_FOUND",
@@ -672,6 +747,7 @@ impl FakeGitHub {
     /// A repository `acme/ops` whose `main` has these files.
     pub fn start(files: &[(&str, &str)]) -> FakeGitHub {
         let mut st = State {
+            issues: Vec::new(),
             repo_id: "R_kgDOacme0001".into(),
             default_branch: "main".into(),
             commits: BTreeMap::new(),
@@ -738,6 +814,8 @@ fn handle(state: &Arc<Mutex<State>>, req: &Request) -> Answer {
                 Target::Mutation,
                 format!("mutation {}", mutations_in(&doc).join(",")),
             )
+        } else if doc.contains("query AssignState") {
+            (Target::Query, "query AssignState".to_owned())
         } else {
             (Target::Query, "query HandoverState".to_owned())
         }
@@ -800,6 +878,14 @@ fn answer(
     n: u64,
 ) -> Answer {
     match target {
+        Target::Query
+            if document
+                .as_deref()
+                .is_some_and(|d| d.contains("query AssignState")) =>
+        {
+            let v = assign_state(st, &body["variables"]);
+            json_answer(200, &v, n)
+        }
         Target::Query => {
             let v = handover_state(st, &body["variables"]);
             json_answer(200, &v, n)
