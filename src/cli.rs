@@ -6,7 +6,7 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 /// Runs a team's daily on-call rotation from a Git repository.
-#[derive(Debug, Parser)]
+#[derive(Debug, Clone, Parser)]
 #[command(name = "oncall", version = crate::build_info::LONG_VERSION, about, long_about = None)]
 pub struct Cli {
     /// The rotation file.
@@ -25,11 +25,15 @@ pub struct Cli {
         default_value = "oncall-log.md"
     )]
     pub log: PathBuf,
+    /// A rotation of several in this repository: `rotations/NAME/` (its
+    /// rotation.yaml and oncall-log.md); `default` is the top-level one.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub rotation: Option<String>,
     #[command(subcommand)]
     pub command: Command,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Validate rotation.yaml and the log; warn about uncovered days ahead.
     Check {
@@ -179,6 +183,13 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Every rotation in this repository (the top-level rotation.yaml and
+    /// rotations/NAME/): name, files, team and today's engineer. The JSON is
+    /// what a workflow's matrix reads.
+    List {
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        format: ListFormat,
+    },
     /// Print the JSON Schema of rotation.yaml.
     Schema,
     /// Set up oncall in this repository: rotation.yaml, the log and the two
@@ -217,7 +228,7 @@ pub enum Command {
 }
 
 /// The tools `oncall import` reads.
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum ImportFrom {
     /// The Operate First slack-first bot's config: the member the bot names
     /// on the switch day stays on call that day, and the rest of its current
@@ -243,6 +254,13 @@ pub enum ImportFrom {
         #[arg(long)]
         force: bool,
     },
+}
+
+/// Output formats of `oncall list`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ListFormat {
+    Text,
+    Json,
 }
 
 /// Output formats of `oncall schedule`.

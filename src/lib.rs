@@ -19,6 +19,7 @@ pub mod files;
 pub mod fsio;
 pub mod github;
 pub mod http;
+pub mod layout;
 pub mod lint;
 pub mod log;
 pub mod plan;

@@ -99,11 +99,58 @@ pub fn load(config: &Path, log_path: &Path) -> Result<Inputs> {
 
 /// Runs a command. `now` is the current instant (R11 turns it into a date).
 pub fn run(cli: &Cli, now: DateTime<Utc>, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
+    // `--rotation NAME`: that rotation's files, for any command.
+    if let Some(name) = &cli.rotation {
+        let located = crate::layout::find(Path::new("."), name).map_err(crate::error::usage)?;
+        if located.name != crate::layout::DEFAULT_NAME
+            && matches!(cli.command, Command::Advance { pr: true, .. })
+        {
+            return Err(crate::error::usage(
+                "advance --pr works on the top-level rotation only in this version: several rotations' pull requests and Slack claims are not kept apart yet",
+            ));
+        }
+        let mut one = cli.clone();
+        one.config = located.config;
+        one.log = located.log;
+        one.rotation = None;
+        return run(&one, now, out, err);
+    }
+    if let Command::List { format } = cli.command {
+        return list(now, format, out);
+    }
     if let Command::Schema = cli.command {
         out.write_all(config::schema::json_schema_text().as_bytes())?;
         return Ok(());
     }
     if let Command::Check { ahead, format } = cli.command {
+        // With no file named, every rotation of the repository.
+        let default_files =
+            cli.config == Path::new("rotation.yaml") && cli.log == Path::new("oncall-log.md");
+        if default_files && Path::new(crate::layout::ROTATIONS_DIR).is_dir() {
+            let all = crate::layout::discover(Path::new(".")).map_err(crate::error::usage)?;
+            let mut failed = false;
+            for located in all {
+                let mut one = cli.clone();
+                one.config = located.config;
+                one.log = located.log;
+                match check(&one, now, ahead, format, out) {
+                    Ok(()) => {}
+                    Err(e)
+                        if matches!(
+                            e.downcast_ref::<UserError>(),
+                            Some(UserError::CheckFailed)
+                        ) =>
+                    {
+                        failed = true
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+            return match failed {
+                true => Err(UserError::CheckFailed.into()),
+                false => Ok(()),
+            };
+        }
         return check(cli, now, ahead, format, out);
     }
     if let Command::Assign { .. } = cli.command {
@@ -316,6 +363,7 @@ fn run_local(
         | Command::Swap { .. }
         | Command::Leave { .. }
         | Command::Init { .. }
+        | Command::List { .. }
         | Command::Assign { .. }
         | Command::Import { .. } => {
             unreachable!("handled above")
@@ -858,4 +906,84 @@ pub(crate) fn sync_usergroup(
         }
         Err(e) => Err(anyhow::Error::from(e)),
     }
+}
+
+/// `oncall list`: every rotation, with today's engineer.
+fn list(now: DateTime<Utc>, format: crate::cli::ListFormat, out: &mut dyn Write) -> Result<()> {
+    let all = crate::layout::discover(Path::new(".")).map_err(crate::error::usage)?;
+    let mut rows = Vec::new();
+    for located in &all {
+        let mut row = serde_json::json!({
+            "name": located.name,
+            "config": located.config.display().to_string(),
+            "log": located.log.display().to_string(),
+        });
+        match load(&located.config, &located.log) {
+            Ok(inputs) => {
+                let rot = &inputs.rotation;
+                let today = calendar::today(rot.timezone, now);
+                row["team"] = rot.team.clone().into();
+                row["today"] = today.to_string().into();
+                row["on_call"] = match crate::day::on(rot, &inputs.log, today) {
+                    crate::day::OnDay::Working(r) => r.github.into(),
+                    _ => serde_json::Value::Null,
+                };
+            }
+            Err(e) => {
+                row["error"] = match input_report(&e) {
+                    Some(report) => format!(
+                        "{} problem(s), the first: {}",
+                        report.errors().count(),
+                        report
+                            .errors()
+                            .next()
+                            .map(|p| report.line(p))
+                            .unwrap_or_default()
+                    ),
+                    None => format!("{e:#}"),
+                }
+                .into();
+            }
+        }
+        rows.push(row);
+    }
+    match format {
+        crate::cli::ListFormat::Json => {
+            // One line: what `$GITHUB_OUTPUT` and a matrix's fromJSON take.
+            let text = serde_json::to_string(&rows).expect("rows serialize");
+            let safe: String = text
+                .chars()
+                .map(|c| match crate::escape::is_unsafe_char(c) {
+                    true => format!("\\u{:04x}", c as u32),
+                    false => c.to_string(),
+                })
+                .collect();
+            writeln!(out, "{safe}")?;
+        }
+        crate::cli::ListFormat::Text => {
+            if rows.is_empty() {
+                writeln!(
+                    out,
+                    "no rotation here: no rotation.yaml, no rotations/<name>/rotation.yaml"
+                )?;
+            }
+            for r in &rows {
+                let s = |k: &str| r[k].as_str().unwrap_or("").to_owned();
+                let who = match (&r["error"], &r["on_call"]) {
+                    (serde_json::Value::String(e), _) => format!("invalid: {e}"),
+                    (_, serde_json::Value::String(g)) => format!("{}: @{g}", s("today")),
+                    _ => format!("{}: nobody on call", s("today")),
+                };
+                writeln!(
+                    out,
+                    "{}  {}  {}  {}",
+                    terminal(&s("name")),
+                    terminal(&s("config")),
+                    terminal(&s("team")),
+                    terminal(&who)
+                )?;
+            }
+        }
+    }
+    Ok(())
 }

@@ -1,0 +1,95 @@
+//! Where a repository's rotations live: the single `rotation.yaml` and
+//! `oncall-log.md` at the top (the default, named `default`), and any
+//! number of `rotations/<name>/rotation.yaml`, each with its
+//! `oncall-log.md` beside it.
+
+use std::path::{Path, PathBuf};
+
+/// The directory that holds several rotations.
+pub const ROTATIONS_DIR: &str = "rotations";
+/// The name of the top-level rotation.
+pub const DEFAULT_NAME: &str = "default";
+
+/// One rotation's name and files (relative to the repository's root).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Located {
+    pub name: String,
+    pub config: PathBuf,
+    pub log: PathBuf,
+}
+
+/// A rotation's name: lowercase letters, digits and `-`, not at either end.
+pub fn valid_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+}
+
+/// Every rotation under `root`, the top-level one first, then the named
+/// ones by name. A directory under `rotations/` with a `rotation.yaml` and
+/// a name that is not valid is an error that names it.
+pub fn discover(root: &Path) -> Result<Vec<Located>, String> {
+    let mut found = Vec::new();
+    if root.join("rotation.yaml").is_file() {
+        found.push(Located {
+            name: DEFAULT_NAME.to_owned(),
+            config: PathBuf::from("rotation.yaml"),
+            log: PathBuf::from("oncall-log.md"),
+        });
+    }
+    let dir = root.join(ROTATIONS_DIR);
+    if let Ok(entries) = std::fs::read_dir(&dir) {
+        let mut named: Vec<(String, PathBuf)> = entries
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().join("rotation.yaml").is_file())
+            .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+            .collect();
+        named.sort();
+        for (name, _) in named {
+            if !valid_name(&name) || name == DEFAULT_NAME {
+                return Err(format!(
+                    "{ROTATIONS_DIR}/{name}: a rotation's directory is named with lowercase letters, digits and -, and not `{DEFAULT_NAME}`: rename it"
+                ));
+            }
+            let base = PathBuf::from(ROTATIONS_DIR).join(&name);
+            found.push(Located {
+                config: base.join("rotation.yaml"),
+                log: base.join("oncall-log.md"),
+                name,
+            });
+        }
+    }
+    Ok(found)
+}
+
+/// The rotation called `name` under `root`, or an error that lists the
+/// ones there are.
+pub fn find(root: &Path, name: &str) -> Result<Located, String> {
+    let all = discover(root)?;
+    let names: Vec<&str> = all.iter().map(|l| l.name.as_str()).collect();
+    all.iter().find(|l| l.name == name).cloned().ok_or_else(|| {
+        if names.is_empty() {
+            format!("no rotation {name:?}: this directory has no rotation.yaml and no {ROTATIONS_DIR}/<name>/rotation.yaml")
+        } else {
+            format!("no rotation {name:?}; there are: {}", names.join(", "))
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_lowercase_letters_digits_and_hyphens() {
+        for ok in ["sre", "db-team", "team2"] {
+            assert!(valid_name(ok), "{ok}");
+        }
+        for bad in ["", "SRE", "-x", "x-", "a b", "a/b", "a_b", "ü"] {
+            assert!(!valid_name(bad), "{bad}");
+        }
+    }
+}
