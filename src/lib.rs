@@ -10,6 +10,7 @@ pub mod build_info;
 pub mod calendar;
 pub mod cli;
 pub mod config;
+pub mod conflicts;
 pub mod day;
 pub mod diag;
 pub mod error;

@@ -179,3 +179,148 @@ fn a_rotation_directory_with_a_bad_name_is_named() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("rotations/Platform_Team: a rotation's directory is named with lowercase letters, digits and -"));
 }
+
+/// Someone on call in two rotations on one day: a warning in each file,
+/// at their line, naming the other file and line; nothing is moved.
+#[test]
+fn a_person_on_two_rotations_on_one_day_is_warned_about_in_both_files() {
+    let r = Repo::with(&team("Top team", &["tia"]), None);
+    for (name, t) in [
+        ("sre", team("SRE", &["ben", "eve", "ana"])),
+        ("db", team("Database", &["cai", "dan", "ana"])),
+    ] {
+        std::fs::create_dir_all(r.path(&format!("rotations/{name}"))).unwrap();
+        std::fs::write(r.path(&format!("rotations/{name}/rotation.yaml")), t).unwrap();
+    }
+    // 2026-11-25: ana is third of three in both.
+    let out = r
+        .oncall()
+        .env("ONCALL_NOW", "2026-11-23T08:00:00Z")
+        .args(["check", "--ahead", "3"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "warnings only: {}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let sre = String::from_utf8_lossy(
+        &r.oncall()
+            .env("ONCALL_NOW", "2026-11-23T08:00:00Z")
+            .args([
+                "--rotation",
+                "sre",
+                "schedule",
+                "--days",
+                "3",
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .into_owned();
+    let db = String::from_utf8_lossy(
+        &r.oncall()
+            .env("ONCALL_NOW", "2026-11-23T08:00:00Z")
+            .args([
+                "--rotation",
+                "db",
+                "schedule",
+                "--days",
+                "3",
+                "--format",
+                "json",
+            ])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .into_owned();
+    let days = |s: &str| -> Vec<(String, String)> {
+        let v: Value = serde_json::from_str(s).unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["date"].as_str().unwrap().to_owned(),
+                    r["github"].as_str().unwrap_or("").to_owned(),
+                )
+            })
+            .collect()
+    };
+    let both: Vec<String> = days(&sre)
+        .into_iter()
+        .filter(|d| d.1 == "ana" && days(&db).contains(d))
+        .map(|d| d.0)
+        .collect();
+    assert!(!both.is_empty(), "the fixture has a double day: {sre} {db}");
+    for date in &both {
+        assert!(
+            text.contains(&format!(
+                "rotations/db/rotation.yaml:7:13: warning: ana is on call on {date}"
+            )),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!(
+                "rotations/sre/rotation.yaml:7:13: warning: ana is on call on {date}"
+            )),
+            "{text}"
+        );
+    }
+    assert!(both.contains(&"2026-11-25".to_owned()));
+    assert!(
+        text.contains("in this rotation and in rotations/sre/rotation.yaml (line 7)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("in this rotation and in rotations/db/rotation.yaml (line 7)"),
+        "{text}"
+    );
+    // Across rotations, one person's days.
+    let out = r
+        .oncall()
+        .env("ONCALL_NOW", "2026-11-23T08:00:00Z")
+        .args([
+            "schedule", "--member", "ana", "--days", "3", "--format", "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mine: Vec<(String, String)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["date"].as_str().unwrap().to_owned(),
+                r["rotation"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    let expected: Vec<(String, String)> = {
+        let mut e: Vec<(String, String)> = days(&db)
+            .into_iter()
+            .filter(|d| d.1 == "ana")
+            .map(|d| (d.0, "db".to_owned()))
+            .chain(
+                days(&sre)
+                    .into_iter()
+                    .filter(|d| d.1 == "ana")
+                    .map(|d| (d.0, "sre".to_owned())),
+            )
+            .collect();
+        e.sort();
+        e
+    };
+    assert_eq!(mine, expected);
+}

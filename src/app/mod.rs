@@ -118,6 +118,20 @@ pub fn run(cli: &Cli, now: DateTime<Utc>, out: &mut dyn Write, err: &mut dyn Wri
     if let Command::List { format } = cli.command {
         return list(now, format, out);
     }
+    // One person's days across every rotation of the repository.
+    if let Command::Schedule {
+        member: Some(member),
+        compare: None,
+        from,
+        days,
+        working_days,
+        format,
+    } = &cli.command
+        && cli.config == Path::new("rotation.yaml")
+        && Path::new(crate::layout::ROTATIONS_DIR).is_dir()
+    {
+        return member_across_rotations(member, *from, *days, *working_days, *format, now, out);
+    }
     if let Command::Schema = cli.command {
         out.write_all(config::schema::json_schema_text().as_bytes())?;
         return Ok(());
@@ -129,10 +143,10 @@ pub fn run(cli: &Cli, now: DateTime<Utc>, out: &mut dyn Write, err: &mut dyn Wri
         if default_files && Path::new(crate::layout::ROTATIONS_DIR).is_dir() {
             let all = crate::layout::discover(Path::new(".")).map_err(crate::error::usage)?;
             let mut failed = false;
-            for located in all {
+            for located in &all {
                 let mut one = cli.clone();
-                one.config = located.config;
-                one.log = located.log;
+                one.config = located.config.clone();
+                one.log = located.log.clone();
                 match check(&one, now, ahead, format, out) {
                     Ok(()) => {}
                     Err(e)
@@ -146,6 +160,7 @@ pub fn run(cli: &Cli, now: DateTime<Utc>, out: &mut dyn Write, err: &mut dyn Wri
                     Err(e) => return Err(e),
                 }
             }
+            cross_rotation_warnings(&all, now, ahead, format, out)?;
             return match failed {
                 true => Err(UserError::CheckFailed.into()),
                 false => Ok(()),
@@ -984,6 +999,147 @@ fn list(now: DateTime<Utc>, format: crate::cli::ListFormat, out: &mut dyn Write)
                 )?;
             }
         }
+    }
+    Ok(())
+}
+
+/// `oncall check` over several rotations: a warning in both files for each
+/// day someone is on call in two of them, within the horizon.
+fn cross_rotation_warnings(
+    all: &[crate::layout::Located],
+    now: DateTime<Utc>,
+    ahead: u32,
+    format: CheckFormat,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let loaded: Vec<(String, Inputs)> = all
+        .iter()
+        .filter_map(|l| load(&l.config, &l.log).ok().map(|i| (label(&l.config), i)))
+        .collect();
+    let Some((_, first)) = loaded.first() else {
+        return Ok(());
+    };
+    // The horizon from the first rotation's today (zones differ by hours).
+    let today = calendar::today(first.rotation.timezone, now);
+    let named: Vec<crate::conflicts::Named> = loaded
+        .iter()
+        .map(|(file, i)| crate::conflicts::Named {
+            file,
+            rotation: &i.rotation,
+            log: &i.log,
+        })
+        .collect();
+    let mut per_file: Vec<Vec<Problem>> = vec![Vec::new(); named.len()];
+    for (i, p) in crate::conflicts::warnings(&named, today, ahead) {
+        per_file[i].push(p);
+    }
+    for ((file, _), problems) in loaded.iter().zip(per_file) {
+        if problems.is_empty() {
+            continue;
+        }
+        let report = Report::new(file.clone(), problems);
+        match format {
+            CheckFormat::Github => out.write_all(actions::annotations(&report).as_bytes())?,
+            CheckFormat::Text => {
+                for w in report.warnings() {
+                    writeln!(out, "{}", report.line(w))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `oncall schedule --member LOGIN` with several rotations: the member's
+/// days in each rotation they are on, by date.
+fn member_across_rotations(
+    member: &str,
+    from: Option<NaiveDate>,
+    days: u32,
+    working_days: Option<u32>,
+    format: crate::cli::ScheduleFormat,
+    now: DateTime<Utc>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let Some(table) = format.table() else {
+        return Err(crate::error::usage(
+            "a calendar feed is one rotation's: add --rotation NAME",
+        ));
+    };
+    let all = crate::layout::discover(Path::new(".")).map_err(crate::error::usage)?;
+    let mut rows: Vec<(String, crate::day::Row, String)> = Vec::new();
+    let mut found = false;
+    for located in &all {
+        let inputs = load(&located.config, &located.log)?;
+        let rot = &inputs.rotation;
+        let Some(m) = rot.member(member) else {
+            continue;
+        };
+        found = true;
+        let from = from.unwrap_or_else(|| calendar::today(rot.timezone, now));
+        let days = match working_days {
+            None => days,
+            Some(n) => rot.calendar_days_for(from, n),
+        };
+        for row in schedule::rows(rot, &inputs.log, from, days) {
+            if row.github.as_deref() == Some(m.github.as_str()) {
+                rows.push((located.name.clone(), row, rot.team.clone()));
+            }
+        }
+    }
+    if !found {
+        return Err(crate::error::usage(format!(
+            "{member:?} is not a member of any rotation here"
+        )));
+    }
+    rows.sort_by(|a, b| (a.1.date, &a.0).cmp(&(b.1.date, &b.0)));
+    match table {
+        schedule::Format::Json => {
+            let v: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|(name, row, team)| {
+                    let mut v = serde_json::to_value(row).expect("a row serializes");
+                    v["rotation"] = name.clone().into();
+                    v["team"] = team.clone().into();
+                    v
+                })
+                .collect();
+            writeln!(
+                out,
+                "{}",
+                terminal(&serde_json::to_string_pretty(&v)?).replace("\\u{a}", "\n")
+            )?;
+        }
+        schedule::Format::Markdown => {
+            writeln!(out, "| date | day | rotation | why |\n|---|---|---|---|")?;
+            for (name, row, team) in &rows {
+                writeln!(
+                    out,
+                    "| {} | {} | {} ({}) | {} |",
+                    row.date,
+                    row.date.format("%a"),
+                    crate::escape::markdown(name),
+                    crate::escape::markdown(team),
+                    row.why.as_str()
+                )?;
+            }
+        }
+        schedule::Format::Text => {
+            for (name, row, team) in &rows {
+                writeln!(
+                    out,
+                    "{} {}  {}  {}  {}",
+                    row.date,
+                    row.date.format("%a"),
+                    terminal(name),
+                    terminal(team),
+                    row.why.as_str()
+                )?;
+            }
+        }
+    }
+    if rows.is_empty() {
+        writeln!(out, "no days for {} in this range", terminal(member))?;
     }
     Ok(())
 }

@@ -57,6 +57,8 @@ pub struct Rotation {
     pub index: HashMap<String, usize>,
     /// The Slack user group (`slack.usergroup`) kept on today's engineer.
     pub usergroup: Option<String>,
+    /// Where each member's `github` is written (parallel to `members`).
+    pub member_pos: Vec<node::Pos>,
     /// `routing.labels` (default: [`DEFAULT_ROUTING_LABEL`]).
     pub routing_labels: Vec<String>,
     /// `routing.command` (default: [`DEFAULT_ROUTING_COMMAND`]).

@@ -718,6 +718,7 @@ fn resolve(f: &RotationFile) -> Rotation {
         duties,
         state,
         state_since_pos: f.state.as_ref().map(|s| pos(&s.since)),
+        member_pos: f.members.value.iter().map(|m| pos(&m.github)).collect(),
         routing_labels: match f.routing.as_ref().and_then(|r| r.labels.as_ref()) {
             Some(labels) => labels.iter().map(|l| l.value.trim().to_owned()).collect(),
             None => vec![crate::config::DEFAULT_ROUTING_LABEL.to_owned()],
