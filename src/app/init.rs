@@ -240,6 +240,12 @@ fn workflow_files(cli: &Cli, action: &str, timezone: &str) -> Vec<(PathBuf, Stri
 }
 
 fn next_steps(out: &mut dyn Write, action: &str) -> Result<()> {
+    if action.starts_with("OWNER/") {
+        writeln!(
+            out,
+            "\nNote: this oncall was built without the name of the repository it is released from (Cargo.toml's `repository` says OWNER/oncall): replace OWNER in the two workflows, or run `oncall init --workflows-only --force --action OWNER/NAME@REF`."
+        )?;
+    }
     writeln!(
         out,
         "\nThe workflows use the action {action}.\n\
