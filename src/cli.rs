@@ -105,7 +105,7 @@ pub enum Command {
         #[arg(
             long,
             value_name = "BRANCH",
-            default_value = "oncall/handover",
+            default_value = crate::github::DEFAULT_BRANCH,
             requires = "pr"
         )]
         branch: String,

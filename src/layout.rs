@@ -65,6 +65,29 @@ pub fn discover(root: &Path) -> Result<Vec<Located>, String> {
     Ok(found)
 }
 
+/// Where the rotation called `name` lives, whether or not it is here (a
+/// run that reads its files from GitHub needs no checkout).
+pub fn paths_of(name: &str) -> Result<Located, String> {
+    if name == DEFAULT_NAME {
+        return Ok(Located {
+            name: name.to_owned(),
+            config: PathBuf::from("rotation.yaml"),
+            log: PathBuf::from("oncall-log.md"),
+        });
+    }
+    if !valid_name(name) {
+        return Err(format!(
+            "{name:?} is not a rotation's name: lowercase letters, digits and -"
+        ));
+    }
+    let base = PathBuf::from(ROTATIONS_DIR).join(name);
+    Ok(Located {
+        name: name.to_owned(),
+        config: base.join("rotation.yaml"),
+        log: base.join("oncall-log.md"),
+    })
+}
+
 /// The rotation called `name` under `root`, or an error that lists the
 /// ones there are.
 pub fn find(root: &Path, name: &str) -> Result<Located, String> {

@@ -108,12 +108,81 @@ fn rotation_selects_a_rotations_files_for_any_command() {
         String::from_utf8_lossy(&out.stderr)
             .contains("no rotation \"nope\"; there are: default, db, sre")
     );
-    // The pull request of a named rotation is not supported yet: refused.
-    let out = run(&r, &["--rotation", "sre", "advance", "--pr"]);
-    assert_eq!(out.status.code(), Some(2));
+}
+
+/// Two rotations hand over on GitHub side by side: each its own branch,
+/// pull request, Slack post and Slack claim; no checkout needed.
+#[test]
+fn each_rotation_has_its_own_pull_request_branch_and_slack_post() {
+    use support::fake_github::{FakeGitHub, NAME, OWNER, TOKEN};
+    use support::fake_slack::FakeSlack;
+    let f = FakeGitHub::start(&[
+        ("rotations/sre/rotation.yaml", &team("SRE", &["ana", "ben"])),
+        ("rotations/db/rotation.yaml", &team("Database", &["cai"])),
+    ]);
+    f.with(|s| {
+        s.users = ["ana", "ben", "cai"]
+            .iter()
+            .map(|l| (l.to_string(), format!("U_{l}")))
+            .collect()
+    });
+    let slack = FakeSlack::start();
+    let empty = Repo::with("", None);
+    std::fs::remove_file(empty.path("rotation.yaml")).unwrap();
+    for name in ["sre", "db"] {
+        let out = empty
+            .oncall()
+            .args(["--rotation", name, "advance", "--pr", "--slack"])
+            .env("ONCALL_NOW", NOW)
+            .env("GITHUB_TOKEN", TOKEN)
+            .env("GITHUB_REPOSITORY", format!("{OWNER}/{NAME}"))
+            .env("GITHUB_API_URL", &f.url)
+            .env("SLACK_WEBHOOK_URL", &slack.url)
+            .env("ONCALL_HTTP_TIMEOUT", "2")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let prs = f.with(|s| s.open_prs());
+    let heads: Vec<&str> = prs.iter().map(|p| p.head.as_str()).collect();
+    assert_eq!(heads, ["oncall/sre/handover", "oncall/db/handover"]);
     assert!(
-        String::from_utf8_lossy(&out.stderr)
-            .contains("advance --pr works on the top-level rotation only")
+        f.with(|s| s.file("oncall/sre/handover", "rotations/sre/oncall-log.md"))
+            .unwrap()
+            .contains("## 2026-11-24")
+    );
+    assert!(
+        f.with(|s| s.file("oncall/db/handover", "rotations/db/oncall-log.md"))
+            .unwrap()
+            .contains("## 2026-11-24")
+    );
+    assert!(
+        f.with(|s| s.file("oncall/sre/handover", "rotations/db/oncall-log.md"))
+            .is_none(),
+        "a branch holds its own rotation's handover only"
+    );
+    assert_eq!(
+        slack.posts().len(),
+        2,
+        "one post each: the claims are apart"
+    );
+    let claims: Vec<String> = f.with(|s| {
+        s.refs
+            .keys()
+            .filter(|k| k.contains("slack-claim"))
+            .cloned()
+            .collect()
+    });
+    assert_eq!(
+        claims,
+        [
+            "refs/oncall/slack-claims/oncall/db/handover",
+            "refs/oncall/slack-claims/oncall/sre/handover"
+        ]
     );
 }
 

@@ -266,6 +266,7 @@ fn the_composite_action_hands_over_as_written() {
             "ONCALL_DRY_RUN",
             "ONCALL_LOG",
             "ONCALL_NOTIFY",
+            "ONCALL_ROTATION",
             "SLACK_BOT_TOKEN",
             "SLACK_WEBHOOK_URL"
         ]
@@ -310,6 +311,7 @@ fn the_composite_action_hands_over_as_written() {
         ),
         ("SLACK_WEBHOOK_URL".to_owned(), slack.url.clone()),
         ("SLACK_BOT_TOKEN".to_owned(), String::new()),
+        ("ONCALL_ROTATION".to_owned(), String::new()),
     ]);
     let out = runner.run(hand_over["run"].as_str().unwrap(), &values, Some(&f));
     assert_clean(&out, &slack);

@@ -101,18 +101,24 @@ pub fn load(config: &Path, log_path: &Path) -> Result<Inputs> {
 pub fn run(cli: &Cli, now: DateTime<Utc>, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
     // `--rotation NAME`: that rotation's files, for any command.
     if let Some(name) = &cli.rotation {
-        let located = crate::layout::find(Path::new("."), name).map_err(crate::error::usage)?;
-        if located.name != crate::layout::DEFAULT_NAME
-            && matches!(cli.command, Command::Advance { pr: true, .. })
-        {
-            return Err(crate::error::usage(
-                "advance --pr works on the top-level rotation only in this version: several rotations' pull requests and Slack claims are not kept apart yet",
-            ));
+        // `advance --pr` reads the files from GitHub: no checkout needed.
+        let located = match cli.command {
+            Command::Advance { pr: true, .. } => crate::layout::paths_of(name),
+            _ => crate::layout::find(Path::new("."), name),
         }
+        .map_err(crate::error::usage)?;
         let mut one = cli.clone();
         one.config = located.config;
         one.log = located.log;
         one.rotation = None;
+        // A named rotation's handover has its own branch (and so its own
+        // pull request and Slack claim): oncall/NAME/handover.
+        if let Command::Advance { branch, .. } = &mut one.command
+            && located.name != crate::layout::DEFAULT_NAME
+            && branch == crate::github::DEFAULT_BRANCH
+        {
+            *branch = format!("oncall/{}/handover", located.name);
+        }
         return run(&one, now, out, err);
     }
     if let Command::List { format } = cli.command {

@@ -286,7 +286,7 @@ fn announce(
         writeln!(
             out,
             "Slack: {date} is being announced by another run (the claim `{}` points at today's handover); not posting. If no message arrives, post it by hand.",
-            github::CLAIM_REF
+            terminal(&outcome.claim_ref)
         )?;
         return Ok(());
     }

@@ -23,6 +23,20 @@ use serde_json::{Map, Value, json};
 /// runs at once only one posts.
 pub const CLAIM_REF: &str = "refs/oncall/slack-claim";
 
+/// The default handover branch.
+pub const DEFAULT_BRANCH: &str = "oncall/handover";
+
+/// The Slack claim of a handover branch: [`CLAIM_REF`] for the default
+/// branch, one of its own for another (a rotation of several), so that two
+/// rotations' posts never contend for one claim.
+pub fn claim_ref(branch: &str) -> String {
+    if branch == DEFAULT_BRANCH {
+        CLAIM_REF.to_owned()
+    } else {
+        format!("refs/oncall/slack-claims/{branch}")
+    }
+}
+
 /// What the run did on GitHub.
 #[derive(Debug, Clone, Default)]
 pub struct Outcome {
@@ -45,6 +59,8 @@ pub struct Outcome {
     pub branch_head: Option<String>,
     /// Where the Slack claim ref pointed when the run read it.
     pub slack_claim: Option<String>,
+    /// The Slack claim ref of this handover branch ([`claim_ref`]).
+    pub claim_ref: String,
 }
 
 /// A person changed the handover branch: it is left alone.
@@ -73,7 +89,7 @@ fn variables(client: &Client, base: Option<&str>, paths: &Paths) -> Value {
         "useDefault": base.is_none(),
         "baseRef": format!("refs/heads/{}", base.unwrap_or("")),
         "branchRef": format!("refs/heads/{}", paths.branch),
-        "claimRef": CLAIM_REF,
+        "claimRef": claim_ref(&paths.branch),
         "config": paths.config,
         "log": paths.log,
         "label": paths.label,
@@ -184,6 +200,7 @@ pub async fn run(
             base_head: remote.base.as_ref().map(|b| b.head.clone()),
             branch_head: remote.branch.as_ref().map(|b| b.head.clone()),
             slack_claim: remote.slack_claim.clone(),
+            claim_ref: claim_ref(&paths.branch),
             base_files: remote.base.as_ref().map(|b| {
                 let text = |f: &Option<remote::File>| {
                     f.as_ref().and_then(|f| f.text.clone()).unwrap_or_default()
@@ -510,11 +527,11 @@ pub async fn claim_slack(client: &Client, outcome: &Outcome) -> Result<bool> {
     let (mutation, vars) = match &outcome.slack_claim {
         Some(before) => (
             Mutation::MoveClaim,
-            json!({ "moveClaim": { "repositoryId": outcome.repo_id, "refUpdates": [{ "name": CLAIM_REF, "beforeOid": before, "afterOid": head, "force": true }] } }),
+            json!({ "moveClaim": { "repositoryId": outcome.repo_id, "refUpdates": [{ "name": outcome.claim_ref, "beforeOid": before, "afterOid": head, "force": true }] } }),
         ),
         None => (
             Mutation::CreateClaim,
-            json!({ "createClaim": { "repositoryId": outcome.repo_id, "name": CLAIM_REF, "oid": head } }),
+            json!({ "createClaim": { "repositoryId": outcome.repo_id, "name": outcome.claim_ref, "oid": head } }),
         ),
     };
     let errors = match client.mutate(&mutation_document(&[mutation]), vars).await {
@@ -537,7 +554,7 @@ pub async fn release_slack(client: &Client, outcome: &Outcome) -> Result<()> {
     let (Some(head), Some(base)) = (&outcome.branch_head, &outcome.base_head) else {
         return Ok(());
     };
-    let vars = json!({ "moveClaim": { "repositoryId": outcome.repo_id, "refUpdates": [{ "name": CLAIM_REF, "beforeOid": head, "afterOid": base, "force": true }] } });
+    let vars = json!({ "moveClaim": { "repositoryId": outcome.repo_id, "refUpdates": [{ "name": outcome.claim_ref, "beforeOid": head, "afterOid": base, "force": true }] } });
     let (_, errors) = client
         .mutate_with(&mutation_document(&[Mutation::MoveClaim]), vars, true)
         .await?;
