@@ -169,6 +169,22 @@ pub fn html(s: &str) -> String {
     out
 }
 
+/// Serialised JSON for the terminal or a file: serde_json escapes control
+/// characters inside strings; bidi controls are escaped here too
+/// (`\u202e`), so the output is inert on a terminal and stays valid JSON.
+/// The line breaks of pretty output are kept.
+pub fn json(serialised: &str) -> String {
+    let mut s = String::with_capacity(serialised.len() + 1);
+    for c in serialised.chars() {
+        if is_unsafe_char(c) && c != '\n' {
+            s.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            s.push(c);
+        }
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -34,11 +34,7 @@ pub fn valid_name(s: &str) -> bool {
 pub fn discover(root: &Path) -> Result<Vec<Located>, String> {
     let mut found = Vec::new();
     if root.join("rotation.yaml").is_file() {
-        found.push(Located {
-            name: DEFAULT_NAME.to_owned(),
-            config: PathBuf::from("rotation.yaml"),
-            log: PathBuf::from("oncall-log.md"),
-        });
+        found.extend(paths_of(DEFAULT_NAME));
     }
     let dir = root.join(ROTATIONS_DIR);
     if let Ok(entries) = std::fs::read_dir(&dir) {
@@ -54,12 +50,7 @@ pub fn discover(root: &Path) -> Result<Vec<Located>, String> {
                     "{ROTATIONS_DIR}/{name}: a rotation's directory is named with lowercase letters, digits and -, and not `{DEFAULT_NAME}`: rename it"
                 ));
             }
-            let base = PathBuf::from(ROTATIONS_DIR).join(&name);
-            found.push(Located {
-                config: base.join("rotation.yaml"),
-                log: base.join("oncall-log.md"),
-                name,
-            });
+            found.extend(paths_of(&name));
         }
     }
     Ok(found)

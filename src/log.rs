@@ -113,7 +113,7 @@ pub struct Record {
 }
 
 /// The logins written as code (`` `@login` ``) in a line.
-fn code_logins(line: &str) -> Vec<String> {
+pub fn code_logins(line: &str) -> Vec<String> {
     line.split("`@")
         .skip(1)
         .filter_map(|rest| {

@@ -22,17 +22,7 @@ pub enum Format {
 pub fn render(rot: &Rotation, rows: &[Row], format: Format) -> String {
     match format {
         Format::Json => {
-            // serde_json escapes control characters; bidi controls are
-            // escaped here too, so the output is inert on a terminal.
-            let json = serde_json::to_string_pretty(rows).expect("rows serialize");
-            let mut s = String::with_capacity(json.len() + 1);
-            for c in json.chars() {
-                if escape::is_unsafe_char(c) && c != '\n' {
-                    s.push_str(&format!("\\u{:04x}", c as u32));
-                } else {
-                    s.push(c);
-                }
-            }
+            let mut s = escape::json(&serde_json::to_string_pretty(rows).expect("rows serialize"));
             s.push('\n');
             s
         }

@@ -80,14 +80,8 @@ fn first_seen(log_text: &str) -> HashMap<String, NaiveDate> {
             continue;
         }
         let Some(date) = current else { continue };
-        for rest in line.split("`@").skip(1) {
-            let login: String = rest
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
-                .collect();
-            if !login.is_empty() && rest[login.len()..].starts_with('`') {
-                seen.entry(login).or_insert(date);
-            }
+        for login in crate::log::code_logins(line) {
+            seen.entry(login).or_insert(date);
         }
     }
     seen
@@ -207,7 +201,7 @@ pub fn compute(
 pub fn text(s: &Stats) -> String {
     let mut out = format!(
         "{} · {} to {} · {} working days{}\n\n",
-        s.team,
+        crate::escape::terminal(&s.team),
         s.since,
         s.until,
         s.working_days,

@@ -110,17 +110,7 @@ pub fn runbooks(rot: &Rotation, log: &Log, today: NaiveDate, format: Format) -> 
 }
 
 fn json(v: &serde_json::Value) -> String {
-    let text = serde_json::to_string_pretty(v).expect("items serialize");
-    let mut s: String = text
-        .chars()
-        .map(|c| {
-            if crate::escape::is_unsafe_char(c) && c != '\n' {
-                format!("\\u{:04x}", c as u32)
-            } else {
-                c.to_string()
-            }
-        })
-        .collect();
+    let mut s = crate::escape::json(&serde_json::to_string_pretty(v).expect("items serialize"));
     s.push('\n');
     s
 }

@@ -21,6 +21,15 @@ use std::path::{Path, PathBuf};
 const DAILY_WORKFLOW: &str = ".github/workflows/oncall.yml";
 const CHECK_WORKFLOW: &str = ".github/workflows/oncall-check.yml";
 
+/// A time zone given on the command line or in answer to a question.
+fn zone(name: &str) -> Result<Tz> {
+    name.parse().map_err(|_| {
+        usage(format!(
+            "{name:?} is not an IANA time zone (e.g. Europe/Berlin, America/New_York, UTC); nothing was written"
+        ))
+    })
+}
+
 /// This machine's IANA time zone: `TZ`, else /etc/timezone, else the zone
 /// /etc/localtime links to.
 pub fn machine_timezone() -> Option<String> {
@@ -300,12 +309,7 @@ pub(super) fn init(
         return next_steps(out, &action);
     }
     let a = answers(team, timezone, members, *start, err)?;
-    let tz: Tz = a.timezone.parse().map_err(|_| {
-        usage(format!(
-            "{:?} is not an IANA time zone (e.g. Europe/Berlin, America/New_York, UTC); nothing was written",
-            a.timezone
-        ))
-    })?;
+    let tz = zone(&a.timezone)?;
     let start = a
         .start
         .unwrap_or_else(|| setup::weekday_after(calendar::today(tz, now)));
@@ -354,11 +358,7 @@ pub(super) fn import(cli: &Cli, now: DateTime<Utc>, out: &mut dyn Write) -> Resu
         .clone()
         .or_else(machine_timezone)
         .unwrap_or_else(|| "UTC".to_owned());
-    let tz: Tz = timezone.parse().map_err(|_| {
-        usage(format!(
-            "--timezone {timezone:?} is not an IANA time zone (e.g. Europe/Berlin); nothing was written"
-        ))
-    })?;
+    let tz = zone(&timezone)?;
     let day = date.unwrap_or_else(|| calendar::today(tz, now));
     let label = |p: &Path| p.display().to_string();
     let text = fsio::read_text(config, false).map_err(UserError::from)?;

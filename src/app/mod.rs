@@ -316,12 +316,12 @@ fn run_local(
             let text = match format {
                 schedule::Format::Text => crate::stats::text(&s),
                 schedule::Format::Markdown => crate::stats::markdown_table(&s),
-                schedule::Format::Json => {
-                    format!(
-                        "{}\n",
-                        serde_json::to_string_pretty(&s).expect("stats serialize")
+                schedule::Format::Json => format!(
+                    "{}\n",
+                    crate::escape::json(
+                        &serde_json::to_string_pretty(&s).expect("stats serialize")
                     )
-                }
+                ),
             };
             out.write_all(text.as_bytes())?;
         }
@@ -972,14 +972,7 @@ fn list(now: DateTime<Utc>, format: crate::cli::ListFormat, out: &mut dyn Write)
         crate::cli::ListFormat::Json => {
             // One line: what `$GITHUB_OUTPUT` and a matrix's fromJSON take.
             let text = serde_json::to_string(&rows).expect("rows serialize");
-            let safe: String = text
-                .chars()
-                .map(|c| match crate::escape::is_unsafe_char(c) {
-                    true => format!("\\u{:04x}", c as u32),
-                    false => c.to_string(),
-                })
-                .collect();
-            writeln!(out, "{safe}")?;
+            writeln!(out, "{}", crate::escape::json(&text))?;
         }
         crate::cli::ListFormat::Text => {
             if rows.is_empty() {
@@ -1113,7 +1106,7 @@ fn member_across_rotations(
             writeln!(
                 out,
                 "{}",
-                terminal(&serde_json::to_string_pretty(&v)?).replace("\\u{a}", "\n")
+                crate::escape::json(&serde_json::to_string_pretty(&v)?)
             )?;
         }
         schedule::Format::Markdown => {
