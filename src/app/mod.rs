@@ -149,12 +149,13 @@ pub fn run(cli: &Cli, now: DateTime<Utc>, out: &mut dyn Write, err: &mut dyn Wri
         if default_files && Path::new(crate::layout::ROTATIONS_DIR).is_dir() {
             let all = crate::layout::discover(Path::new(".")).map_err(crate::error::usage)?;
             let mut failed = false;
+            let mut valid = Vec::new();
             for located in &all {
                 let mut one = cli.clone();
                 one.config = located.config.clone();
                 one.log = located.log.clone();
                 match check(&one, now, ahead, format, out) {
-                    Ok(()) => {}
+                    Ok(loaded) => valid.extend(loaded.map(|(r, l)| (label(&located.config), r, l))),
                     Err(e)
                         if matches!(
                             e.downcast_ref::<UserError>(),
@@ -166,13 +167,13 @@ pub fn run(cli: &Cli, now: DateTime<Utc>, out: &mut dyn Write, err: &mut dyn Wri
                     Err(e) => return Err(e),
                 }
             }
-            cross_rotation_warnings(&all, now, ahead, format, out)?;
+            cross_rotation_warnings(&valid, now, ahead, format, out)?;
             return match failed {
                 true => Err(UserError::CheckFailed.into()),
                 false => Ok(()),
             };
         }
-        return check(cli, now, ahead, format, out);
+        return check(cli, now, ahead, format, out).map(|_| ());
     }
     if let Command::Assign { .. } = cli.command {
         return pr::assign(cli, now, out, err);
@@ -393,13 +394,15 @@ fn run_local(
     Ok(())
 }
 
+/// `oncall check` of one rotation's files; when they are valid, returns
+/// them as read (for the checks across rotations).
 fn check(
     cli: &Cli,
     now: DateTime<Utc>,
     ahead: u32,
     format: CheckFormat,
     out: &mut dyn Write,
-) -> Result<()> {
+) -> Result<Option<(Rotation, Log)>> {
     let rotation_text = fsio::read_text(&cli.config, false).map_err(UserError::from)?;
     let log_text = fsio::read_text(&cli.log, true).map_err(UserError::from)?;
     let (rotation, mut rotation_report) = match config::load(&label(&cli.config), &rotation_text) {
@@ -471,7 +474,7 @@ fn check(
     if failed {
         return Err(UserError::CheckFailed.into());
     }
-    Ok(())
+    Ok(rotation.zip(log))
 }
 
 fn who(rot: &Rotation, log: &Log, date: NaiveDate, out: &mut dyn Write) -> Result<()> {
@@ -1003,36 +1006,33 @@ fn list(now: DateTime<Utc>, format: crate::cli::ListFormat, out: &mut dyn Write)
 }
 
 /// `oncall check` over several rotations: a warning in both files for each
-/// day someone is on call in two of them, within the horizon.
+/// day someone is on call in two of them, within the horizon. `valid`: the
+/// rotations that passed their own check, as it read them.
 fn cross_rotation_warnings(
-    all: &[crate::layout::Located],
+    valid: &[(String, Rotation, Log)],
     now: DateTime<Utc>,
     ahead: u32,
     format: CheckFormat,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let loaded: Vec<(String, Inputs)> = all
-        .iter()
-        .filter_map(|l| load(&l.config, &l.log).ok().map(|i| (label(&l.config), i)))
-        .collect();
-    let Some((_, first)) = loaded.first() else {
+    let Some((_, first, _)) = valid.first() else {
         return Ok(());
     };
     // The horizon from the first rotation's today (zones differ by hours).
-    let today = calendar::today(first.rotation.timezone, now);
-    let named: Vec<crate::conflicts::Named> = loaded
+    let today = calendar::today(first.timezone, now);
+    let named: Vec<crate::conflicts::Named> = valid
         .iter()
-        .map(|(file, i)| crate::conflicts::Named {
+        .map(|(file, rotation, log)| crate::conflicts::Named {
             file,
-            rotation: &i.rotation,
-            log: &i.log,
+            rotation,
+            log,
         })
         .collect();
     let mut per_file: Vec<Vec<Problem>> = vec![Vec::new(); named.len()];
     for (i, p) in crate::conflicts::warnings(&named, today, ahead) {
         per_file[i].push(p);
     }
-    for ((file, _), problems) in loaded.iter().zip(per_file) {
+    for ((file, _, _), problems) in valid.iter().zip(per_file) {
         if problems.is_empty() {
             continue;
         }
