@@ -9,9 +9,13 @@ fn ensure(module: &str, spec: &str) {
         .args(["-c", &format!("import {module}")])
         .status()
         .is_ok_and(|s| s.success());
-    if has {
-        return;
+    if !has {
+        pip_install(spec);
     }
+}
+
+/// Installs the PyPI package `spec` (at the version `.ci/run` pins).
+fn pip_install(spec: &str) {
     let installed = std::process::Command::new("python3")
         .args(["-m", "pip", "install", "--quiet", spec])
         .status()
@@ -70,17 +74,9 @@ fn ensure_command(cmd: &str, spec: &str) {
         .arg("--version")
         .output()
         .is_ok_and(|o| o.status.success());
-    if has {
-        return;
+    if !has {
+        pip_install(spec);
     }
-    let installed = std::process::Command::new("python3")
-        .args(["-m", "pip", "install", "--quiet", spec])
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(
-        installed,
-        "could not install {spec} (python3 -m pip install {spec})"
-    );
 }
 
 /// GitHub's workflow checkers on the workflows in `dir/.github/workflows`:
