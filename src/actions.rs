@@ -37,10 +37,10 @@ pub fn annotations(report: &Report) -> String {
         }
         out.push_str(&format!(
             "::{level} file={},line={},col={},title={}::{}\n",
-            escape_property(&report.file),
+            escape_property(report.file_of(p)),
             p.pos.line,
             p.pos.col,
-            escape_property(&format!("oncall check: {}", report.file)),
+            escape_property(&format!("oncall check: {}", report.file_of(p))),
             crate::escape::terminal(&escape_data(&message))
         ));
     }

@@ -84,10 +84,15 @@ pub enum Command {
         /// Allow --date after today: hands over days that have not come yet.
         #[arg(long)]
         future: bool,
-        /// Post the handover to the Slack incoming webhook in SLACK_WEBHOOK_URL
-        /// (once per day: the log, or with --pr the pull request, records the post).
+        /// Post the handover to the Slack incoming webhook in SLACK_WEBHOOK_URL,
+        /// or in the variable rotation.yaml's `slack.webhook_env` names (once
+        /// per day: the log, or with --pr the pull request, records the post).
         #[arg(long)]
         slack: bool,
+        /// The environment variable with the webhook's URL, whatever
+        /// rotation.yaml names (SLACK_WEBHOOK…).
+        #[arg(long, value_name = "VAR", value_parser = parse_webhook_env, requires = "slack")]
+        webhook_env: Option<String>,
         /// Work on GitHub: open or update the handover pull request, from the
         /// base branch's files (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL).
         #[arg(long)]
@@ -190,6 +195,18 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         format: ListFormat,
     },
+    /// Preview a change (a pull request): for every rotation whose
+    /// rotation file, log or included calendar differs from the base tree
+    /// DIR, the next working days before and after, in Markdown.
+    Preview {
+        /// The base tree (e.g. `git archive BASE | tar -x -C DIR`).
+        #[arg(long, value_name = "DIR")]
+        base: PathBuf,
+        /// How many working days ahead.
+        #[arg(long, default_value_t = 20, value_name = "N",
+              value_parser = clap::value_parser!(u32).range(1..=10000))]
+        working_days: u32,
+    },
     /// Print the JSON Schema of rotation.yaml.
     Schema,
     /// Set up oncall in this repository: rotation.yaml, the log and the two
@@ -291,6 +308,16 @@ pub enum CheckFormat {
     Text,
     /// GitHub Actions annotations (`::error file=…,line=…,col=…::…`).
     Github,
+}
+
+/// A webhook's variable name: SLACK_WEBHOOK, then capital letters, digits or _.
+pub fn parse_webhook_env(s: &str) -> Result<String, String> {
+    match crate::config::validate::is_webhook_env(s) {
+        true => Ok(s.to_owned()),
+        false => Err(format!(
+            "{s:?} is not a webhook's variable: SLACK_WEBHOOK followed by capital letters, digits or _"
+        )),
+    }
 }
 
 /// A date argument, exactly YYYY-MM-DD.

@@ -33,6 +33,9 @@ pub struct Problem {
     pub message: String,
     /// What to do about it.
     pub hint: String,
+    /// The file the problem is in, when it is not the report's own (a
+    /// calendar the rotation file includes).
+    pub file: Option<String>,
 }
 
 impl Problem {
@@ -42,12 +45,20 @@ impl Problem {
             pos,
             message: message.into(),
             hint: hint.into(),
+            file: None,
         }
     }
     pub fn warning(pos: Pos, message: impl Into<String>, hint: impl Into<String>) -> Self {
         Problem {
             severity: Severity::Warning,
             ..Problem::error(pos, message, hint)
+        }
+    }
+    /// The same problem, in another file than the report's.
+    pub fn in_file(self, file: impl Into<String>) -> Self {
+        Problem {
+            file: Some(file.into()),
+            ..self
         }
     }
 }
@@ -61,7 +72,8 @@ pub struct Report {
 
 impl Report {
     pub fn new(file: impl Into<String>, mut problems: Vec<Problem>) -> Self {
-        problems.sort_by_key(|p| (p.pos, p.severity));
+        // The report's own file first, then each other file.
+        problems.sort_by(|a, b| (&a.file, a.pos, a.severity).cmp(&(&b.file, b.pos, b.severity)));
         problems.dedup();
         Report {
             file: file.into(),
@@ -81,6 +93,19 @@ impl Report {
     pub fn has_errors(&self) -> bool {
         self.errors().next().is_some()
     }
+    /// The file a problem is in.
+    pub fn file_of<'a>(&'a self, p: &'a Problem) -> &'a str {
+        p.file.as_deref().unwrap_or(&self.file)
+    }
+    /// Every file name (the report's, and each problem's), rewritten.
+    pub fn map_files(&mut self, f: impl Fn(&mut String)) {
+        f(&mut self.file);
+        for p in &mut self.problems {
+            if let Some(file) = &mut p.file {
+                f(file);
+            }
+        }
+    }
     /// One problem as `file:line:col: severity: message (hint)`, with every
     /// character that could move the terminal's cursor or colours escaped.
     pub fn line(&self, p: &Problem) -> String {
@@ -90,7 +115,10 @@ impl Report {
         };
         let mut s = format!(
             "{}:{}:{}: {sev}: {}",
-            self.file, p.pos.line, p.pos.col, p.message
+            self.file_of(p),
+            p.pos.line,
+            p.pos.col,
+            p.message
         );
         if !p.hint.is_empty() {
             s.push_str(" (");

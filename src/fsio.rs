@@ -152,3 +152,28 @@ fn tempfile_in(dir: &Path, target: &Path) -> Result<(std::path::PathBuf, std::fs
     }
     anyhow::bail!("could not create a temporary file in {}", dir.display())
 }
+
+/// Shared holiday calendars on the disk, paths relative to the working
+/// directory.
+pub struct DiskCalendars;
+
+impl crate::config::calendars::Calendars for DiskCalendars {
+    fn read(&mut self, path: &str) -> Result<String, String> {
+        read_text(Path::new(path), false).map_err(|e| match e {
+            ReadError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
+                "the file does not exist".to_owned()
+            }
+            ReadError::Io { source, .. } => source.to_string(),
+            other => other.to_string(),
+        })
+    }
+}
+
+/// Reads rotation.yaml at `file` (its text `text`), with the calendars it
+/// includes from the disk.
+pub fn load_rotation(
+    file: &str,
+    text: &str,
+) -> Result<(crate::config::Rotation, crate::diag::Report), crate::diag::InvalidInput> {
+    crate::config::load_from(file, file, text, &mut DiskCalendars)
+}

@@ -12,8 +12,18 @@ fn mask_secrets() {
     if std::env::var("GITHUB_ACTIONS").as_deref() != Ok("true") {
         return;
     }
-    for name in ["SLACK_WEBHOOK_URL", "GITHUB_TOKEN", "SLACK_BOT_TOKEN"] {
-        let Ok(value) = std::env::var(name) else {
+    // Every webhook: SLACK_WEBHOOK_URL and the variables rotation.yaml's
+    // `slack.webhook_env` may name (SLACK_WEBHOOK…, nothing else).
+    let webhooks = std::env::vars_os()
+        .filter_map(|(k, _)| k.into_string().ok())
+        .filter(|k| k.starts_with("SLACK_WEBHOOK"));
+    let names: Vec<String> = ["GITHUB_TOKEN", "SLACK_BOT_TOKEN"]
+        .into_iter()
+        .map(str::to_owned)
+        .chain(webhooks)
+        .collect();
+    for name in names {
+        let Ok(value) = std::env::var(&name) else {
             continue;
         };
         let mut masks: Vec<String> = value.lines().map(str::to_owned).collect();

@@ -183,14 +183,15 @@ pub fn write_leave(text: &str, rot: &Rotation, login: &str) -> Result<String, St
 /// Reads rotation.yaml as the roster commands need it.
 fn read(config: &Path) -> Result<(String, Rotation)> {
     let text = fsio::read_text(config, false).map_err(UserError::from)?;
-    let (rot, _) = config::load(&config.display().to_string(), &text).map_err(UserError::from)?;
+    let (rot, _) = crate::fsio::load_rotation(&config.display().to_string(), &text)
+        .map_err(UserError::from)?;
     Ok((text, rot))
 }
 
 /// Validates an edited file; writes it only when it is valid.
 fn validate_and_write(config: &Path, new_text: &str) -> Result<Report> {
     let label = config.display().to_string();
-    match config::load(&label, new_text) {
+    match crate::fsio::load_rotation(&label, new_text) {
         Ok((_, warnings)) => {
             fsio::write_atomic(config, new_text)?;
             Ok(warnings)

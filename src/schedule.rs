@@ -149,6 +149,17 @@ pub fn compare(before: &[Row], after: &[Row]) -> Vec<Change> {
         .collect()
 }
 
+/// Why nobody is on call on `date`: a holiday (with its name), a day
+/// without duty, or uncovered.
+fn nobody(rot: &Rotation, date: NaiveDate) -> String {
+    match rot.holidays.get(&date) {
+        Some(Some(name)) => format!("holiday: {name}"),
+        Some(None) => "holiday".to_owned(),
+        None if !rot.is_working_day(date) => "no duty".to_owned(),
+        None => "uncovered".to_owned(),
+    }
+}
+
 /// The comparison in the chosen format.
 pub fn render_compare(
     before_rot: &Rotation,
@@ -165,8 +176,8 @@ pub fn render_compare(
         }
         Format::Text => {
             // The same form as `schedule`: `Name (@login)`, or `@login`.
-            let who = |rot: &Rotation, g: &Option<String>| match g {
-                None => "— uncovered —".to_owned(),
+            let who = |rot: &Rotation, g: &Option<String>, d: NaiveDate| match g {
+                None => format!("— {} —", nobody(rot, d)),
                 Some(g) if rot.display(g) != g => format!("{} (@{g})", rot.display(g)),
                 Some(g) => format!("@{g}"),
             };
@@ -176,8 +187,8 @@ pub fn render_compare(
                     "{} {}  {:<24} {:<24}{}",
                     c.date,
                     c.date.format("%a"),
-                    who(before_rot, &c.before),
-                    who(after_rot, &c.after),
+                    who(before_rot, &c.before, c.date),
+                    who(after_rot, &c.after, c.date),
                     if c.changed { "  ← changed" } else { "" }
                 );
                 s.push_str(&escape::terminal(&line));
@@ -187,15 +198,18 @@ pub fn render_compare(
             s
         }
         Format::Markdown => {
-            let who = |rot: &Rotation, g: &Option<String>| {
-                g.as_ref()
-                    .map_or("*uncovered*".to_owned(), |g| crate::render::person(rot, g))
+            let who = |rot: &Rotation, g: &Option<String>, d: NaiveDate| match g {
+                Some(g) => crate::render::person(rot, g),
+                None => format!("*{}*", escape::markdown(&nobody(rot, d))),
             };
             let mut s = format!(
                 "**{n} day(s) change.**\n\n| Date | Day | Before | After | |\n|---|---|---|---|---|\n"
             );
             for c in changes {
-                let (b, a) = (who(before_rot, &c.before), who(after_rot, &c.after));
+                let (b, a) = (
+                    who(before_rot, &c.before, c.date),
+                    who(after_rot, &c.after, c.date),
+                );
                 let (b, a, mark) = if c.changed {
                     (format!("~~{b}~~"), format!("**{a}**"), "changed")
                 } else {

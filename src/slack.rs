@@ -378,8 +378,9 @@ pub fn message(rot: &Rotation, a: &Announcement) -> Value {
 /// Why posting to Slack failed. Never contains the webhook URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SlackError {
-    /// SLACK_WEBHOOK_URL is missing or not an https URL.
-    NotConfigured(&'static str),
+    /// The webhook's variable (SLACK_WEBHOOK_URL, or rotation.yaml's
+    /// `slack.webhook_env`) is missing or not an http(s) URL.
+    NotConfigured { var: String, why: &'static str },
     /// Slack answered with an error code (not retried, or retries used up).
     Refused { status: u16, code: String },
     /// No answer in time (not retried: Slack may have posted).
@@ -392,8 +393,8 @@ impl SlackError {
     /// What to do about it.
     pub fn hint(&self) -> &'static str {
         match self {
-            SlackError::NotConfigured(_) => {
-                "set SLACK_WEBHOOK_URL to the incoming webhook's URL (in GitHub: a repository secret), or leave out --slack"
+            SlackError::NotConfigured { .. } => {
+                "set it to the incoming webhook's URL (in GitHub: a repository secret of that name, passed in the step's env), or leave out --slack"
             }
             SlackError::Timeout => {
                 "Slack did not answer in time, so the message was probably posted and is recorded as posted; check the channel, and if it is missing, post the handover by hand"
@@ -434,7 +435,7 @@ impl SlackError {
 impl fmt::Display for SlackError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SlackError::NotConfigured(why) => write!(f, "Slack: {why}"),
+            SlackError::NotConfigured { var, why } => write!(f, "Slack: {var} {why}"),
             SlackError::Refused { status, code } => {
                 write!(
                     f,
@@ -450,18 +451,19 @@ impl fmt::Display for SlackError {
 
 impl std::error::Error for SlackError {}
 
-/// The webhook URL, checked without ever printing it.
-pub fn webhook_url(value: Option<String>) -> Result<reqwest::Url, SlackError> {
+/// The webhook URL in the variable `var`, checked without ever printing it.
+pub fn webhook_url(var: &str, value: Option<String>) -> Result<reqwest::Url, SlackError> {
+    let fail = |why| SlackError::NotConfigured {
+        var: var.to_owned(),
+        why,
+    };
     let v = value
         .filter(|v| !v.trim().is_empty())
-        .ok_or(SlackError::NotConfigured("SLACK_WEBHOOK_URL is not set"))?;
-    let url = reqwest::Url::parse(v.trim())
-        .map_err(|_| SlackError::NotConfigured("SLACK_WEBHOOK_URL is not a URL"))?;
+        .ok_or_else(|| fail("is not set"))?;
+    let url = reqwest::Url::parse(v.trim()).map_err(|_| fail("is not a URL"))?;
     match url.scheme() {
         "https" | "http" => Ok(url),
-        _ => Err(SlackError::NotConfigured(
-            "SLACK_WEBHOOK_URL is not an http(s) URL",
-        )),
+        _ => Err(fail("is not an http(s) URL")),
     }
 }
 

@@ -201,7 +201,7 @@ fn validated(config_path: &Path, text: &str) -> Result<config::Rotation> {
         "{} (from your answers; nothing was written)",
         config_path.display()
     );
-    match config::load(&label, text) {
+    match crate::fsio::load_rotation(&label, text) {
         Ok((rotation, _warnings)) => Ok(rotation),
         Err(e) => Err(UserError::from(e).into()),
     }

@@ -3,6 +3,7 @@
 
 mod init;
 mod pr;
+mod preview;
 
 use crate::actions;
 use crate::calendar;
@@ -33,21 +34,28 @@ fn input_report(e: &anyhow::Error) -> Option<Report> {
 /// A daily run that could not read its files tells the team: the problems
 /// as annotations and in the step summary, and with `--slack` a short
 /// message that the handover did not happen. Nothing is written.
-fn report_broken_input(report: &Report, to_slack: bool, out: &mut dyn Write) -> Result<()> {
+fn report_broken_input(
+    report: &Report,
+    to_slack: bool,
+    webhook_env: &str,
+    out: &mut dyn Write,
+) -> Result<()> {
     if std::env::var("GITHUB_ACTIONS").as_deref() == Ok("true") {
         // An annotation names the file's path in the repository: without
         // the " (on main)" that says where `--pr` read it.
         let mut in_repo = report.clone();
-        if let Some(at) = in_repo.file.find(" (on ") {
-            in_repo.file.truncate(at);
-        }
+        in_repo.map_files(|file| {
+            if let Some(at) = file.find(" (on ") {
+                file.truncate(at);
+            }
+        });
         out.write_all(actions::annotations(&in_repo).as_bytes())?;
     }
     actions::append_summary(&actions::failure_summary(report))?;
     if !to_slack {
         return Ok(());
     }
-    let Ok(url) = slack::webhook_url(std::env::var("SLACK_WEBHOOK_URL").ok()) else {
+    let Ok(url) = slack::webhook_url(webhook_env, std::env::var(webhook_env).ok()) else {
         return Ok(());
     };
     let client = crate::http::client()?;
@@ -85,7 +93,7 @@ pub(crate) fn label(path: &Path) -> String {
 pub fn load(config: &Path, log_path: &Path) -> Result<Inputs> {
     let rotation_text = fsio::read_text(config, false).map_err(UserError::from)?;
     let (rotation, warnings) =
-        config::load(&label(config), &rotation_text).map_err(UserError::from)?;
+        crate::fsio::load_rotation(&label(config), &rotation_text).map_err(UserError::from)?;
     let log_text = fsio::read_text(log_path, true).map_err(UserError::from)?;
     let log = log::parse(&label(log_path), &log_text).map_err(UserError::from)?;
     Ok(Inputs {
@@ -99,6 +107,9 @@ pub fn load(config: &Path, log_path: &Path) -> Result<Inputs> {
 
 /// Runs a command. `now` is the current instant (R11 turns it into a date).
 pub fn run(cli: &Cli, now: DateTime<Utc>, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
+    if let Command::List { format } = cli.command {
+        return list(now, format, cli.rotation.as_deref(), out);
+    }
     // `--rotation NAME`: that rotation's files, for any command.
     if let Some(name) = &cli.rotation {
         // `advance --pr` reads the files from GitHub: no checkout needed.
@@ -121,8 +132,15 @@ pub fn run(cli: &Cli, now: DateTime<Utc>, out: &mut dyn Write, err: &mut dyn Wri
         }
         return run(&one, now, out, err);
     }
-    if let Command::List { format } = cli.command {
-        return list(now, format, out);
+    if let Command::Preview { base, working_days } = &cli.command {
+        let default_files =
+            cli.config == Path::new("rotation.yaml") && cli.log == Path::new("oncall-log.md");
+        let named = (!default_files).then(|| crate::layout::Located {
+            name: label(&cli.config),
+            config: cli.config.clone(),
+            log: cli.log.clone(),
+        });
+        return preview::preview(named, base, *working_days, now, out);
     }
     // One person's days across every rotation of the repository.
     if let Command::Schedule {
@@ -191,7 +209,11 @@ pub fn run(cli: &Cli, now: DateTime<Utc>, out: &mut dyn Write, err: &mut dyn Wri
         return crate::roster::leave_command(&cli.config, login, out);
     }
     if let Command::Advance {
-        pr, slack, dry_run, ..
+        pr,
+        slack,
+        dry_run,
+        webhook_env,
+        ..
     } = &cli.command
     {
         let result = match pr {
@@ -201,7 +223,14 @@ pub fn run(cli: &Cli, now: DateTime<Utc>, out: &mut dyn Write, err: &mut dyn Wri
         if let Err(e) = &result
             && let Some(report) = input_report(e)
         {
-            report_broken_input(&report, *slack && !*dry_run, out)?;
+            // The webhook of the rotation, as far as the file says (read
+            // without validating it; a --pr run without a checkout: the
+            // default).
+            let var = webhook_env.clone().unwrap_or_else(|| {
+                let text = fsio::read_text(&cli.config, false).unwrap_or_default();
+                crate::config::calendars::webhook_env_in(&text)
+            });
+            report_broken_input(&report, *slack && !*dry_run, &var, out)?;
         }
         return result;
     }
@@ -271,8 +300,8 @@ fn run_local(
                 }
                 Some(base_path) => {
                     let base_text = fsio::read_text(base_path, false).map_err(UserError::from)?;
-                    let (base, _) =
-                        config::load(&label(base_path), &base_text).map_err(UserError::from)?;
+                    let (base, _) = crate::fsio::load_rotation(&label(base_path), &base_text)
+                        .map_err(UserError::from)?;
                     let before = schedule::rows(&base, &inputs.log, from, days);
                     let changes = schedule::compare(&before, &rows);
                     out.write_all(
@@ -331,6 +360,7 @@ fn run_local(
             dry_run,
             future,
             slack,
+            webhook_env,
             ..
         } => {
             let date = date.unwrap_or(today);
@@ -350,7 +380,8 @@ fn run_local(
                 _ => None,
             };
             // Check the Slack setting before anything is written.
-            let webhook = webhook(*slack, *dry_run)?;
+            let var = webhook_env.as_deref().unwrap_or(&rot.webhook_env);
+            let webhook = webhook(*slack, *dry_run, var)?;
             advance(cli, &inputs, &plan, new_files.as_ref(), *dry_run, out)?;
             let announced = match slack {
                 true => announce(
@@ -386,6 +417,7 @@ fn run_local(
         | Command::Leave { .. }
         | Command::Init { .. }
         | Command::List { .. }
+        | Command::Preview { .. }
         | Command::Assign { .. }
         | Command::Import { .. } => {
             unreachable!("handled above")
@@ -405,10 +437,11 @@ fn check(
 ) -> Result<Option<(Rotation, Log)>> {
     let rotation_text = fsio::read_text(&cli.config, false).map_err(UserError::from)?;
     let log_text = fsio::read_text(&cli.log, true).map_err(UserError::from)?;
-    let (rotation, mut rotation_report) = match config::load(&label(&cli.config), &rotation_text) {
-        Ok((rot, report)) => (Some(rot), report),
-        Err(InvalidInput(report)) => (None, report),
-    };
+    let (rotation, mut rotation_report) =
+        match crate::fsio::load_rotation(&label(&cli.config), &rotation_text) {
+            Ok((rot, report)) => (Some(rot), report),
+            Err(InvalidInput(report)) => (None, report),
+        };
     let (log, log_report) = match log::parse(&label(&cli.log), &log_text) {
         Ok(log) => (Some(log), Report::new(label(&cli.log), Vec::new())),
         Err(InvalidInput(report)) => (None, report),
@@ -651,10 +684,11 @@ pub(crate) fn announce(
 
 /// The Slack webhook, checked before anything is written; none for a dry
 /// run (which prints the payload) or without `--slack`.
-pub(crate) fn webhook(slack: bool, dry_run: bool) -> Result<Option<reqwest::Url>> {
+/// `var`: the environment variable with the webhook's URL.
+pub(crate) fn webhook(slack: bool, dry_run: bool, var: &str) -> Result<Option<reqwest::Url>> {
     Ok(match (slack, dry_run) {
         (true, false) => Some(
-            slack::webhook_url(std::env::var("SLACK_WEBHOOK_URL").ok())
+            slack::webhook_url(var, std::env::var(var).ok())
                 .map_err(|e| UserError::Usage(e.to_string()))?,
         ),
         _ => None,
@@ -933,8 +967,17 @@ pub(crate) fn sync_usergroup(
 }
 
 /// `oncall list`: every rotation, with today's engineer.
-fn list(now: DateTime<Utc>, format: crate::cli::ListFormat, out: &mut dyn Write) -> Result<()> {
-    let all = crate::layout::discover(Path::new(".")).map_err(crate::error::usage)?;
+/// `only`: just the rotation of that name (`--rotation NAME list`).
+fn list(
+    now: DateTime<Utc>,
+    format: crate::cli::ListFormat,
+    only: Option<&str>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let all = match only {
+        Some(name) => vec![crate::layout::find(Path::new("."), name).map_err(crate::error::usage)?],
+        None => crate::layout::discover(Path::new(".")).map_err(crate::error::usage)?,
+    };
     let mut rows = Vec::new();
     for located in &all {
         let mut row = serde_json::json!({
@@ -947,6 +990,8 @@ fn list(now: DateTime<Utc>, format: crate::cli::ListFormat, out: &mut dyn Write)
                 let rot = &inputs.rotation;
                 let today = calendar::today(rot.timezone, now);
                 row["team"] = rot.team.clone().into();
+                row["webhook_env"] = rot.webhook_env.clone().into();
+                row["calendars"] = rot.calendars.clone().into();
                 row["today"] = today.to_string().into();
                 row["on_call"] = match crate::day::on(rot, &inputs.log, today) {
                     crate::day::OnDay::Working(r) => r.github.into(),
@@ -954,6 +999,9 @@ fn list(now: DateTime<Utc>, format: crate::cli::ListFormat, out: &mut dyn Write)
                 };
             }
             Err(e) => {
+                // A broken rotation's job still tells its own channel.
+                let text = fsio::read_text(&located.config, false).unwrap_or_default();
+                row["webhook_env"] = crate::config::calendars::webhook_env_in(&text).into();
                 row["error"] = match input_report(&e) {
                     Some(report) => format!(
                         "{} problem(s), the first: {}",

@@ -99,13 +99,23 @@ pub fn advance(
         api_url,
         branch,
         label,
+        webhook_env,
         ..
     } = &cli.command
     else {
         bail!("internal: not an advance");
     };
     let settings = settings(repo.as_deref(), api_url.as_deref())?;
-    let webhook = super::webhook(*to_slack, *dry_run)?;
+    // The webhook is checked once the base branch's rotation.yaml, which
+    // may name its variable, is read, and before anything is written.
+    let mut webhook = None;
+    let mut check_slack = |rotation_text: &str| -> Result<()> {
+        let var = webhook_env
+            .clone()
+            .unwrap_or_else(|| crate::config::calendars::webhook_env_in(rotation_text));
+        webhook = super::webhook(*to_slack, *dry_run, &var)?;
+        Ok(())
+    };
     let paths = Paths {
         config: repo_path(&cli.config)?,
         log: repo_path(&cli.log)?,
@@ -123,10 +133,13 @@ pub fn advance(
         &client,
         base.as_deref(),
         &paths,
-        *date,
-        now,
-        *dry_run,
-        *future,
+        github::When {
+            date: *date,
+            now,
+            dry_run: *dry_run,
+            future: *future,
+        },
+        &mut check_slack,
     );
     let outcome = runtime
         .block_on(tokio::time::timeout(github::client::RUN_BUDGET, work))
@@ -169,7 +182,7 @@ pub fn advance(
     // rotation.yaml), whatever happened to the Slack post.
     let grouped = match (&outcome.decision, &outcome.base_files) {
         (Some(d), Some((rotation_text, _))) => match &d.handover {
-            Some(h) => match crate::config::load(&paths.config, rotation_text) {
+            Some(h) => match load_base(&outcome, &paths, rotation_text) {
                 Ok((rot, _)) => super::sync_usergroup(&rot, Some(h), *dry_run, out),
                 Err(_) => Ok(()),
             },
@@ -179,6 +192,20 @@ pub fn advance(
     };
     announced?;
     grouped
+}
+
+/// A rotation file of the run, with the base branch's calendars.
+fn load_base(
+    outcome: &Outcome,
+    paths: &Paths,
+    text: &str,
+) -> Result<(crate::config::Rotation, crate::diag::Report), crate::diag::InvalidInput> {
+    crate::config::load_from(
+        &paths.config,
+        &paths.config,
+        text,
+        &mut outcome.calendars.clone(),
+    )
 }
 
 /// The step summary and outputs of a `--pr` run.
@@ -193,7 +220,7 @@ fn record_in_actions(outcome: &Outcome, paths: &Paths, slack: &str) -> Result<()
         return crate::actions::record_run(None, outcome.date, &why, pr_url, slack);
     };
     let rotation_text = d.files.as_ref().map(|f| f.0.as_str()).unwrap_or_default();
-    let (rot, _) = crate::config::load(&paths.config, rotation_text).map_err(UserError::from)?;
+    let (rot, _) = load_base(outcome, paths, rotation_text).map_err(UserError::from)?;
     let log_text = d.files.as_ref().map(|f| f.1.as_str());
     crate::actions::record_run(Some((&rot, h, log_text)), outcome.date, "", pr_url, slack)
 }
@@ -266,7 +293,7 @@ fn announce(
         return Ok(());
     }
     let (rotation_text, _) = d.files.clone().unwrap_or_default();
-    let (rot, _) = crate::config::load(&paths.config, &rotation_text).map_err(UserError::from)?;
+    let (rot, _) = load_base(outcome, paths, &rotation_text).map_err(UserError::from)?;
     let links = slack::Links {
         pr: outcome.pr_url.clone(),
         log: d.log_line.map(|l| {

@@ -2,6 +2,7 @@
 //! (`structure`), the rules a valid file follows (`validate`), and the
 //! resolved [`Rotation`] the rest of the program works with.
 
+pub mod calendars;
 pub mod edit;
 pub mod node;
 pub mod schema;
@@ -12,7 +13,11 @@ use chrono::{NaiveDate, Weekday};
 use chrono_tz::Tz;
 use std::collections::{BTreeMap, HashMap};
 
-pub use validate::load;
+pub use validate::{load, load_from};
+
+/// The environment variable with the Slack webhook's URL when rotation.yaml
+/// names none (`slack.webhook_env`).
+pub const DEFAULT_WEBHOOK_ENV: &str = "SLACK_WEBHOOK_URL";
 
 /// Monday to Friday: the working days when rotation.yaml names none.
 pub const DEFAULT_WORKING_DAYS: [Weekday; 5] = [
@@ -63,6 +68,13 @@ pub struct Rotation {
     pub routing_labels: Vec<String>,
     /// `routing.command` (default: [`DEFAULT_ROUTING_COMMAND`]).
     pub routing_command: String,
+    /// The environment variable with the Slack webhook's URL
+    /// (`slack.webhook_env`, default [`DEFAULT_WEBHOOK_ENV`]).
+    pub webhook_env: String,
+    /// The shared calendars the file includes, as paths from where the
+    /// rotation file is read (the repository's root, or the working
+    /// directory), in the order included.
+    pub calendars: Vec<String>,
 }
 
 /// The label that routes an issue to the on-call engineer by default (the

@@ -35,7 +35,9 @@ pub struct RotationFile {
     #[serde(default)]
     #[schemars(with = "Option<Vec<Weekday>>")]
     pub working_days: Option<Spanned<Vec<Weekday>>>,
-    /// Days without on-call duty: a date, or {date, name}.
+    /// Days without on-call duty: a date, {date, name}, or {include: PATH},
+    /// a shared calendar (a file whose only key is `holidays`), the path
+    /// relative to this file.
     #[serde(default)]
     #[schemars(with = "Vec<Holiday>")]
     pub holidays: Vec<Spanned<Holiday>>,
@@ -86,6 +88,12 @@ pub struct SlackSettings {
     #[serde(default)]
     #[schemars(with = "Option<String>")]
     pub usergroup: Option<Spanned<String>>,
+    /// The environment variable that holds this rotation's incoming webhook
+    /// URL (SLACK_WEBHOOK followed by capital letters, digits or _, e.g.
+    /// SLACK_WEBHOOK_SRE). Default: SLACK_WEBHOOK_URL.
+    #[serde(default)]
+    #[schemars(with = "Option<String>", regex(pattern = r"^SLACK_WEBHOOK[A-Z0-9_]*$"))]
+    pub webhook_env: Option<Spanned<String>>,
 }
 
 /// A weekday by its English name, in any case: `mon`, `Mon`, `MON`,
@@ -203,12 +211,33 @@ impl From<Weekday> for chrono::Weekday {
     }
 }
 
-/// A holiday: just a date, or a date with a name.
+/// A holiday: just a date, a date with a name, or a shared calendar.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(untagged)]
 pub enum Holiday {
     Date(Date),
     Named(NamedHoliday),
+    Include(Include),
+}
+
+/// A shared holiday calendar: a file whose only key is `holidays:`, in the
+/// same format (without includes of its own).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Include {
+    /// The calendar's path, relative to the file that includes it.
+    #[schemars(length(min = 1))]
+    pub include: String,
+}
+
+/// A shared holiday calendar file (`- include:` in a rotation's holidays).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[schemars(title = "oncall holiday calendar")]
+pub struct CalendarFile {
+    /// Days without on-call duty: a date, or {date, name}.
+    #[schemars(with = "Vec<Holiday>")]
+    pub holidays: Vec<Spanned<Holiday>>,
 }
 
 /// A holiday with a name, shown in schedules and in the log.
@@ -220,16 +249,18 @@ pub struct NamedHoliday {
 }
 
 impl Holiday {
-    pub fn date(&self) -> NaiveDate {
+    /// The date (`None` for an include).
+    pub fn date(&self) -> Option<NaiveDate> {
         match self {
-            Holiday::Date(d) => d.0,
-            Holiday::Named(h) => h.date.0,
+            Holiday::Date(d) => Some(d.0),
+            Holiday::Named(h) => Some(h.date.0),
+            Holiday::Include(_) => None,
         }
     }
     pub fn name(&self) -> Option<&str> {
         match self {
-            Holiday::Date(_) => None,
             Holiday::Named(h) => Some(&h.name),
+            _ => None,
         }
     }
 }
@@ -314,6 +345,14 @@ pub fn json_schema() -> &'static serde_json::Value {
     static SCHEMA: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
     SCHEMA.get_or_init(|| {
         serde_json::to_value(schemars::schema_for!(RotationFile)).expect("schema serializes")
+    })
+}
+
+/// The JSON Schema of a shared holiday calendar (generated once per process).
+pub fn calendar_schema() -> &'static serde_json::Value {
+    static SCHEMA: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        serde_json::to_value(schemars::schema_for!(CalendarFile)).expect("schema serializes")
     })
 }
 

@@ -11,15 +11,30 @@
 
 use super::node::{self, Pos};
 use super::schema::{self, RotationFile};
-use super::{DEFAULT_DUTIES, DEFAULT_WORKING_DAYS, Member, Override, Rotation, State, structure};
+use super::{
+    DEFAULT_DUTIES, DEFAULT_WORKING_DAYS, Member, Override, Rotation, State, calendars, structure,
+};
 use crate::diag::{InvalidInput, Problem, Report};
 use chrono::NaiveDate;
 use serde_saphyr::Spanned;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-/// Reads rotation.yaml. `file` names it in messages. Returns the rotation
-/// and its warnings, or every problem found.
+/// Reads rotation.yaml on its own, without shared calendars (an include is
+/// reported as unreadable; `fsio::load_rotation` reads them from the
+/// disk). `file` names it in messages. Returns the rotation and its
+/// warnings, or every problem found.
 pub fn load(file: &str, text: &str) -> Result<(Rotation, Report), InvalidInput> {
+    load_from(file, file, text, &mut calendars::NoCalendars)
+}
+
+/// Reads rotation.yaml: `file` names it in messages, `path` is where it is
+/// (its includes are relative to it), the calendars come from `calendars`.
+pub fn load_from(
+    file: &str,
+    path: &str,
+    text: &str,
+    calendars: &mut dyn calendars::Calendars,
+) -> Result<(Rotation, Report), InvalidInput> {
     let fail = |problems| InvalidInput(Report::new(file, problems));
     // The fast path, for a well-formed file: one typed parse that notes any
     // key serde would ignore. Anything unusual takes the full structural
@@ -57,10 +72,11 @@ pub fn load(file: &str, text: &str) -> Result<(Rotation, Report), InvalidInput> 
         // pass (it reports these itself).
         required_values_are_present(&raw, &mut problems);
     }
-    let rotation = resolve(&raw);
+    let included = read_includes(&raw, path, calendars, &mut problems);
+    let rotation = resolve(&raw, &included);
     overrides_follow_r6(&raw, &rotation, &mut problems);
     state_is_consistent(&raw, &rotation, &mut problems);
-    nothing_left_ahead(&raw, &mut problems);
+    nothing_left_ahead(&raw, &included.1, &mut problems);
     duties_are_not_cut_by_comments(&raw, text, &mut problems);
     time_zone_has_a_location(&raw, &mut problems);
     let report = Report::new(file, problems);
@@ -156,6 +172,7 @@ const CHECKS: &[Check] = &[
     logins_are_valid_and_unique,
     slack_ids_look_like_slack_ids,
     usergroup_looks_like_a_usergroup_id,
+    webhook_env_names_a_slack_webhook,
     routing_is_usable,
     away_ranges_are_ordered,
     duties_are_not_empty,
@@ -226,12 +243,12 @@ fn working_days_are_distinct(f: &RotationFile, out: &mut Vec<Problem>) {
 fn holidays_are_distinct(f: &RotationFile, out: &mut Vec<Problem>) {
     let mut seen = HashMap::new();
     for h in &f.holidays {
-        if let Some(first) = seen.insert(h.value.date(), pos(h)) {
+        let Some(date) = h.value.date() else { continue };
+        if let Some(first) = seen.insert(date, pos(h)) {
             out.push(Problem::error(
                 pos(h),
                 format!(
-                    "holiday {} is listed twice (first on line {})",
-                    h.value.date(),
+                    "holiday {date} is listed twice (first on line {})",
                     first.line
                 ),
                 "keep one entry per date",
@@ -303,6 +320,31 @@ pub fn is_usergroup_id(s: &str) -> bool {
         && s.starts_with('S')
         && s.chars()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+}
+
+/// A name `slack.webhook_env` may hold: SLACK_WEBHOOK, then capital
+/// letters, digits or `_` (so that it can only name a webhook, which is
+/// masked in logs like SLACK_WEBHOOK_URL).
+pub fn is_webhook_env(s: &str) -> bool {
+    s.strip_prefix("SLACK_WEBHOOK").is_some_and(|rest| {
+        rest.chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+    }) && s.len() <= 100
+}
+
+fn webhook_env_names_a_slack_webhook(f: &RotationFile, out: &mut Vec<Problem>) {
+    if let Some(name) = f.slack.as_ref().and_then(|s| s.webhook_env.as_ref())
+        && !is_webhook_env(&name.value)
+    {
+        out.push(Problem::error(
+            pos(name),
+            format!(
+                "`slack.webhook_env` is {:?}, not the name of a webhook's variable",
+                name.value
+            ),
+            "write SLACK_WEBHOOK followed by capital letters, digits or _, e.g. SLACK_WEBHOOK_SRE, and store the webhook URL in a secret of that name",
+        ));
+    }
 }
 
 fn usergroup_looks_like_a_usergroup_id(f: &RotationFile, out: &mut Vec<Problem>) {
@@ -441,19 +483,34 @@ fn overrides_follow_r6(f: &RotationFile, rot: &Rotation, out: &mut Vec<Problem>)
 /// Warnings for lists that lie entirely before the last handover, when
 /// nothing in them lies ahead: most likely last year's list, copied (who is
 /// on call next Christmas would then be anyone's guess).
-fn nothing_left_ahead(f: &RotationFile, out: &mut Vec<Problem>) {
+fn nothing_left_ahead(f: &RotationFile, included: &[Included], out: &mut Vec<Problem>) {
     let Some(st) = &f.state else { return };
     let since = st.since.value.0;
     let hint = "past entries no longer matter once handed over: add the ones ahead, or remove the old ones to silence this";
-    if let Some(last) = f.holidays.iter().map(|h| h.value.date()).max()
+    // Every dated holiday, the rotation's own and its calendars', with
+    // where it is written.
+    let own = f
+        .holidays
+        .iter()
+        .filter_map(|h| Some((h.value.date()?, pos(h), None)));
+    let shared = included
+        .iter()
+        .map(|i| (i.entry.date, i.entry.pos, Some(i.file.clone())));
+    let all: Vec<(NaiveDate, Pos, Option<String>)> = own.chain(shared).collect();
+    if let Some((last, at, file)) = all.iter().max_by_key(|h| h.0).cloned()
         && last < since
     {
-        let at = f.holidays.iter().find(|h| h.value.date() == last).map(pos);
-        out.push(Problem::warning(
-            at.unwrap_or_default(),
-            format!("every holiday is before the last handover ({since}); none lies ahead: is this last year's list?"),
+        let warning = Problem::warning(
+            at,
+            format!(
+                "every holiday is before the last handover ({since}); none lies ahead: is this last year's list?"
+            ),
             hint,
-        ));
+        );
+        out.push(match file {
+            Some(file) => warning.in_file(file),
+            None => warning,
+        });
     }
     let ranges: Vec<_> = f.members.value.iter().flat_map(|m| &m.away).collect();
     if let Some(last) = ranges.iter().map(|a| a.value.to.0).max()
@@ -648,18 +705,87 @@ fn state_is_consistent(f: &RotationFile, rot: &Rotation, out: &mut Vec<Problem>)
     }
 }
 
+/// A holiday from an included calendar, with the calendar it is in.
+struct Included {
+    entry: calendars::Entry,
+    /// The calendar's label, for messages.
+    file: String,
+}
+
+/// Reads the calendars `f` includes (each once; problems in a calendar are
+/// reported in that file, a path or read problem at the include). Returns
+/// their holidays in the order included.
+fn read_includes(
+    f: &RotationFile,
+    path: &str,
+    source: &mut dyn calendars::Calendars,
+    out: &mut Vec<Problem>,
+) -> (Vec<String>, Vec<Included>) {
+    let mut paths: Vec<String> = Vec::new();
+    let mut holidays = Vec::new();
+    for h in &f.holidays {
+        let schema::Holiday::Include(inc) = &h.value else {
+            continue;
+        };
+        let resolved = match calendars::resolve(path, &inc.include) {
+            Ok(p) => p,
+            Err(message) => {
+                out.push(Problem::error(pos(h), message, ""));
+                continue;
+            }
+        };
+        if paths.contains(&resolved) {
+            out.push(Problem::error(
+                pos(h),
+                format!("the calendar {resolved} is included twice"),
+                "include each calendar once",
+            ));
+            continue;
+        }
+        paths.push(resolved.clone());
+        let text = match source.read(&resolved) {
+            Ok(t) => t,
+            Err(why) => {
+                out.push(Problem::error(
+                    pos(h),
+                    format!("the calendar {resolved} cannot be read: {why}"),
+                    "check the path: it is relative to this file",
+                ));
+                continue;
+            }
+        };
+        let label = source.label(&resolved);
+        match calendars::parse(&text) {
+            Ok(entries) => holidays.extend(entries.into_iter().map(|entry| Included {
+                entry,
+                file: label.clone(),
+            })),
+            Err(problems) => out.extend(problems.into_iter().map(|p| p.in_file(label.clone()))),
+        }
+    }
+    (paths, holidays)
+}
+
 /// The typed file as a [`Rotation`] (defaults applied). Called only when
 /// the structural check passed, before the cross-field checks.
-fn resolve(f: &RotationFile) -> Rotation {
+fn resolve(f: &RotationFile, (calendars, included): &(Vec<String>, Vec<Included>)) -> Rotation {
     let working_days = match &f.working_days {
         Some(days) => days.value.iter().map(|d| (*d).into()).collect(),
         None => DEFAULT_WORKING_DAYS.to_vec(),
     };
-    let holidays: BTreeMap<_, _> = f
+    // The rotation's own holidays, then its calendars' (the first entry
+    // for a date gives its name).
+    let mut holidays: BTreeMap<NaiveDate, Option<String>> = BTreeMap::new();
+    let own = f
         .holidays
         .iter()
-        .map(|h| (h.value.date(), h.value.name().map(str::to_owned)))
-        .collect();
+        .filter_map(|h| Some((h.value.date()?, h.value.name().map(str::to_owned))));
+    let shared = included
+        .iter()
+        .map(|i| (i.entry.date, i.entry.name.clone()));
+    for (date, name) in own.chain(shared) {
+        holidays.entry(date).or_insert(name);
+    }
     let members: Vec<Member> = f
         .members
         .value
@@ -736,5 +862,14 @@ fn resolve(f: &RotationFile) -> Rotation {
             .as_ref()
             .and_then(|s| s.usergroup.as_ref())
             .map(|u| u.value.clone()),
+        webhook_env: f
+            .slack
+            .as_ref()
+            .and_then(|s| s.webhook_env.as_ref())
+            .map_or_else(
+                || crate::config::DEFAULT_WEBHOOK_ENV.to_owned(),
+                |w| w.value.clone(),
+            ),
+        calendars: calendars.clone(),
     }
 }

@@ -50,8 +50,23 @@ pub async fn run(
     if blob["isTruncated"] == true {
         bail!("{config_path} is too large for GitHub's GraphQL text");
     }
-    let (rot, _) = crate::config::load(&format!("{config_path} (on the default branch)"), text)
-        .map_err(|e| anyhow::Error::from(crate::error::UserError::from(e)))?;
+    let oid = repo["defaultBranchRef"]["target"]["oid"]
+        .as_str()
+        .unwrap_or_default();
+    let files = super::fetch_calendars(client, config_path, text, oid)
+        .await
+        .map_err(anyhow::Error::from)?;
+    let mut calendars = crate::config::calendars::Fetched {
+        files,
+        on: "the default branch".into(),
+    };
+    let (rot, _) = crate::config::load_from(
+        &format!("{config_path} (on the default branch)"),
+        config_path,
+        text,
+        &mut calendars,
+    )
+    .map_err(|e| anyhow::Error::from(crate::error::UserError::from(e)))?;
     match route(&rot) {
         Route::Skip(why) => return Ok(format!("nothing to do: {why}")),
         Route::Assign(n) if n != number => bail!("internal: routed #{n}, read #{number}"),

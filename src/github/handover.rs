@@ -210,8 +210,13 @@ pub fn decide(remote: &Remote, paths: &Paths, date: NaiveDate) -> Result<Decisio
         .as_ref()
         .and_then(|f| f.text.clone())
         .unwrap_or_default();
-    let (rot, _) =
-        config::load(&base_label(&paths.config), &rotation_text).map_err(Refusal::Invalid)?;
+    let (rot, _) = config::load_from(
+        &base_label(&paths.config),
+        &paths.config,
+        &rotation_text,
+        &mut remote.calendars(),
+    )
+    .map_err(Refusal::Invalid)?;
     let base_log = log::parse(&base_label(&paths.log), &base_log_text).map_err(Refusal::Invalid)?;
 
     // The branch: refuse if a person changed more than the day sections.

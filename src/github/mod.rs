@@ -53,6 +53,8 @@ pub struct Outcome {
     pub base: String,
     /// The base branch's rotation.yaml and log, as read.
     pub base_files: Option<(String, String)>,
+    /// The shared calendars the base's rotation.yaml includes, as read.
+    pub calendars: crate::config::calendars::Fetched,
     pub repo_id: String,
     pub base_head: Option<String>,
     /// The handover branch's head after this run.
@@ -127,7 +129,42 @@ pub async fn read(client: &Client, base: Option<&str>, paths: &Paths) -> Result<
             }
         }
     }
+    // The shared calendars the base's rotation file includes, at the same
+    // commit: one request each (none for a rotation without includes).
+    if let Some(base) = &remote.base
+        && let Some(text) = base.rotation.as_ref().and_then(|f| f.text.as_deref())
+    {
+        remote.base_calendars = fetch_calendars(client, &paths.config, text, &base.head).await?;
+    }
     Ok(remote)
+}
+
+/// The shared calendars a rotation file (`text`, at `config` on commit
+/// `oid`) includes: path → text, one request each. A calendar that does not
+/// exist is left out (loading the rotation then says so, at the include).
+pub async fn fetch_calendars(
+    client: &Client,
+    config: &str,
+    text: &str,
+    oid: &str,
+) -> Result<std::collections::BTreeMap<String, String>, GitHubError> {
+    let mut files = std::collections::BTreeMap::new();
+    for include in crate::config::calendars::includes_in(text) {
+        let Ok(path) = crate::config::calendars::resolve(config, &include) else {
+            continue; // the rotation's check reports it
+        };
+        if files.contains_key(&path) {
+            continue;
+        }
+        match client.raw_file(&path, oid).await {
+            Ok(text) => {
+                files.insert(path, text);
+            }
+            Err(e) if e.status == 404 => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(files)
 }
 
 fn user_id<'a>(remote: &'a Remote, login: &str) -> Option<&'a str> {
@@ -159,17 +196,36 @@ fn is_race(e: &GitHubError, write: Mutation) -> bool {
         }
 }
 
+/// Which day a run hands over, and how.
+#[derive(Debug, Clone, Copy)]
+pub struct When {
+    /// The day (default: today in the team's time zone).
+    pub date: Option<NaiveDate>,
+    pub now: chrono::DateTime<chrono::Utc>,
+    /// Decide and print, write nothing.
+    pub dry_run: bool,
+    /// Allow a `date` after today.
+    pub future: bool,
+}
+
 /// Opens or updates the handover pull request for `date` (default: today
 /// in the time zone of the base branch's rotation.yaml, R11).
+/// `before_write` sees the base branch's rotation.yaml once the handover is
+/// decided and before anything is written (to check the Slack settings it
+/// names); its error stops the run.
 pub async fn run(
     client: &Client,
     base: Option<&str>,
     paths: &Paths,
-    date: Option<NaiveDate>,
-    now: chrono::DateTime<chrono::Utc>,
-    dry_run: bool,
-    future: bool,
+    when: When,
+    before_write: &mut dyn FnMut(&str) -> Result<()>,
 ) -> Result<Outcome> {
+    let When {
+        date,
+        now,
+        dry_run,
+        future,
+    } = when;
     let mut last_race = String::new();
     for _attempt in 0..2 {
         let remote = read(client, base, paths).await?;
@@ -180,8 +236,13 @@ pub async fn run(
                 .and_then(|b| b.rotation.as_ref())
                 .and_then(|f| f.text.as_deref())
                 .unwrap_or("");
-            let tz = crate::config::load(&paths.config, text)
-                .map_or(chrono_tz::UTC, |(r, _)| r.timezone);
+            let tz = crate::config::load_from(
+                &paths.config,
+                &paths.config,
+                text,
+                &mut remote.calendars(),
+            )
+            .map_or(chrono_tz::UTC, |(r, _)| r.timezone);
             crate::calendar::today(tz, now)
         };
         let date = date.unwrap_or(today);
@@ -201,6 +262,7 @@ pub async fn run(
             branch_head: remote.branch.as_ref().map(|b| b.head.clone()),
             slack_claim: remote.slack_claim.clone(),
             claim_ref: claim_ref(&paths.branch),
+            calendars: remote.calendars(),
             base_files: remote.base.as_ref().map(|b| {
                 let text = |f: &Option<remote::File>| {
                     f.as_ref().and_then(|f| f.text.clone()).unwrap_or_default()
@@ -244,6 +306,9 @@ pub async fn run(
                 .into());
             }
         };
+        if let Some((text, _)) = &outcome.base_files {
+            before_write(text)?;
+        }
         if dry_run || decision.is_noop() {
             if decision.is_noop() {
                 outcome.messages.push(format!(

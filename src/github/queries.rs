@@ -226,7 +226,9 @@ pub fn mutation_document(mutations: &[Mutation]) -> String {
 pub const ASSIGN_STATE: &str = r#"query AssignState($owner: String!, $name: String!, $config: String!, $number: Int!) {
   repository(owner: $owner, name: $name) {
     defaultBranchRef {
+      name
       target {
+        oid
         ... on Commit {
           rotation: file(path: $config) {
             object {

@@ -59,6 +59,23 @@ pub struct Remote {
     pub slack_claim: Option<String>,
     /// Users who can be asked for a review: (login, node id).
     pub users: Vec<(String, String)>,
+    /// The shared calendars the base branch's rotation file includes:
+    /// path → text (read after the query; a missing one is absent).
+    pub base_calendars: std::collections::BTreeMap<String, String>,
+}
+
+impl Remote {
+    /// The base branch's calendars, for [`crate::config::load_from`].
+    pub fn calendars(&self) -> crate::config::calendars::Fetched {
+        crate::config::calendars::Fetched {
+            files: self.base_calendars.clone(),
+            on: self
+                .base
+                .as_ref()
+                .map(|b| b.name.clone())
+                .unwrap_or_default(),
+        }
+    }
 }
 
 /// A field the answer must have: `None` (the answer is refused) when it is
@@ -189,6 +206,7 @@ pub fn parse(data: &Value) -> Option<Remote> {
         None => None,
     };
     Some(Remote {
+        base_calendars: Default::default(),
         repo_id: req(repo, "id")?,
         base,
         branch,

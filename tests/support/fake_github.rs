@@ -413,7 +413,7 @@ fn assign_state(st: &State, vars: &Value) -> Value {
             })
         });
     json!({ "data": { "repository": {
-        "defaultBranchRef": { "target": { "rotation": rotation } },
+        "defaultBranchRef": { "name": st.default_branch, "target": { "oid": head, "rotation": rotation } },
         "issueOrPullRequest": issue,
         "assignableUsers": { "nodes": st.users.iter().map(|(l, id)| json!({ "id": id, "login": l })).collect::<Vec<_>>() }
     } } })
