@@ -61,9 +61,12 @@ pub fn handover_summary(
         g.as_ref()
             .map_or("nobody (uncovered)".to_owned(), |g| person(rot, g))
     };
+    // The team in the heading: with several rotations, each job's summary
+    // says whose handover it is.
     let mut s = format!(
-        "## On-call handover {}\n\n",
-        h.day.date.format("%A %Y-%m-%d")
+        "## On-call handover {}: {}\n\n",
+        h.day.date.format("%A %Y-%m-%d"),
+        crate::escape::markdown(&rot.team)
     );
     s.push_str(&format!("- On call: {}\n", who(&h.day.on_call)));
     match &h.previous {

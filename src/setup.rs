@@ -237,6 +237,10 @@ impl Workflows<'_> {
              \x20   paths:\n\
              \x20     - {config}\n\
              \x20     - {log}\n\
+             \x20     # Shared holiday calendars, and more rotations (see README.md,\n\
+             \x20     # \"Several rotations in one repository\").\n\
+             \x20     - \"calendars/**\"\n\
+             \x20     - \"rotations/**\"\n\
              \n\
              permissions: {{}}\n\
              \n\

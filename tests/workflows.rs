@@ -124,32 +124,309 @@ fn assert_clean(out: &std::process::Output, slack: &FakeSlack) {
     assert!(out.status.success(), "{text}");
 }
 
-/// The env the daily workflow's step declares, with the values a
-/// scheduled run has.
-fn scheduled_env(env: &BTreeMap<String, String>, slack: &FakeSlack) -> BTreeMap<String, String> {
-    let keys: Vec<&str> = env.keys().map(String::as_str).collect();
-    assert_eq!(
-        keys,
-        [
-            "GITHUB_TOKEN",
-            "ONCALL_DATE",
-            "ONCALL_DRY_RUN",
-            "ONCALL_NOTIFY",
-            "SLACK_BOT_TOKEN",
-            "SLACK_WEBHOOK_URL"
-        ]
+/// A GitHub Actions expression (`${{ … }}`), evaluated in `ctx` for the
+/// forms the workflows use: context paths (`matrix.rotation.name`,
+/// `secrets.X`, `steps.id.outputs.x`), string literals, `==`, `!=`, `&&`,
+/// `||` and `fromJSON(…)`. Anything else fails the test, so the workflow
+/// cannot use an expression this simulation does not understand.
+fn eval(expr: &str, ctx: &Value) -> Value {
+    let e = expr.trim();
+    for (op, is_or) in [("||", true), ("&&", false)] {
+        if let Some((a, b)) = split_top(e, op) {
+            let a = eval(a, ctx);
+            return match (truthy(&a), is_or) {
+                (true, true) | (false, false) => a,
+                _ => eval(b, ctx),
+            };
+        }
+    }
+    for (op, eq) in [("==", true), ("!=", false)] {
+        if let Some((a, b)) = split_top(e, op) {
+            let same = text_of(&eval(a, ctx)) == text_of(&eval(b, ctx));
+            return Value::Bool(same == eq);
+        }
+    }
+    if let Some(inner) = e
+        .strip_prefix("fromJSON(")
+        .and_then(|r| r.strip_suffix(')'))
+    {
+        return serde_json::from_str(&text_of(&eval(inner, ctx))).expect("fromJSON of JSON");
+    }
+    if let Some(lit) = e.strip_prefix('\'').and_then(|r| r.strip_suffix('\'')) {
+        return Value::String(lit.to_owned());
+    }
+    assert!(
+        e.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)),
+        "an expression the simulation does not know: {e}"
     );
-    assert!(env["GITHUB_TOKEN"].contains("github.token"));
-    assert!(env["SLACK_WEBHOOK_URL"].contains("secrets.SLACK_WEBHOOK_URL"));
-    assert!(env["ONCALL_NOTIFY"].contains("github.event_name == 'schedule'"));
-    BTreeMap::from([
-        ("GITHUB_TOKEN".to_owned(), TOKEN.to_owned()),
-        ("SLACK_WEBHOOK_URL".to_owned(), slack.url.clone()),
-        ("ONCALL_DATE".to_owned(), "2026-11-23".to_owned()),
-        // On a schedule, the dispatch inputs are empty.
-        ("ONCALL_DRY_RUN".to_owned(), String::new()),
-        ("ONCALL_NOTIFY".to_owned(), "true".to_owned()),
-    ])
+    let mut v = ctx;
+    for part in e.split('.') {
+        v = &v[part];
+    }
+    v.clone()
+}
+
+/// `e` split at the first `op` outside quotes and parentheses.
+fn split_top<'a>(e: &'a str, op: &str) -> Option<(&'a str, &'a str)> {
+    let (mut depth, mut quoted) = (0, false);
+    for (i, c) in e.char_indices() {
+        match c {
+            '\'' => quoted = !quoted,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted => depth -= 1,
+            _ if !quoted && depth == 0 && e[i..].starts_with(op) => {
+                return Some((&e[..i], &e[i + op.len()..]));
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn truthy(v: &Value) -> bool {
+    match v {
+        Value::Null => false,
+        Value::Bool(b) => *b,
+        Value::String(s) => !s.is_empty(),
+        Value::Number(n) => n.as_f64() != Some(0.0),
+        _ => true,
+    }
+}
+
+fn text_of(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A workflow string with its `${{ … }}` replaced (a whole-expression
+/// string keeps the value's type, as Actions does for `matrix:`).
+fn expand(text: &str, ctx: &Value) -> Value {
+    let t = text.trim();
+    if let Some(inner) = t.strip_prefix("${{").and_then(|r| r.strip_suffix("}}"))
+        && !inner.contains("${{")
+    {
+        return eval(inner, ctx);
+    }
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("${{") {
+        out.push_str(&rest[..at]);
+        let end = rest[at..].find("}}").expect("closed expression") + at;
+        out.push_str(&text_of(&eval(&rest[at + 3..end], ctx)));
+        rest = &rest[end + 2..];
+    }
+    out.push_str(rest);
+    Value::String(out)
+}
+
+/// A step's `env:`, expanded in `ctx`.
+fn env_in(step: &Value, ctx: &Value) -> BTreeMap<String, String> {
+    env_of(step)
+        .into_iter()
+        .map(|(k, v)| (k, text_of(&expand(&v, ctx))))
+        .collect()
+}
+
+/// `name=value` lines of a `$GITHUB_OUTPUT` file.
+fn outputs_of(text: &str) -> serde_json::Map<String, Value> {
+    text.lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_owned(), Value::String(v.to_owned())))
+        .collect()
+}
+
+/// One job's run: its exit status, what it printed, its summary and the
+/// outputs of its steps.
+struct JobRun {
+    name: String,
+    ok: bool,
+    code: Option<i32>,
+    text: String,
+    summary: String,
+    concurrency: String,
+}
+
+/// The daily workflow (.github/workflows/oncall-daily.yml), run as GitHub
+/// would: the list job in a checkout of `files`, then one job per matrix
+/// entry, each in its own fresh checkout, against the fake GitHub, with
+/// the repository's `secrets` and `vars` and the dispatch `inputs`.
+struct Daily {
+    files: Vec<(String, String)>,
+    secrets: Value,
+    vars: Value,
+    event: &'static str,
+    inputs: Value,
+    /// Lines an adopter adds to the hand-over step's env (one per webhook
+    /// variable their rotations name).
+    extra_env: Vec<(String, String)>,
+}
+
+impl Daily {
+    fn new(files: &[(&str, &str)], secrets: Value) -> Daily {
+        Daily {
+            files: files
+                .iter()
+                .map(|(p, t)| (p.to_string(), t.to_string()))
+                .collect(),
+            secrets,
+            vars: serde_json::json!({ "ONCALL_LIVE": "true" }),
+            event: "schedule",
+            inputs: serde_json::json!({}),
+            extra_env: Vec::new(),
+        }
+    }
+
+    /// A runner with the repository checked out.
+    fn checkout(&self) -> Runner {
+        let runner = Runner::new();
+        for (p, t) in &self.files {
+            let path = runner.path(p);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, t).unwrap();
+        }
+        runner
+    }
+
+    fn ctx(&self, steps: &Value, needs: &Value, matrix: &Value) -> Value {
+        serde_json::json!({
+            "github": { "event_name": self.event, "token": TOKEN },
+            "secrets": self.secrets,
+            "vars": self.vars,
+            "inputs": self.inputs,
+            "steps": steps,
+            "needs": needs,
+            "matrix": matrix,
+        })
+    }
+
+    /// Runs a job's `run:` steps in order (the `uses:` ones are the
+    /// checkout, the cache and the App token, played by `checkout` and the
+    /// binary in place); stops at the first failing step, as Actions does.
+    fn job(
+        &self,
+        job: &Value,
+        needs: &Value,
+        matrix: &Value,
+        github: &FakeGitHub,
+    ) -> (JobRun, Value) {
+        let runner = self.checkout();
+        let mut steps = serde_json::json!({ "app-token": { "outputs": {} } });
+        let name = text_of(&expand(
+            job["name"].as_str().unwrap(),
+            &self.ctx(&steps, needs, matrix),
+        ));
+        let concurrency = text_of(&expand(
+            job["concurrency"]["group"].as_str().unwrap_or(""),
+            &self.ctx(&steps, needs, matrix),
+        ));
+        let mut text = String::new();
+        let (mut ok, mut code) = (true, Some(0));
+        for st in job["steps"].as_array().unwrap() {
+            let ctx = self.ctx(&steps, needs, matrix);
+            if let Some(cond) = st["if"].as_str()
+                && !truthy(&eval(cond, &ctx))
+            {
+                continue;
+            }
+            let Some(script) = st["run"].as_str() else {
+                continue;
+            };
+            let mut env = env_in(st, &ctx);
+            if st["id"] == "oncall" {
+                for (k, v) in &self.extra_env {
+                    env.insert(k.clone(), text_of(&expand(v, &ctx)));
+                }
+            }
+            let _ = std::fs::remove_file(runner.path("output.txt"));
+            let out = runner.run(script, &env, Some(github));
+            text.push_str(&String::from_utf8_lossy(&out.stdout));
+            text.push_str(&String::from_utf8_lossy(&out.stderr));
+            if let Some(id) = st["id"].as_str() {
+                steps[id] =
+                    serde_json::json!({ "outputs": outputs_of(&runner.read("output.txt")) });
+            }
+            if !out.status.success() {
+                (ok, code) = (false, out.status.code());
+                break;
+            }
+        }
+        let ctx = self.ctx(&steps, needs, matrix);
+        let outputs: serde_json::Map<String, Value> = job["outputs"]
+            .as_object()
+            .map(|o| {
+                o.iter()
+                    .map(|(k, v)| (k.clone(), expand(v.as_str().unwrap(), &ctx)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let run = JobRun {
+            name,
+            ok,
+            code,
+            text,
+            summary: runner.read("summary.md"),
+            concurrency,
+        };
+        (run, Value::Object(outputs))
+    }
+
+    /// The whole workflow: the list job, then the matrix (each entry's job
+    /// in turn; on GitHub they run side by side).
+    fn run(&self, github: &FakeGitHub) -> (JobRun, Vec<JobRun>) {
+        let wf = load(".github/workflows/oncall-daily.yml");
+        let none = serde_json::json!({});
+        let (list, outputs) = self.job(&wf["jobs"]["rotations"], &none, &none, github);
+        assert!(list.ok, "the list job failed:\n{}", list.text);
+        let handover = &wf["jobs"]["handover"];
+        assert_eq!(handover["needs"], "rotations");
+        let needs = serde_json::json!({ "rotations": { "outputs": outputs } });
+        let ctx = self.ctx(&none, &needs, &none);
+        if !truthy(&eval(handover["if"].as_str().unwrap(), &ctx)) {
+            return (list, Vec::new());
+        }
+        assert_eq!(handover["strategy"]["fail-fast"], false);
+        let matrix = expand(
+            handover["strategy"]["matrix"]["rotation"].as_str().unwrap(),
+            &ctx,
+        );
+        let jobs = matrix
+            .as_array()
+            .expect("the matrix is a list")
+            .iter()
+            .map(|entry| {
+                let m = serde_json::json!({ "rotation": entry });
+                self.job(handover, &needs, &m, github).0
+            })
+            .collect();
+        (list, jobs)
+    }
+}
+
+/// Secrets of a scheduled run: the default webhook.
+fn secrets(slack: &FakeSlack) -> Value {
+    serde_json::json!({ "SLACK_WEBHOOK_URL": slack.url })
+}
+
+fn assert_no_secret(text: &str, slack_urls: &[&str]) {
+    let visible: String = text
+        .lines()
+        .filter(|l| !l.starts_with("::add-mask::"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    assert!(
+        !visible.contains(TOKEN),
+        "the token was printed:\n{visible}"
+    );
+    for url in slack_urls {
+        assert!(
+            !visible.contains(url),
+            "a webhook URL was printed:\n{visible}"
+        );
+    }
 }
 
 #[test]
@@ -159,30 +436,49 @@ fn the_daily_workflow_hands_over_as_written() {
     let hand_over = step(steps, "oncall");
     let script = hand_over["run"].as_str().unwrap();
     assert!(script.contains("./target/release/oncall"));
-    let build = step(steps, "Build oncall")["run"].as_str().unwrap();
-    assert!(
-        build.contains("cargo build --release --locked --bin oncall"),
-        "{build}"
+    for job in ["rotations", "handover"] {
+        let steps = &wf["jobs"][job]["steps"];
+        let build = step(steps, "Build oncall")["run"].as_str().unwrap();
+        assert!(
+            build.contains("cargo build --release --locked --bin oncall"),
+            "{build}"
+        );
+        let cache = step(steps, "Cache the oncall binary");
+        assert_eq!(cache["with"]["path"], "target/release/oncall");
+    }
+    // Both jobs cache the binary under one key: the matrix's jobs restore
+    // what the list job built.
+    assert_eq!(
+        step(&wf["jobs"]["rotations"]["steps"], "Cache the oncall binary")["with"]["key"],
+        step(steps, "Cache the oncall binary")["with"]["key"]
     );
-    let cache = step(steps, "Cache the oncall binary");
-    assert_eq!(cache["with"]["path"], "target/release/oncall");
     let f = fake_repo();
     let slack = FakeSlack::start();
-    let runner = Runner::new();
-    let env = scheduled_env(&env_of(hand_over), &slack);
-    let out = runner.run(script, &env, Some(&f));
-    assert_clean(&out, &slack);
+    let daily = Daily::new(&[("rotation.yaml", TEAM)], secrets(&slack));
+    let (list, jobs) = daily.run(&f);
+    assert_no_secret(&list.text, &[&slack.url]);
+    assert_eq!(jobs.len(), 1, "the single top-level rotation: one job");
+    let job = &jobs[0];
+    assert_no_secret(&job.text, &[&slack.url]);
+    assert!(job.ok, "{}", job.text);
+    assert_eq!(job.name, "Hand over (default)");
+    assert_eq!(job.concurrency, "oncall-handover-default");
     assert_eq!(f.with(|s| s.open_prs().len()), 1);
-    assert_eq!(slack.posts().len(), 1);
-    let outputs = runner.read("output.txt");
-    assert!(outputs.contains("oncall=ana\n"), "{outputs}");
-    assert!(
-        outputs.contains("pr-url=https://github.com/acme/ops/pull/1\n"),
-        "{outputs}"
+    assert_eq!(
+        f.with(|s| s.open_prs()[0].head.clone()),
+        "oncall/handover",
+        "the single rotation keeps its branch"
     );
-    let summary = runner.read("summary.md");
+    assert_eq!(slack.posts().len(), 1);
     assert!(
-        summary.contains("## On-call handover Monday 2026-11-23"),
+        job.text
+            .contains("pull request: https://github.com/acme/ops/pull/1"),
+        "{}",
+        job.text
+    );
+    let summary = &job.summary;
+    assert!(
+        summary.contains("## On-call handover Monday 2026-11-23: Workflow team"),
         "{summary}"
     );
     assert!(summary.contains("- Slack: posted"), "{summary}");
@@ -206,47 +502,210 @@ fn the_daily_workflow_hands_over_as_written() {
         "{body}"
     );
     // A repeated run (a retried cron) changes nothing and posts nothing.
-    let out = runner.run(script, &env, Some(&f));
-    assert_clean(&out, &slack);
+    let (_, jobs) = daily.run(&f);
+    assert!(jobs[0].ok, "{}", jobs[0].text);
     assert_eq!(slack.posts().len(), 1);
     assert_eq!(f.with(|s| s.prs.len()), 1);
-    // The job's outputs are the step's.
-    let outputs = &wf["jobs"]["handover"]["outputs"];
-    assert_eq!(outputs["pr-url"], "${{ steps.oncall.outputs.pr-url }}");
 }
 
 #[test]
 fn a_dispatched_dry_run_writes_nothing() {
-    let wf = load(".github/workflows/oncall-daily.yml");
-    let hand_over = step(&wf["jobs"]["handover"]["steps"], "oncall");
     let f = fake_repo();
     let slack = FakeSlack::start();
-    let runner = Runner::new();
-    let mut env = scheduled_env(&env_of(hand_over), &slack);
-    env.insert("ONCALL_DRY_RUN".into(), "true".into());
-    let out = runner.run(hand_over["run"].as_str().unwrap(), &env, Some(&f));
-    assert_clean(&out, &slack);
-    assert!(String::from_utf8_lossy(&out.stdout).contains("Would open the pull request"));
+    let mut daily = Daily::new(&[("rotation.yaml", TEAM)], secrets(&slack));
+    daily.event = "workflow_dispatch";
+    daily.inputs =
+        serde_json::json!({ "dry_run": true, "notify": true, "date": "", "rotation": "" });
+    let (_, jobs) = daily.run(&f);
+    assert!(jobs[0].ok, "{}", jobs[0].text);
+    assert!(jobs[0].text.contains("Would open the pull request"));
     assert_eq!(f.with(|s| s.prs.len()), 0);
     assert_eq!(slack.requests(), 0);
 }
 
 #[test]
 fn without_a_slack_secret_the_workflow_still_hands_over() {
-    let wf = load(".github/workflows/oncall-daily.yml");
-    let hand_over = step(&wf["jobs"]["handover"]["steps"], "oncall");
     let f = fake_repo();
     let slack = FakeSlack::start();
-    let runner = Runner::new();
-    let mut env = scheduled_env(&env_of(hand_over), &slack);
-    env.insert("SLACK_WEBHOOK_URL".into(), String::new());
-    let out = runner.run(hand_over["run"].as_str().unwrap(), &env, Some(&f));
-    assert_clean(&out, &slack);
+    let daily = Daily::new(&[("rotation.yaml", TEAM)], serde_json::json!({}));
+    let (_, jobs) = daily.run(&f);
+    assert!(jobs[0].ok, "{}", jobs[0].text);
     assert!(
-        String::from_utf8_lossy(&out.stdout)
-            .contains("::notice title=oncall::SLACK_WEBHOOK_URL is not set")
+        jobs[0]
+            .text
+            .contains("::notice title=oncall::SLACK_WEBHOOK_URL is not set"),
+        "{}",
+        jobs[0].text
+    );
+    assert!(
+        jobs[0]
+            .text
+            .contains("\"SLACK_WEBHOOK_URL: ${{ secrets.SLACK_WEBHOOK_URL }}\""),
+        "the notice says what to add: {}",
+        jobs[0].text
     );
     assert_eq!(f.with(|s| s.prs.len()), 1);
+    assert_eq!(slack.requests(), 0);
+}
+
+/// The organisation of tests/fixtures/organisation: three rotations (SRE
+/// and Platform share calendars/berlin.yaml and Ana), each with its own
+/// webhook variable.
+fn organisation() -> Vec<(String, String)> {
+    let root = Path::new("tests/fixtures/organisation");
+    let mut files = Vec::new();
+    for p in [
+        "calendars/berlin.yaml",
+        "rotations/sre/rotation.yaml",
+        "rotations/platform/rotation.yaml",
+        "rotations/db/rotation.yaml",
+    ] {
+        files.push((p.to_owned(), std::fs::read_to_string(root.join(p)).unwrap()));
+    }
+    files
+}
+
+/// The daily workflow's matrix: one job per rotation, each with its own
+/// branch, pull request, Slack webhook and summary; a broken rotation file
+/// fails its own job only, and tells its own team.
+#[test]
+fn the_daily_matrix_hands_over_each_rotation_on_its_own() {
+    let mut files = organisation();
+    // The database team's file breaks (a typo in the time zone).
+    for (p, t) in &mut files {
+        if p == "rotations/db/rotation.yaml" {
+            *t = t.replace("America/New_York", "America/New_Yrok");
+        }
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let f = FakeGitHub::start(&refs);
+    f.with(|s| {
+        s.users = ["ana", "ben", "cara", "dan", "fay", "gus"]
+            .iter()
+            .map(|l| (l.to_string(), format!("U_{l}")))
+            .collect()
+    });
+    let (sre, platform, db, default) = (
+        FakeSlack::start(),
+        FakeSlack::start(),
+        FakeSlack::start(),
+        FakeSlack::start(),
+    );
+    let mut daily = Daily::new(
+        &refs,
+        serde_json::json!({
+            "SLACK_WEBHOOK_URL": default.url,
+            "SLACK_WEBHOOK_SRE": sre.url,
+            "SLACK_WEBHOOK_PLATFORM": platform.url,
+            "SLACK_WEBHOOK_DB": db.url,
+        }),
+    );
+    // What the step's env asks an adopter to add: one line per webhook
+    // variable, in the form of the line that is there.
+    let wf = load(".github/workflows/oncall-daily.yml");
+    let env = env_of(step(&wf["jobs"]["handover"]["steps"], "oncall"));
+    assert_eq!(env["SLACK_WEBHOOK_URL"], "${{ secrets.SLACK_WEBHOOK_URL }}");
+    assert_eq!(env["WEBHOOK_ENV"], "${{ matrix.rotation.webhook_env }}");
+    assert_eq!(env["ONCALL_ROTATION"], "${{ matrix.rotation.name }}");
+    for var in [
+        "SLACK_WEBHOOK_SRE",
+        "SLACK_WEBHOOK_PLATFORM",
+        "SLACK_WEBHOOK_DB",
+    ] {
+        daily
+            .extra_env
+            .push((var.to_owned(), format!("${{{{ secrets.{var} }}}}")));
+    }
+    let urls = [
+        sre.url.as_str(),
+        platform.url.as_str(),
+        db.url.as_str(),
+        default.url.as_str(),
+    ];
+    let (list, jobs) = daily.run(&f);
+    assert_no_secret(&list.text, &urls);
+    let names: Vec<&str> = jobs.iter().map(|j| j.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["Hand over (db)", "Hand over (platform)", "Hand over (sre)"]
+    );
+    let groups: Vec<&str> = jobs.iter().map(|j| j.concurrency.as_str()).collect();
+    assert_eq!(
+        groups,
+        [
+            "oncall-handover-db",
+            "oncall-handover-platform",
+            "oncall-handover-sre"
+        ],
+        "one concurrency group per rotation"
+    );
+    for j in &jobs {
+        assert_no_secret(&j.text, &urls);
+    }
+    // The broken file fails its own job (exit 2, the check's code) ...
+    let (db_job, platform_job, sre_job) = (&jobs[0], &jobs[1], &jobs[2]);
+    assert!(!db_job.ok);
+    assert_eq!(db_job.code, Some(2), "{}", db_job.text);
+    assert!(
+        db_job
+            .text
+            .contains("rotations/db/rotation.yaml (on main):2:11: error: unknown time zone"),
+        "{}",
+        db_job.text
+    );
+    // ... tells its own channel, and only that one ...
+    assert_eq!(db.posts().len(), 1);
+    assert!(
+        db.posts()[0].to_string().contains("did not happen"),
+        "{}",
+        db.posts()[0]
+    );
+    assert!(db_job.summary.contains("## No on-call handover today"));
+    // ... and the others, run after it, hand over.
+    for (job, team, hook, branch) in [
+        (sre_job, "SRE", &sre, "oncall/sre/handover"),
+        (
+            platform_job,
+            "Platform",
+            &platform,
+            "oncall/platform/handover",
+        ),
+    ] {
+        assert!(job.ok, "{}", job.text);
+        assert_eq!(
+            hook.posts().len(),
+            1,
+            "{team}: one post, in its own channel"
+        );
+        assert!(hook.posts()[0].to_string().contains(team));
+        assert!(
+            job.summary
+                .contains(&format!("## On-call handover Monday 2026-11-23: {team}")),
+            "{}",
+            job.summary
+        );
+        let pr = f.with(|s| s.open_prs().into_iter().find(|p| p.head == branch));
+        let pr = pr.unwrap_or_else(|| panic!("no pull request from {branch}"));
+        assert_eq!(pr.labels, ["oncall"]);
+        assert!(pr.body.contains(team), "{}", pr.body);
+    }
+    assert_eq!(f.with(|s| s.open_prs().len()), 2, "no pull request for db");
+    assert_eq!(default.requests(), 0, "nothing in the default channel");
+    // The shared calendar was read from GitHub, at the base commit.
+    assert!(
+        f.requests()
+            .iter()
+            .any(|r| r.method == "GET" && r.path.contains("/contents/calendars/berlin.yaml?ref=")),
+        "the calendar was read from GitHub"
+    );
+    // A second morning's run (a retried cron): nothing new anywhere.
+    let (_, again) = daily.run(&f);
+    assert!(again[1].ok && again[2].ok);
+    assert_eq!(sre.posts().len() + platform.posts().len(), 2);
+    assert_eq!(f.with(|s| s.prs.len()), 2);
 }
 
 #[test]
@@ -352,7 +811,12 @@ fn the_check_workflow_annotates_and_previews_as_written() {
     let steps = &wf["jobs"]["check"]["steps"];
     assert_eq!(
         wf["on"]["pull_request"]["paths"],
-        serde_json::json!(["rotation.yaml", "oncall-log.md"])
+        serde_json::json!([
+            "rotation.yaml",
+            "oncall-log.md",
+            "rotations/**",
+            "calendars/**"
+        ])
     );
     assert!(wf["on"].get("pull_request_target").is_none());
     assert_eq!(
@@ -425,8 +889,8 @@ fn the_check_workflow_annotates_and_previews_as_written() {
 #[test]
 fn the_daily_workflow_acts_only_where_the_rotation_is_live() {
     let wf = load(".github/workflows/oncall-daily.yml");
-    let steps = wf["jobs"]["handover"]["steps"].as_array().unwrap();
-    let gate = step(&wf["jobs"]["handover"]["steps"], "live");
+    let steps = wf["jobs"]["rotations"]["steps"].as_array().unwrap();
+    let gate = step(&wf["jobs"]["rotations"]["steps"], "live");
     assert_eq!(steps[0]["id"], "live", "the gate comes first");
     // Every later step, checkout and build included, waits for the gate.
     for s in &steps[1..] {
@@ -437,11 +901,30 @@ fn the_daily_workflow_acts_only_where_the_rotation_is_live() {
             s["name"]
         );
     }
-    let hand_over = step(&wf["jobs"]["handover"]["steps"], "oncall");
+    // The hand-over jobs run only when the gate lets them, and a run that
+    // is not live is a dry run.
+    let handover = &wf["jobs"]["handover"];
+    assert!(
+        handover["if"]
+            .as_str()
+            .unwrap()
+            .contains("needs.rotations.outputs.mode != 'off'")
+    );
+    let hand_over = step(&handover["steps"], "oncall");
     assert_eq!(
         hand_over["env"]["ONCALL_DRY_RUN"],
-        "${{ inputs.dry_run || steps.live.outputs.mode == 'dry-run' }}"
+        "${{ inputs.dry_run || needs.rotations.outputs.mode == 'dry-run' }}"
     );
+    // Played through: a scheduled run with the variable unset hands over
+    // nothing.
+    let f = fake_repo();
+    let slack = FakeSlack::start();
+    let mut daily = Daily::new(&[("rotation.yaml", TEAM)], secrets(&slack));
+    daily.vars = serde_json::json!({});
+    let (list, jobs) = daily.run(&f);
+    assert!(jobs.is_empty(), "no hand-over job");
+    assert!(list.summary.contains("this scheduled run did nothing"));
+    assert_eq!(f.requests().len(), 0);
     let script = gate["run"].as_str().unwrap();
     for (live, event, mode, says) in [
         ("true", "schedule", "live", None),
@@ -553,5 +1036,81 @@ fn the_pages_workflow_publishes_the_site_the_action_writes() {
     assert_eq!(
         action["outputs"]["site-dir"]["value"],
         "${{ steps.site.outputs.site-dir }}"
+    );
+}
+
+/// The roster check of an organisation's pull request, as the action's
+/// step is written: a change to the shared calendar is previewed for both
+/// rotations that include it (and not for the third), and a broken
+/// calendar is annotated on its own line.
+#[test]
+fn the_check_previews_every_rotation_a_calendar_change_touches() {
+    let action = load("action.yml");
+    let check = step(&action["runs"]["steps"], "check");
+    let script = check["run"].as_str().unwrap();
+    let runner = Runner::new();
+    let dir = runner.dir.path();
+    git(dir, &["init", "-q"]);
+    for (p, t) in organisation() {
+        let path = dir.join(&p);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, t).unwrap();
+    }
+    git(dir, &["add", "calendars", "rotations"]);
+    git(dir, &["commit", "-qm", "base"]);
+    let base = git(dir, &["rev-parse", "HEAD"]);
+    let calendar = dir.join("calendars/berlin.yaml");
+    let text = std::fs::read_to_string(&calendar).unwrap();
+    std::fs::write(
+        &calendar,
+        format!("{text}  - {{ date: 2026-11-25, name: Team day }}\n"),
+    )
+    .unwrap();
+    let mut env = env_of(check);
+    env.insert("BASE_SHA".into(), base);
+    env.insert(
+        "ONCALL_BIN".into(),
+        runner.path("target/release/oncall").display().to_string(),
+    );
+    for (input, var) in [("config", "ONCALL_CONFIG"), ("log", "ONCALL_LOG")] {
+        env.insert(
+            var.into(),
+            action["inputs"][input]["default"].as_str().unwrap().into(),
+        );
+    }
+    let out = runner.run(script, &env, None);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary = runner.read("summary.md");
+    assert!(summary.contains("### Rotation `platform`"), "{summary}");
+    assert!(summary.contains("### Rotation `sre`"), "{summary}");
+    assert!(!summary.contains("### Rotation `db`"), "{summary}");
+    assert!(
+        summary.contains(
+            "| 2026-11-25 | Wed | ~~Cara Example (`@cara`)~~ | ***holiday: Team day*** | changed |"
+        ),
+        "{summary}"
+    );
+    // The base tree was unpacked outside the checkout.
+    assert!(!dir.join("oncall-base").exists());
+
+    // A broken calendar: annotated on its line; the step fails.
+    std::fs::write(&calendar, format!("{text}  - 2026-02-30\n")).unwrap();
+    std::fs::remove_file(runner.path("summary.md")).unwrap();
+    let out = runner.run(script, &env, None);
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("::error file=calendars/berlin.yaml,line=9,col=5,"),
+        "{stdout}"
+    );
+    let summary = runner.read("summary.md");
+    assert!(
+        summary.contains("Not previewed: `rotations/sre/rotation.yaml` has problems"),
+        "{summary}"
     );
 }
