@@ -693,6 +693,18 @@ fn the_daily_matrix_hands_over_each_rotation_on_its_own() {
         assert!(pr.body.contains(team), "{}", pr.body);
     }
     assert_eq!(f.with(|s| s.open_prs().len()), 2, "no pull request for db");
+    // Requests per rotation stay what one rotation makes (docs/internals.md,
+    // "Round trips"): a new pull request 3, the Slack claim and record 2,
+    // and 1 for the shared calendar.
+    let requests = |j: &JobRun| -> Vec<String> {
+        j.text
+            .lines()
+            .filter(|l| l.starts_with("GitHub requests: "))
+            .map(str::to_owned)
+            .collect()
+    };
+    assert_eq!(requests(sre_job), ["GitHub requests: 6"]);
+    assert_eq!(requests(platform_job), ["GitHub requests: 6"]);
     assert_eq!(default.requests(), 0, "nothing in the default channel");
     // The shared calendar was read from GitHub, at the base commit.
     assert!(
@@ -704,6 +716,8 @@ fn the_daily_matrix_hands_over_each_rotation_on_its_own() {
     // A second morning's run (a retried cron): nothing new anywhere.
     let (_, again) = daily.run(&f);
     assert!(again[1].ok && again[2].ok);
+    // The query and the calendar: nothing else to do.
+    assert_eq!(requests(&again[2]), ["GitHub requests: 2"]);
     assert_eq!(sre.posts().len() + platform.posts().len(), 2);
     assert_eq!(f.with(|s| s.prs.len()), 2);
 }
@@ -1110,7 +1124,7 @@ fn the_check_previews_every_rotation_a_calendar_change_touches() {
     );
     let summary = runner.read("summary.md");
     assert!(
-        summary.contains("Not previewed: `rotations/sre/rotation.yaml` has problems"),
+        summary.contains("Not previewed: rotations/sre/rotation.yaml has problems"),
         "{summary}"
     );
 }

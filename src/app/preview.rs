@@ -86,7 +86,9 @@ pub fn preview(
             continue;
         };
         shown += 1;
-        let changed: Vec<String> = why.iter().map(|w| format!("`{}`", markdown(w))).collect();
+        // Paths as escaped text, not code spans: an include's path is text
+        // from rotation.yaml and could hold a backtick.
+        let changed: Vec<String> = why.iter().map(|w| markdown(w)).collect();
         match single {
             true => writeln!(out, "Changed: {}.\n", changed.join(", "))?,
             false => writeln!(
@@ -127,7 +129,7 @@ fn section(
         Err(_) => {
             writeln!(
                 out,
-                "Not previewed: `{}` has problems after the change (see the check's annotations).",
+                "Not previewed: {} has problems after the change (see the check's annotations).",
                 markdown(&label(&l.config))
             )?;
             return Ok(());
