@@ -399,3 +399,42 @@ fn the_routing_workflow_runs_the_action_as_written() {
     );
     assert_eq!(issue(&f, 7).assignees, ["ana"]);
 }
+
+/// A rotation with a shared calendar: `assign` reads the calendar from the
+/// default branch too (one more request), so a calendar holiday is a day
+/// without an engineer here as in the handover.
+#[test]
+fn a_shared_calendars_holiday_is_read_from_the_default_branch() {
+    let rotation = format!("{TEAM}holidays:\n  - include: calendars/team.yaml\n");
+    let f = FakeGitHub::start(&[
+        ("rotation.yaml", rotation.as_str()),
+        (
+            "calendars/team.yaml",
+            "holidays:\n  - { date: 2026-11-24, name: Team day }\n",
+        ),
+    ]);
+    f.with(|s| {
+        s.users = vec![("ana".into(), "U_ana".into())];
+        s.issues = vec![Issue {
+            number: 7,
+            id: "I_7".into(),
+            open: true,
+            assignees: vec![],
+            comments: vec![],
+        }];
+    });
+    let r = assign(&f, "2026-11-24", Some(labeled(7, "kind/question")), &[]);
+    assert_eq!(
+        (r.code, r.requests, r.writes),
+        (Some(0), 3, 1),
+        "{}",
+        r.stdout
+    );
+    let i = issue(&f, 7);
+    assert!(i.assignees.is_empty());
+    assert!(
+        i.comments[0].starts_with("Nobody is on call today (Tuesday 2026-11-24: a holiday)"),
+        "{}",
+        i.comments[0]
+    );
+}

@@ -406,3 +406,59 @@ fn each_rotation_posts_to_the_webhook_its_file_names() {
         stdout(&out)
     );
 }
+
+/// On GitHub (`advance --pr`, no checkout), the calendar is read at the
+/// base commit: its holiday stops the handover there, and a calendar that
+/// is not on the branch is reported at the include, on that branch.
+#[test]
+fn a_pull_request_run_reads_the_calendar_from_github() {
+    use support::fake_github::{FakeGitHub, NAME, OWNER, TOKEN};
+    let files: Vec<(String, String)> = ["calendars/berlin.yaml", "rotations/sre/rotation.yaml"]
+        .iter()
+        .map(|p| {
+            (
+                p.to_string(),
+                std::fs::read_to_string(Path::new(FIXTURE).join(p)).unwrap(),
+            )
+        })
+        .collect();
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let empty = tempfile::tempdir().unwrap();
+    let run = |f: &FakeGitHub, now: &str| {
+        assert_cmd::Command::cargo_bin("oncall")
+            .unwrap()
+            .current_dir(empty.path())
+            .args(["--rotation", "sre", "advance", "--pr"])
+            .env("ONCALL_NOW", now)
+            .env("GITHUB_TOKEN", TOKEN)
+            .env("GITHUB_REPOSITORY", format!("{OWNER}/{NAME}"))
+            .env("GITHUB_API_URL", &f.url)
+            .env("ONCALL_HTTP_TIMEOUT", "2")
+            .env_remove("GITHUB_ACTIONS")
+            .output()
+            .unwrap()
+    };
+    // Christmas Eve, a Thursday, is in the calendar only.
+    let f = FakeGitHub::start(&refs);
+    let out = run(&f, "2026-12-24T08:00:00Z");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("2026-12-24 is not a working day"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(f.with(|s| s.prs.len()), 0);
+    // Without the calendar on the branch: the include's line, on main.
+    let f = FakeGitHub::start(&refs[1..]);
+    let out = run(&f, NOW);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("rotations/sre/rotation.yaml (on main):5:5: error: the calendar calendars/berlin.yaml cannot be read: the file does not exist"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(f.with(|s| s.prs.len()), 0);
+}
