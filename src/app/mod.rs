@@ -168,11 +168,21 @@ pub fn run(cli: &Cli, now: DateTime<Utc>, out: &mut dyn Write, err: &mut dyn Wri
             let all = crate::layout::discover(Path::new(".")).map_err(crate::error::usage)?;
             let mut failed = false;
             let mut valid = Vec::new();
+            // A shared calendar's problem is found once per rotation that
+            // includes it: one annotation on its line is enough.
+            let mut annotated = std::collections::HashSet::new();
             for located in &all {
                 let mut one = cli.clone();
                 one.config = located.config.clone();
                 one.log = located.log.clone();
-                match check(&one, now, ahead, format, out) {
+                let mut buf = Vec::new();
+                let checked = check(&one, now, ahead, format, &mut buf);
+                for line in String::from_utf8_lossy(&buf).split_inclusive('\n') {
+                    if !line.starts_with("::") || annotated.insert(line.to_owned()) {
+                        out.write_all(line.as_bytes())?;
+                    }
+                }
+                match checked {
                     Ok(loaded) => valid.extend(loaded.map(|(r, l)| (label(&located.config), r, l))),
                     Err(e)
                         if matches!(
