@@ -207,8 +207,13 @@ pub enum Command {
               value_parser = clap::value_parser!(u32).range(1..=10000))]
         working_days: u32,
     },
-    /// Print the JSON Schema of rotation.yaml.
-    Schema,
+    /// Print the JSON Schema of rotation.yaml (or, with --calendar, of a
+    /// shared holiday calendar).
+    Schema {
+        /// The schema of a shared holiday calendar (`- include:`).
+        #[arg(long)]
+        calendar: bool,
+    },
     /// Set up oncall in this repository: rotation.yaml, the log and the two
     /// workflows (daily handover, roster pull request check). Asks for what
     /// is missing on a terminal; never overwrites a file without --force.

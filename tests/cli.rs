@@ -363,6 +363,17 @@ fn schema_matches_the_committed_file() {
         committed,
         "rotation.schema.json is stale: run `cargo run -- schema > rotation.schema.json`"
     );
+    let out = Command::cargo_bin("oncall")
+        .unwrap()
+        .args(["schema", "--calendar"])
+        .output()
+        .unwrap();
+    let committed = fs::read_to_string(Path::new("calendar.schema.json")).unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        committed,
+        "calendar.schema.json is stale: run `cargo run -- schema --calendar > calendar.schema.json`"
+    );
 }
 
 #[test]

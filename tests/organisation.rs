@@ -94,6 +94,13 @@ fn three_rotations_with_a_shared_calendar_and_a_shared_person_pass_check() {
         .collect();
     let refs: Vec<&Path> = files.iter().map(|p| p.as_path()).collect();
     support::validators::rotation_schema(&refs).unwrap();
+    // The calendar follows its own, which has no includes.
+    let calendar = org.path("calendars/berlin.yaml");
+    support::validators::schema("calendar.schema.json", &[&calendar]).unwrap();
+    org.edit("calendars/berlin.yaml", |t| {
+        t + "  - include: ../more.yaml\n"
+    });
+    assert!(support::validators::schema("calendar.schema.json", &[&calendar]).is_err());
 }
 
 /// The shared calendar's holidays are each including rotation's; the
@@ -465,4 +472,30 @@ fn a_pull_request_run_reads_the_calendar_from_github() {
         stderr(&out)
     );
     assert_eq!(f.with(|s| s.prs.len()), 0);
+}
+
+/// A calendar whose every holiday is behind the last handover is last
+/// year's: the warning points at the calendar's last line of holidays.
+#[test]
+fn a_calendar_left_behind_is_warned_about_in_the_calendar() {
+    let org = Org::new();
+    let out = org
+        .cmd()
+        .env("ONCALL_NOW", "2027-01-05T08:00:00Z")
+        .args(["--rotation", "sre", "advance", "--date", "2027-01-04"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = org
+        .cmd()
+        .env("ONCALL_NOW", "2027-01-05T08:00:00Z")
+        .args(["--rotation", "sre", "check"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("calendars/berlin.yaml:8:5: warning: every holiday is before the last handover (2027-01-04)"),
+        "{}",
+        stdout(&out)
+    );
 }

@@ -156,8 +156,12 @@ pub fn run(cli: &Cli, now: DateTime<Utc>, out: &mut dyn Write, err: &mut dyn Wri
     {
         return member_across_rotations(member, *from, *days, *working_days, *format, now, out);
     }
-    if let Command::Schema = cli.command {
-        out.write_all(config::schema::json_schema_text().as_bytes())?;
+    if let Command::Schema { calendar } = cli.command {
+        let text = match calendar {
+            false => config::schema::json_schema_text(),
+            true => config::schema::calendar_schema_text(),
+        };
+        out.write_all(text.as_bytes())?;
         return Ok(());
     }
     if let Command::Check { ahead, format } = cli.command {
@@ -422,7 +426,7 @@ fn run_local(
             grouped?;
         }
         Command::Check { .. }
-        | Command::Schema
+        | Command::Schema { .. }
         | Command::Swap { .. }
         | Command::Leave { .. }
         | Command::Init { .. }

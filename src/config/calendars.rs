@@ -170,9 +170,10 @@ fn nested_include(pos: Pos) -> Problem {
 /// in the calendar).
 pub fn parse(text: &str) -> Result<Vec<Entry>, Vec<Problem>> {
     let tree = node::parse(text).map_err(|e| vec![super::validate::yaml_problem(&e, text)])?;
-    let mut problems = structure::check(schema::calendar_schema(), &tree);
-    // Includes, found in the tree: reported even when a bad date stops the
-    // typed read below.
+    // Includes, found in the tree: reported as what they are (the schema
+    // alone would call them a holiday without a date), and even when a bad
+    // date stops the typed read below.
+    let mut includes = Vec::new();
     if let node::Value::Map(entries) = &tree.value {
         for (key, value) in entries {
             if let (true, node::Value::Seq(items)) = (key.name == "holidays", &value.value) {
@@ -180,12 +181,15 @@ pub fn parse(text: &str) -> Result<Vec<Entry>, Vec<Problem>> {
                     if let node::Value::Map(fields) = &item.value
                         && fields.iter().any(|(k, _)| k.name == "include")
                     {
-                        problems.push(nested_include(item.pos));
+                        includes.push(item.pos);
                     }
                 }
             }
         }
     }
+    let mut problems = structure::check(schema::calendar_schema(), &tree);
+    problems.retain(|p| !includes.contains(&p.pos));
+    problems.extend(includes.iter().map(|pos| nested_include(*pos)));
     let file: CalendarFile = match serde_saphyr::from_str_with_options(text, node::options()) {
         Ok(f) => f,
         Err(_) if !problems.is_empty() => return Err(problems),

@@ -236,8 +236,20 @@ pub struct Include {
 #[schemars(title = "oncall holiday calendar")]
 pub struct CalendarFile {
     /// Days without on-call duty: a date, or {date, name}.
-    #[schemars(with = "Vec<Holiday>")]
+    #[schemars(with = "Vec<CalendarHoliday>")]
     pub holidays: Vec<Spanned<Holiday>>,
+}
+
+/// A holiday in a shared calendar: a date, or a date with a name (no
+/// includes: a calendar does not include another). For the schema only;
+/// the file is read as [`Holiday`]s, and an include is refused with its
+/// position.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum CalendarHoliday {
+    Date(Date),
+    Named(NamedHoliday),
 }
 
 /// A holiday with a name, shown in schedules and in the log.
@@ -354,6 +366,14 @@ pub fn calendar_schema() -> &'static serde_json::Value {
     SCHEMA.get_or_init(|| {
         serde_json::to_value(schemars::schema_for!(CalendarFile)).expect("schema serializes")
     })
+}
+
+/// The calendar's schema as pretty JSON with a trailing newline (the
+/// committed `calendar.schema.json`).
+pub fn calendar_schema_text() -> String {
+    let mut s = serde_json::to_string_pretty(calendar_schema()).expect("schema serializes");
+    s.push('\n');
+    s
 }
 
 /// The schema as pretty JSON with a trailing newline (the committed file).

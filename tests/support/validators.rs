@@ -126,10 +126,17 @@ pub fn github_workflows(dir: &std::path::Path) -> Result<(), String> {
 /// rotation.yaml files against the repository's JSON Schema
 /// (check-jsonschema).
 pub fn rotation_schema(files: &[&std::path::Path]) -> Result<(), String> {
+    schema("rotation.schema.json", files)
+}
+
+/// Files against one of the repository's JSON Schemas (`rotation.schema.json`,
+/// `calendar.schema.json`), with check-jsonschema.
+#[allow(dead_code)]
+pub fn schema(schema_file: &str, files: &[&std::path::Path]) -> Result<(), String> {
     ensure_command("check-jsonschema", "check-jsonschema==0.39.0");
     let out = std::process::Command::new("check-jsonschema")
         .arg("--schemafile")
-        .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/rotation.schema.json"))
+        .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(schema_file))
         .args(files)
         .output()
         .map_err(|e| e.to_string())?;
