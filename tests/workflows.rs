@@ -795,6 +795,24 @@ fn the_composite_action_hands_over_as_written() {
         action["outputs"]["oncall"]["value"],
         "${{ steps.oncall.outputs.oncall }}"
     );
+    // One job per rotation with the action: the `rotation` input, and the
+    // job's webhook in `slack-webhook-url`, whatever variable the
+    // rotation's file names for the matrix workflow.
+    let sre_team = format!("{TEAM}slack:\n  webhook_env: SLACK_WEBHOOK_SRE\n");
+    let f = FakeGitHub::start(&[("rotations/sre/rotation.yaml", sre_team.as_str())]);
+    f.with(|s| s.users = vec![("ana".into(), "U_ana".into())]);
+    let sre_slack = FakeSlack::start();
+    let mut values = values.clone();
+    values.insert("ONCALL_ROTATION".into(), "sre".into());
+    values.insert("SLACK_WEBHOOK_URL".into(), sre_slack.url.clone());
+    let runner = Runner::new();
+    let out = runner.run(hand_over["run"].as_str().unwrap(), &values, Some(&f));
+    assert_clean(&out, &sre_slack);
+    assert_eq!(sre_slack.posts().len(), 1);
+    assert_eq!(
+        f.with(|s| s.open_prs()[0].head.clone()),
+        "oncall/sre/handover"
+    );
 }
 
 fn git(dir: &Path, args: &[&str]) -> String {
