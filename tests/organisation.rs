@@ -229,6 +229,20 @@ fn calendar_problems_are_reported_with_their_file_and_position() {
     );
 }
 
+/// A command for one rotation, in a repository of several without a
+/// top-level one, says which there are.
+#[test]
+fn a_command_without_rotation_names_the_rotations_there_are() {
+    let org = Org::new();
+    let out = org.run(&["who"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("there is no top-level rotation.yaml here, but 3 rotation(s) under rotations/: add --rotation NAME (one of: db, platform, sre)"),
+        "{}",
+        stderr(&out)
+    );
+}
+
 /// One person's days across every rotation, by date, with the rotation.
 #[test]
 fn schedule_member_shows_one_persons_days_across_rotations() {

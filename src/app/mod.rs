@@ -258,6 +258,20 @@ fn run_local(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> Result<()> {
+    // Several rotations and no top-level one: say which there are.
+    if cli.config == Path::new("rotation.yaml")
+        && !cli.config.exists()
+        && let Ok(all) = crate::layout::discover(Path::new("."))
+        && !all.is_empty()
+    {
+        let names: Vec<&str> = all.iter().map(|l| l.name.as_str()).collect();
+        return Err(crate::error::usage(format!(
+            "there is no top-level rotation.yaml here, but {} rotation(s) under {}/: add --rotation NAME (one of: {})",
+            names.len(),
+            crate::layout::ROTATIONS_DIR,
+            names.join(", ")
+        )));
+    }
     let inputs = load(&cli.config, &cli.log)?;
     let rot = &inputs.rotation;
     let today = calendar::today(rot.timezone, now);
