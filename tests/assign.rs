@@ -438,3 +438,28 @@ fn a_shared_calendars_holiday_is_read_from_the_default_branch() {
         i.comments[0]
     );
 }
+
+/// `--rotation NAME assign` reads that rotation's file from the default
+/// branch: no checkout, as in the routing workflow.
+#[test]
+fn a_named_rotation_routes_to_its_own_engineer() {
+    let f = FakeGitHub::start(&[("rotations/sre/rotation.yaml", TEAM)]);
+    f.with(|s| {
+        s.users = vec![("ana".into(), "U_ana".into())];
+        s.issues = vec![Issue {
+            number: 7,
+            id: "I_7".into(),
+            open: true,
+            assignees: vec![],
+            comments: vec![],
+        }];
+    });
+    let r = assign(
+        &f,
+        "2026-11-23",
+        Some(labeled(7, "kind/question")),
+        &["--rotation", "sre"],
+    );
+    assert_eq!((r.code, r.writes), (Some(0), 1), "{}", r.stdout);
+    assert_eq!(issue(&f, 7).assignees, ["ana"]);
+}

@@ -112,9 +112,12 @@ pub fn run(cli: &Cli, now: DateTime<Utc>, out: &mut dyn Write, err: &mut dyn Wri
     }
     // `--rotation NAME`: that rotation's files, for any command.
     if let Some(name) = &cli.rotation {
-        // `advance --pr` reads the files from GitHub: no checkout needed.
+        // `advance --pr` and `assign` read the files from GitHub: no
+        // checkout needed.
         let located = match cli.command {
-            Command::Advance { pr: true, .. } => crate::layout::paths_of(name),
+            Command::Advance { pr: true, .. } | Command::Assign { .. } => {
+                crate::layout::paths_of(name)
+            }
             _ => crate::layout::find(Path::new("."), name),
         }
         .map_err(crate::error::usage)?;
