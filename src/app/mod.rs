@@ -683,30 +683,88 @@ pub(crate) fn announce(
         }
     };
     let log = log::parse(&label(&cli.log), &log_text).map_err(UserError::from)?;
-    if log::announced_in_slack(&log, &log_text, date) {
+    let links = slack::Links {
+        pr: None,
+        log: log_link(&cli.log, log.record(date).map(|r| r.line)),
+    };
+    let payload = slack::handover_message(&rot_after, &handover, missed, links);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let mut record = LogRecord {
+        announced: log::announced_in_slack(&log, &log_text, date),
+        path: &cli.log,
+        log_text: &log_text,
+    };
+    post_once(&mut record, &payload, date, webhook, &runtime, out)
+}
+
+/// Where a backend records that a day's handover was posted to Slack, so
+/// that it is posted once: the log section (local files), or the pull
+/// request (with a claim ref, so that of two runs at once one posts).
+pub(crate) trait SlackRecord {
+    /// The day was posted already.
+    fn announced(&self) -> bool;
+    /// Claims the post before it is made: `Some(why)` when another run
+    /// holds it.
+    fn claim(&mut self) -> Result<Option<String>> {
+        Ok(None)
+    }
+    /// Records the post (made, or timed out: Slack may well have posted).
+    fn record(&mut self) -> Result<()>;
+    /// Gives the claim back after a failed post, so that a rerun posts.
+    fn release(&mut self) {}
+}
+
+/// The local backend's record: a marker in the day's log section.
+struct LogRecord<'a> {
+    announced: bool,
+    path: &'a Path,
+    log_text: &'a str,
+}
+
+impl SlackRecord for LogRecord<'_> {
+    fn announced(&self) -> bool {
+        self.announced
+    }
+    fn record(&mut self) -> Result<()> {
+        fsio::write_atomic(self.path, &log::mark_announced(self.log_text))
+    }
+}
+
+/// Posts the handover to Slack at most once a day, for either backend:
+/// not again when `record` says it was; without a webhook (a dry run) the
+/// payload is printed; a timeout counts as posted (the error says to
+/// check), any other failure gives the claim back.
+pub(crate) fn post_once(
+    record: &mut dyn SlackRecord,
+    payload: &serde_json::Value,
+    date: NaiveDate,
+    webhook: Option<&reqwest::Url>,
+    runtime: &tokio::runtime::Runtime,
+    out: &mut dyn Write,
+) -> Result<()> {
+    if record.announced() {
         writeln!(
             out,
             "Slack: {date} was announced already; not posting again."
         )?;
         return Ok(());
     }
-    let links = slack::Links {
-        pr: None,
-        log: log_link(&cli.log, log.record(date).map(|r| r.line)),
-    };
-    let payload = slack::handover_message(&rot_after, &handover, missed, links);
     let Some(url) = webhook else {
-        slack::print_payload(&payload, out)?;
+        slack::print_payload(payload, out)?;
         return Ok(());
     };
-    let client = crate::http::client()?;
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    let posted = runtime.block_on(slack::post(&client, url, &payload));
-    // This backend records the post in the day's log section.
+    if let Some(why) = record.claim()? {
+        writeln!(out, "Slack: {date} {why}")?;
+        return Ok(());
+    }
+    let http = crate::http::client()?;
+    let posted = runtime.block_on(slack::post(&http, url, payload));
     if slack::counts_as_posted(&posted) {
-        fsio::write_atomic(&cli.log, &log::mark_announced(&log_text))?;
+        record.record()?;
+    } else {
+        record.release();
     }
     posted?;
     writeln!(out, "Slack: posted the handover for {date}.")?;

@@ -281,17 +281,6 @@ fn announce(
         return Ok(());
     };
     let Some(h) = &d.handover else { return Ok(()) };
-    if outcome
-        .pr_body
-        .as_deref()
-        .is_some_and(|b| b.contains(&handover::slack_marker(date)))
-    {
-        writeln!(
-            out,
-            "Slack: {date} was announced already; not posting again."
-        )?;
-        return Ok(());
-    }
     let (rotation_text, _) = d.files.clone().unwrap_or_default();
     let (rot, _) = load_base(outcome, paths, &rotation_text).map_err(UserError::from)?;
     let links = slack::Links {
@@ -304,37 +293,59 @@ fn announce(
         }),
     };
     let payload = slack::handover_message(&rot, h, d.missed.clone(), links);
-    let Some(url) = webhook else {
-        slack::print_payload(&payload, out)?;
-        return Ok(());
+    let mut record = PrRecord {
+        client,
+        runtime,
+        outcome,
+        date,
     };
-    // Of two runs at once, only the one that claims the day posts.
-    if !runtime.block_on(github::claim_slack(client, outcome))? {
-        writeln!(
-            out,
-            "Slack: {date} is being announced by another run (the claim `{}` points at today's handover); not posting. If no message arrives, post it by hand.",
-            terminal(&outcome.claim_ref)
-        )?;
-        return Ok(());
+    super::post_once(&mut record, &payload, date, webhook, runtime, out)
+}
+
+/// The pull request backend's record: a marker in the pull request's body,
+/// after a compare-and-swap claim on the claim ref.
+struct PrRecord<'a> {
+    client: &'a Client,
+    runtime: &'a tokio::runtime::Runtime,
+    outcome: &'a Outcome,
+    date: chrono::NaiveDate,
+}
+
+impl super::SlackRecord for PrRecord<'_> {
+    fn announced(&self) -> bool {
+        self.outcome
+            .pr_body
+            .as_deref()
+            .is_some_and(|b| b.contains(&handover::slack_marker(self.date)))
     }
-    let http = crate::http::client()?;
-    let posted = runtime.block_on(slack::post(&http, url, &payload));
-    // A timeout means Slack may well have posted: record it, so that a rerun
-    // does not post twice (at most once; the error says to check). Any other
-    // failure gives the claim back, so that a rerun posts.
-    // This backend records the post in the pull request's body.
-    if slack::counts_as_posted(&posted) {
-        if let (Some(id), Some(body)) = (&outcome.pr_id, &outcome.pr_body) {
-            runtime
-                .block_on(github::record_slack(client, id, body, date))
+    fn claim(&mut self) -> Result<Option<String>> {
+        // Of two runs at once, only the one that claims the day posts.
+        Ok(
+            match self
+                .runtime
+                .block_on(github::claim_slack(self.client, self.outcome))?
+            {
+                true => None,
+                false => Some(format!(
+                    "is being announced by another run (the claim `{}` points at today's handover); not posting. If no message arrives, post it by hand.",
+                    terminal(&self.outcome.claim_ref)
+                )),
+            },
+        )
+    }
+    fn record(&mut self) -> Result<()> {
+        if let (Some(id), Some(body)) = (&self.outcome.pr_id, &self.outcome.pr_body) {
+            self.runtime
+                .block_on(github::record_slack(self.client, id, body, self.date))
                 .context("Slack was told, but recording it on the pull request failed")?;
         }
-    } else {
-        let _ = runtime.block_on(github::release_slack(client, outcome));
+        Ok(())
     }
-    posted?;
-    writeln!(out, "Slack: posted the handover for {date}.")?;
-    Ok(())
+    fn release(&mut self) {
+        let _ = self
+            .runtime
+            .block_on(github::release_slack(self.client, self.outcome));
+    }
 }
 
 /// `oncall assign`: routes an issue to today's on-call engineer.
