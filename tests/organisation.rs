@@ -513,3 +513,38 @@ fn a_calendar_left_behind_is_warned_about_in_the_calendar() {
         stdout(&out)
     );
 }
+
+/// A calendar's path is text from rotation.yaml: in the preview (a job
+/// summary on GitHub) it can mention or reference nobody.
+#[test]
+fn a_hostile_calendar_path_is_inert_in_the_preview() {
+    let org = Org::new();
+    let name = "@octocat #42 GH-7 `x` <b>.yaml";
+    let cal = std::fs::read_to_string(org.path("calendars/berlin.yaml")).unwrap();
+    std::fs::write(org.path(&format!("calendars/{name}")), &cal).unwrap();
+    org.edit("rotations/sre/rotation.yaml", |t| {
+        t.replace(
+            "../../calendars/berlin.yaml",
+            &format!("\"../../calendars/{name}\""),
+        )
+    });
+    let base = tempfile::tempdir().unwrap();
+    copy_tree(org.dir.path(), base.path());
+    org.edit(&format!("calendars/{name}"), |t| {
+        t + "  - { date: 2026-11-25, name: \"@here #1\" }\n"
+    });
+    let out = org.run(&[
+        "preview",
+        "--base",
+        &base.path().display().to_string(),
+        "--working-days",
+        "5",
+    ]);
+    let md = stdout(&out);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(md.contains("### Rotation `sre`"), "{md}");
+    support::validators::github_markdown(&[serde_json::json!({
+        "what": "the preview", "text": md, "plain": false, "links": []
+    })])
+    .unwrap();
+}
