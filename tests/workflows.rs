@@ -837,6 +837,22 @@ fn git(dir: &Path, args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap().trim().to_owned()
 }
 
+/// The values of the action's check step (`env:` keys already checked):
+/// the base commit, the binary, and the `config` and `log` inputs' defaults.
+fn check_env(env: &mut BTreeMap<String, String>, action: &Value, runner: &Runner, base: String) {
+    env.insert("BASE_SHA".into(), base);
+    env.insert(
+        "ONCALL_BIN".into(),
+        runner.path("target/release/oncall").display().to_string(),
+    );
+    for (input, var) in [("config", "ONCALL_CONFIG"), ("log", "ONCALL_LOG")] {
+        env.insert(
+            var.into(),
+            action["inputs"][input]["default"].as_str().unwrap().into(),
+        );
+    }
+}
+
 #[test]
 fn the_check_workflow_annotates_and_previews_as_written() {
     let wf = load(".github/workflows/oncall-check.yml");
@@ -882,17 +898,7 @@ fn the_check_workflow_annotates_and_previews_as_written() {
         "  - { github: ben }\n  - { github: ana, slack: U0WORKFL01 }\n",
     );
     std::fs::write(dir.join("rotation.yaml"), &changed).unwrap();
-    env.insert("BASE_SHA".into(), base);
-    env.insert(
-        "ONCALL_BIN".into(),
-        runner.path("target/release/oncall").display().to_string(),
-    );
-    for (input, var) in [("config", "ONCALL_CONFIG"), ("log", "ONCALL_LOG")] {
-        env.insert(
-            var.into(),
-            action["inputs"][input]["default"].as_str().unwrap().into(),
-        );
-    }
+    check_env(&mut env, &action, &runner, base);
     let out = runner.run(script, &env, None);
     assert!(
         out.status.success(),
@@ -1099,17 +1105,7 @@ fn the_check_previews_every_rotation_a_calendar_change_touches() {
     )
     .unwrap();
     let mut env = env_of(check);
-    env.insert("BASE_SHA".into(), base);
-    env.insert(
-        "ONCALL_BIN".into(),
-        runner.path("target/release/oncall").display().to_string(),
-    );
-    for (input, var) in [("config", "ONCALL_CONFIG"), ("log", "ONCALL_LOG")] {
-        env.insert(
-            var.into(),
-            action["inputs"][input]["default"].as_str().unwrap().into(),
-        );
-    }
+    check_env(&mut env, &action, &runner, base);
     let out = runner.run(script, &env, None);
     assert!(
         out.status.success(),

@@ -105,6 +105,12 @@ pub fn load(config: &Path, log_path: &Path) -> Result<Inputs> {
     })
 }
 
+/// `--config` and `--log` are left at their defaults: no file was named,
+/// so `check` and `preview` look at every rotation of the repository.
+fn names_no_file(cli: &Cli) -> bool {
+    cli.config == Path::new("rotation.yaml") && cli.log == Path::new("oncall-log.md")
+}
+
 /// Runs a command. `now` is the current instant (R11 turns it into a date).
 pub fn run(cli: &Cli, now: DateTime<Utc>, out: &mut dyn Write, err: &mut dyn Write) -> Result<()> {
     if let Command::List { format } = cli.command {
@@ -136,8 +142,7 @@ pub fn run(cli: &Cli, now: DateTime<Utc>, out: &mut dyn Write, err: &mut dyn Wri
         return run(&one, now, out, err);
     }
     if let Command::Preview { base, working_days } = &cli.command {
-        let default_files =
-            cli.config == Path::new("rotation.yaml") && cli.log == Path::new("oncall-log.md");
+        let default_files = names_no_file(cli);
         let named = (!default_files).then(|| crate::layout::Located {
             name: label(&cli.config),
             config: cli.config.clone(),
@@ -169,8 +174,7 @@ pub fn run(cli: &Cli, now: DateTime<Utc>, out: &mut dyn Write, err: &mut dyn Wri
     }
     if let Command::Check { ahead, format } = cli.command {
         // With no file named, every rotation of the repository.
-        let default_files =
-            cli.config == Path::new("rotation.yaml") && cli.log == Path::new("oncall-log.md");
+        let default_files = names_no_file(cli);
         if default_files && Path::new(crate::layout::ROTATIONS_DIR).is_dir() {
             let all = crate::layout::discover(Path::new(".")).map_err(crate::error::usage)?;
             let mut failed = false;
@@ -245,7 +249,7 @@ pub fn run(cli: &Cli, now: DateTime<Utc>, out: &mut dyn Write, err: &mut dyn Wri
             // default).
             let var = webhook_env.clone().unwrap_or_else(|| {
                 let text = fsio::read_text(&cli.config, false).unwrap_or_default();
-                crate::config::calendars::webhook_env_in(&text)
+                crate::config::webhook_env_in(&text)
             });
             report_broken_input(&report, *slack && !*dry_run, &var, out)?;
         }
@@ -1090,7 +1094,7 @@ fn list(
             Err(e) => {
                 // A broken rotation's job still tells its own channel.
                 let text = fsio::read_text(&located.config, false).unwrap_or_default();
-                row["webhook_env"] = crate::config::calendars::webhook_env_in(&text).into();
+                row["webhook_env"] = crate::config::webhook_env_in(&text).into();
                 row["error"] = match input_report(&e) {
                     Some(report) => format!(
                         "{} problem(s), the first: {}",

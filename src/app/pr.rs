@@ -112,7 +112,7 @@ pub fn advance(
     let mut check_slack = |rotation_text: &str| -> Result<()> {
         let var = webhook_env
             .clone()
-            .unwrap_or_else(|| crate::config::calendars::webhook_env_in(rotation_text));
+            .unwrap_or_else(|| crate::config::webhook_env_in(rotation_text));
         webhook = super::webhook(*to_slack, *dry_run, &var)?;
         Ok(())
     };

@@ -134,22 +134,6 @@ pub fn includes_in(text: &str) -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// `slack.webhook_env` as written in a rotation file, without validating
-/// the rest (a broken file's failure message still goes to its team's
-/// channel): the name when it is a webhook's variable, else the default.
-pub fn webhook_env_in(text: &str) -> String {
-    #[derive(serde::Deserialize)]
-    struct Top {
-        #[serde(default)]
-        slack: Option<serde_json::Value>,
-    }
-    serde_saphyr::from_str_with_options::<Top>(text, node::options())
-        .ok()
-        .and_then(|t| t.slack?.get("webhook_env")?.as_str().map(str::to_owned))
-        .filter(|n| super::validate::is_webhook_env(n))
-        .unwrap_or_else(|| super::DEFAULT_WEBHOOK_ENV.to_owned())
-}
-
 /// One holiday of a calendar: its date, name and position.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
@@ -266,19 +250,6 @@ mod tests {
         assert!(includes_in(text).is_empty(), "broken YAML: none");
         let text = "team: x\nholidays:\n  - 2026-12-25\n  - include: ../../calendars/berlin.yaml\n";
         assert_eq!(includes_in(text), ["../../calendars/berlin.yaml"]);
-    }
-
-    #[test]
-    fn the_webhook_variable_is_found_in_a_broken_file() {
-        let text = "team: x\nslack: { webhook_env: SLACK_WEBHOOK_SRE }\nmembers: 3\n";
-        assert_eq!(webhook_env_in(text), "SLACK_WEBHOOK_SRE");
-        assert_eq!(webhook_env_in("team: x\n"), "SLACK_WEBHOOK_URL");
-        assert_eq!(
-            webhook_env_in("slack: { webhook_env: GITHUB_TOKEN }\n"),
-            "SLACK_WEBHOOK_URL",
-            "only a webhook's variable"
-        );
-        assert_eq!(webhook_env_in("slack: [\n"), "SLACK_WEBHOOK_URL");
     }
 
     #[test]

@@ -40,6 +40,22 @@ pub const DEFAULT_DUTIES: &[&str] = &[
     "Hand over to the next on-call engineer",
 ];
 
+/// `slack.webhook_env` as written in a rotation file, without validating
+/// the rest (a broken file's failure message still goes to its team's
+/// channel): the name when it is a webhook's variable, else the default.
+pub fn webhook_env_in(text: &str) -> String {
+    #[derive(serde::Deserialize)]
+    struct Top {
+        #[serde(default)]
+        slack: Option<serde_json::Value>,
+    }
+    serde_saphyr::from_str_with_options::<Top>(text, node::options())
+        .ok()
+        .and_then(|t| t.slack?.get("webhook_env")?.as_str().map(str::to_owned))
+        .filter(|n| validate::is_webhook_env(n))
+        .unwrap_or_else(|| DEFAULT_WEBHOOK_ENV.to_owned())
+}
+
 /// A validated rotation.yaml.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Rotation {
@@ -140,5 +156,23 @@ impl Rotation {
     /// The display name of a login (the login itself for former members).
     pub fn display<'a>(&'a self, github: &'a str) -> &'a str {
         self.member(github).map_or(github, Member::display)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_webhook_variable_is_found_in_a_broken_file() {
+        let text = "team: x\nslack: { webhook_env: SLACK_WEBHOOK_SRE }\nmembers: 3\n";
+        assert_eq!(webhook_env_in(text), "SLACK_WEBHOOK_SRE");
+        assert_eq!(webhook_env_in("team: x\n"), "SLACK_WEBHOOK_URL");
+        assert_eq!(
+            webhook_env_in("slack: { webhook_env: GITHUB_TOKEN }\n"),
+            "SLACK_WEBHOOK_URL",
+            "only a webhook's variable"
+        );
+        assert_eq!(webhook_env_in("slack: [\n"), "SLACK_WEBHOOK_URL");
     }
 }
