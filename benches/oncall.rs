@@ -6,10 +6,10 @@
 //! day and of ten years. Prints a Markdown table of medians.
 
 use chrono::{Days, NaiveDate};
-use oncall::config;
-use oncall::log::{self, Log};
-use oncall::plan::{self, Plan};
-use oncall::schedule;
+use oncall_core::config;
+use oncall_core::log::{self, Log};
+use oncall_core::plan::{self, Plan};
+use oncall_core::schedule;
 use std::hint::black_box;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -134,7 +134,7 @@ fn main() {
         let Plan::Advance(adv) = plan::advance(&rot, &Log::default(), last) else {
             panic!("no advance")
         };
-        let a = oncall::files::after(&rot, &text, &Log::default(), "", &adv).unwrap();
+        let a = oncall_core::files::after(&rot, &text, &Log::default(), "", &adv).unwrap();
         std::fs::write(
             fixtures.join(format!("rotation-1000-{name}.yaml")),
             &a.rotation_text,
@@ -153,7 +153,7 @@ fn main() {
                     panic!("no advance")
                 };
                 drop(black_box(
-                    oncall::files::after(&rot_after, &a.rotation_text, &l, &a.log_text, &adv)
+                    oncall_core::files::after(&rot_after, &a.rotation_text, &l, &a.log_text, &adv)
                         .unwrap(),
                 ));
             },

@@ -1,8 +1,8 @@
 //! The command line: clap definitions only.
 
-use crate::schedule::Format;
 use chrono::NaiveDate;
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
+use oncall_core::schedule::Format;
 use std::path::PathBuf;
 
 /// Runs a team's daily on-call rotation from a Git repository.
@@ -36,217 +36,281 @@ pub struct Cli {
 #[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Validate rotation.yaml and the log; warn about uncovered days ahead.
-    Check {
-        /// How many days ahead to look for uncovered days.
-        #[arg(long, default_value_t = 28, value_name = "N")]
-        ahead: u32,
-        /// `github` prints the problems as GitHub Actions annotations.
-        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
-        format: CheckFormat,
-    },
+    Check(CheckArgs),
     /// Who is on call on each working day of a range.
-    Schedule {
-        /// First day (YYYY-MM-DD). Default: today in the team's time zone.
-        #[arg(long, value_parser = parse_date, value_name = "DATE")]
-        from: Option<NaiveDate>,
-        /// Number of calendar days.
-        #[arg(long, default_value_t = 14, value_name = "N",
-              value_parser = clap::value_parser!(u32).range(1..=36600))]
-        days: u32,
-        /// Instead of --days: this many working days.
-        #[arg(long, value_name = "N", conflicts_with = "days",
-              value_parser = clap::value_parser!(u32).range(1..=10000))]
-        working_days: Option<u32>,
-        /// `ics`: an iCalendar feed, one all-day event per day.
-        #[arg(long, value_enum, default_value_t = ScheduleFormat::Text)]
-        format: ScheduleFormat,
-        /// Only this member's days.
-        #[arg(long, value_name = "LOGIN")]
-        member: Option<String>,
-        /// Compare with another rotation file (e.g. the base branch's): who is
-        /// on call before and after, with the changed days marked.
-        #[arg(long, value_name = "BASE_FILE")]
-        compare: Option<PathBuf>,
-    },
+    Schedule(ScheduleArgs),
     /// Who is on call on a day (default: today in the team's time zone).
-    Who {
-        #[arg(value_parser = parse_date, value_name = "DATE")]
-        date: Option<NaiveDate>,
-    },
+    Who(WhoArgs),
     /// Perform the day's handover: update the state, append the log section(s).
-    Advance {
-        /// Act as if it were this day (YYYY-MM-DD). Default: today in the team's time zone.
-        #[arg(long, value_parser = parse_date, value_name = "DATE")]
-        date: Option<NaiveDate>,
-        /// Print the plan (the file changes as a diff, the handover) and write nothing.
-        #[arg(long)]
-        dry_run: bool,
-        /// Allow --date after today: hands over days that have not come yet.
-        #[arg(long)]
-        future: bool,
-        /// Post the handover to the Slack incoming webhook in SLACK_WEBHOOK_URL,
-        /// or in the variable rotation.yaml's `slack.webhook_env` names (once
-        /// per day: the log, or with --pr the pull request, records the post).
-        #[arg(long)]
-        slack: bool,
-        /// The environment variable with the webhook's URL, whatever
-        /// rotation.yaml names (SLACK_WEBHOOK…).
-        #[arg(long, value_name = "VAR", value_parser = parse_webhook_env, requires = "slack")]
-        webhook_env: Option<String>,
-        /// Work on GitHub: open or update the handover pull request, from the
-        /// base branch's files (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL).
-        #[arg(long)]
-        pr: bool,
-        /// The base branch (default: the repository's default branch).
-        #[arg(long, value_name = "BRANCH", requires = "pr")]
-        base: Option<String>,
-        /// The repository as OWNER/NAME (default: GITHUB_REPOSITORY).
-        #[arg(long, value_name = "OWNER/NAME", requires = "pr")]
-        repo: Option<String>,
-        /// The REST API URL (default: GITHUB_API_URL, else https://api.github.com).
-        #[arg(long, value_name = "URL", requires = "pr")]
-        api_url: Option<String>,
-        /// The handover branch.
-        #[arg(
-            long,
-            value_name = "BRANCH",
-            default_value = crate::github::DEFAULT_BRANCH,
-            requires = "pr"
-        )]
-        branch: String,
-        /// The label of handover pull requests.
-        #[arg(long, value_name = "NAME", default_value = "oncall", requires = "pr")]
-        label: String,
-    },
+    Advance(AdvanceArgs),
     /// Swap two days: write two overrides into rotation.yaml (for a roster
     /// pull request), after checking both members can serve the other day.
-    Swap {
-        #[arg(value_parser = parse_date, value_name = "DATE_A")]
-        a: NaiveDate,
-        #[arg(value_parser = parse_date, value_name = "DATE_B")]
-        b: NaiveDate,
-        /// Why (shown in the schedule, the log, the PR and Slack).
-        #[arg(long, value_name = "TEXT")]
-        reason: Option<String>,
-    },
+    Swap(SwapArgs),
     /// Remove a member: from `members`, and from the state's `order`,
     /// `served` and `held_back`, in one edit (for a roster pull request).
-    Leave {
-        #[arg(value_name = "LOGIN")]
-        login: String,
-    },
+    Leave(LeaveArgs),
     /// Fairness: per member, days served and scheduled, by override, as a
     /// substitute, turns lost to time off, and their share of the working
     /// days they were on the roster.
-    Stats {
-        /// First day. Default: the rotation's start.
-        #[arg(long, value_parser = parse_date, value_name = "DATE")]
-        since: Option<NaiveDate>,
-        /// Last day. Default: 90 days from today.
-        #[arg(long, value_parser = parse_date, value_name = "DATE")]
-        until: Option<NaiveDate>,
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
-    },
+    Stats(StatsArgs),
     /// Write the schedule page: a month view, the cycle, the fairness table
     /// and the calendar feeds (index.html, oncall.ics, oncall-LOGIN.ics).
-    Site {
-        /// The directory to write to (created if missing).
-        #[arg(long, value_name = "DIR")]
-        out: PathBuf,
-    },
+    Site(SiteArgs),
     /// The open threads: unticked task-list items under the days' Topics.
-    Open {
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
-    },
+    Open(OpenArgs),
     /// The runbook debt: `runbook:` items under the days' Topics, still to
     /// write (unticked) and written (ticked).
-    Runbooks {
-        #[arg(long, value_enum, default_value_t = Format::Text)]
-        format: Format,
-    },
+    Runbooks(RunbooksArgs),
     /// Route a question to today's on-call engineer: assign them to an
     /// issue or pull request with a short comment (reads rotation.yaml from
     /// the default branch on GitHub). Without --issue, in GitHub Actions,
     /// the event decides (a routing label, or the comment command).
-    Assign {
-        /// The issue or pull request number. Default: the event's
-        /// (GITHUB_EVENT_NAME, GITHUB_EVENT_PATH).
-        #[arg(long, value_name = "N")]
-        issue: Option<u64>,
-        /// The repository as OWNER/NAME (default: GITHUB_REPOSITORY).
-        #[arg(long, value_name = "OWNER/NAME")]
-        repo: Option<String>,
-        /// The REST API URL (default: GITHUB_API_URL, else https://api.github.com).
-        #[arg(long, value_name = "URL")]
-        api_url: Option<String>,
-        /// Act as if it were this day (YYYY-MM-DD). Default: today in the team's time zone.
-        #[arg(long, value_parser = parse_date, value_name = "DATE")]
-        date: Option<NaiveDate>,
-        /// Print what it would do; write nothing.
-        #[arg(long)]
-        dry_run: bool,
-    },
+    Assign(AssignArgs),
     /// Every rotation in this repository (the top-level rotation.yaml and
     /// rotations/NAME/): name, files, team and today's engineer. The JSON is
     /// what a workflow's matrix reads.
-    List {
-        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
-        format: ListFormat,
-    },
+    List(ListArgs),
     /// Preview a change (a pull request): for every rotation whose
     /// rotation file, log or included calendar differs from the base tree
     /// DIR, the next working days before and after, in Markdown.
-    Preview {
-        /// The base tree (e.g. `git archive BASE | tar -x -C DIR`).
-        #[arg(long, value_name = "DIR")]
-        base: PathBuf,
-        /// How many working days ahead.
-        #[arg(long, default_value_t = 20, value_name = "N",
-              value_parser = clap::value_parser!(u32).range(1..=10000))]
-        working_days: u32,
-    },
+    Preview(PreviewArgs),
     /// Print the JSON Schema of rotation.yaml (or, with --calendar, of a
     /// shared holiday calendar).
-    Schema {
-        /// The schema of a shared holiday calendar (`- include:`).
-        #[arg(long)]
-        calendar: bool,
-    },
+    Schema(SchemaArgs),
     /// Set up oncall in this repository: rotation.yaml, the log and the two
     /// workflows (daily handover, roster pull request check). Asks for what
     /// is missing on a terminal; never overwrites a file without --force.
-    Init {
-        /// The team's name.
-        #[arg(long, value_name = "NAME")]
-        team: Option<String>,
-        /// The team's IANA time zone. Default: this machine's.
-        #[arg(long, value_name = "ZONE")]
-        timezone: Option<String>,
-        /// A member, in rotation order: their GitHub login, and optionally
-        /// their Slack member ID (repeat for each member).
-        #[arg(long = "member", value_name = "LOGIN[:SLACK_ID]")]
-        members: Vec<String>,
-        /// The rotation's first day. Default: the next working day.
-        #[arg(long, value_parser = parse_date, value_name = "DATE")]
-        start: Option<NaiveDate>,
-        /// Write only the two workflows (for an existing or imported rotation.yaml).
-        #[arg(long, conflicts_with_all = ["team", "timezone", "members", "start"])]
-        workflows_only: bool,
-        /// The action the workflows use, as `OWNER/NAME@REF`. Default: the
-        /// release of this binary, pinned to its commit.
-        #[arg(long, value_name = "OWNER/NAME@REF")]
-        action: Option<String>,
-        /// Overwrite files that exist.
-        #[arg(long)]
-        force: bool,
-    },
+    Init(InitArgs),
     /// Import a rotation from another tool into rotation.yaml.
-    Import {
-        #[command(subcommand)]
-        from: ImportFrom,
-    },
+    Import(ImportArgs),
+}
+
+/// `oncall check`.
+#[derive(Debug, Clone, Args)]
+pub struct CheckArgs {
+    /// How many days ahead to look for uncovered days.
+    #[arg(long, default_value_t = 28, value_name = "N")]
+    pub ahead: u32,
+    /// `github` prints the problems as GitHub Actions annotations.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
+}
+
+/// `oncall schedule`.
+#[derive(Debug, Clone, Args)]
+pub struct ScheduleArgs {
+    /// First day (YYYY-MM-DD). Default: today in the team's time zone.
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub from: Option<NaiveDate>,
+    /// Number of calendar days.
+    #[arg(long, default_value_t = 14, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=36600))]
+    pub days: u32,
+    /// Instead of --days: this many working days.
+    #[arg(long, value_name = "N", conflicts_with = "days",
+          value_parser = clap::value_parser!(u32).range(1..=10000))]
+    pub working_days: Option<u32>,
+    /// `ics`: an iCalendar feed, one all-day event per day.
+    #[arg(long, value_enum, default_value_t = ScheduleFormat::Text)]
+    pub format: ScheduleFormat,
+    /// Only this member's days.
+    #[arg(long, value_name = "LOGIN")]
+    pub member: Option<String>,
+    /// Compare with another rotation file (e.g. the base branch's): who is
+    /// on call before and after, with the changed days marked.
+    #[arg(long, value_name = "BASE_FILE")]
+    pub compare: Option<PathBuf>,
+}
+
+/// `oncall who`.
+#[derive(Debug, Clone, Args)]
+pub struct WhoArgs {
+    #[arg(value_parser = parse_date, value_name = "DATE")]
+    pub date: Option<NaiveDate>,
+}
+
+/// `oncall advance`.
+#[derive(Debug, Clone, Args)]
+pub struct AdvanceArgs {
+    /// Act as if it were this day (YYYY-MM-DD). Default: today in the team's time zone.
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub date: Option<NaiveDate>,
+    /// Print the plan (the file changes as a diff, the handover) and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Allow --date after today: hands over days that have not come yet.
+    #[arg(long)]
+    pub future: bool,
+    /// Post the handover to the Slack incoming webhook in SLACK_WEBHOOK_URL,
+    /// or in the variable rotation.yaml's `slack.webhook_env` names (once
+    /// per day: the log, or with --pr the pull request, records the post).
+    #[arg(long)]
+    pub slack: bool,
+    /// The environment variable with the webhook's URL, whatever
+    /// rotation.yaml names (SLACK_WEBHOOK…).
+    #[arg(long, value_name = "VAR", value_parser = parse_webhook_env, requires = "slack")]
+    pub webhook_env: Option<String>,
+    /// Work on GitHub: open or update the handover pull request, from the
+    /// base branch's files (GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_API_URL).
+    #[arg(long)]
+    pub pr: bool,
+    /// The base branch (default: the repository's default branch).
+    #[arg(long, value_name = "BRANCH", requires = "pr")]
+    pub base: Option<String>,
+    /// The repository as OWNER/NAME (default: GITHUB_REPOSITORY).
+    #[arg(long, value_name = "OWNER/NAME", requires = "pr")]
+    pub repo: Option<String>,
+    /// The REST API URL (default: GITHUB_API_URL, else https://api.github.com).
+    #[arg(long, value_name = "URL", requires = "pr")]
+    pub api_url: Option<String>,
+    /// The handover branch.
+    #[arg(
+        long,
+        value_name = "BRANCH",
+        default_value = crate::github::DEFAULT_BRANCH,
+        requires = "pr"
+    )]
+    pub branch: String,
+    /// The label of handover pull requests.
+    #[arg(long, value_name = "NAME", default_value = "oncall", requires = "pr")]
+    pub label: String,
+}
+
+/// `oncall swap`.
+#[derive(Debug, Clone, Args)]
+pub struct SwapArgs {
+    #[arg(value_parser = parse_date, value_name = "DATE_A")]
+    pub a: NaiveDate,
+    #[arg(value_parser = parse_date, value_name = "DATE_B")]
+    pub b: NaiveDate,
+    /// Why (shown in the schedule, the log, the PR and Slack).
+    #[arg(long, value_name = "TEXT")]
+    pub reason: Option<String>,
+}
+
+/// `oncall leave`.
+#[derive(Debug, Clone, Args)]
+pub struct LeaveArgs {
+    #[arg(value_name = "LOGIN")]
+    pub login: String,
+}
+
+/// `oncall stats`.
+#[derive(Debug, Clone, Args)]
+pub struct StatsArgs {
+    /// First day. Default: the rotation's start.
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub since: Option<NaiveDate>,
+    /// Last day. Default: 90 days from today.
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub until: Option<NaiveDate>,
+    #[arg(long, value_enum, default_value_t = TableFormat::Text)]
+    pub format: TableFormat,
+}
+
+/// `oncall site`.
+#[derive(Debug, Clone, Args)]
+pub struct SiteArgs {
+    /// The directory to write to (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+/// `oncall open`.
+#[derive(Debug, Clone, Args)]
+pub struct OpenArgs {
+    #[arg(long, value_enum, default_value_t = TableFormat::Text)]
+    pub format: TableFormat,
+}
+
+/// `oncall runbooks`.
+#[derive(Debug, Clone, Args)]
+pub struct RunbooksArgs {
+    #[arg(long, value_enum, default_value_t = TableFormat::Text)]
+    pub format: TableFormat,
+}
+
+/// `oncall assign`.
+#[derive(Debug, Clone, Args)]
+pub struct AssignArgs {
+    /// The issue or pull request number. Default: the event's
+    /// (GITHUB_EVENT_NAME, GITHUB_EVENT_PATH).
+    #[arg(long, value_name = "N")]
+    pub issue: Option<u64>,
+    /// The repository as OWNER/NAME (default: GITHUB_REPOSITORY).
+    #[arg(long, value_name = "OWNER/NAME")]
+    pub repo: Option<String>,
+    /// The REST API URL (default: GITHUB_API_URL, else https://api.github.com).
+    #[arg(long, value_name = "URL")]
+    pub api_url: Option<String>,
+    /// Act as if it were this day (YYYY-MM-DD). Default: today in the team's time zone.
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub date: Option<NaiveDate>,
+    /// Print what it would do; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// `oncall list`.
+#[derive(Debug, Clone, Args)]
+pub struct ListArgs {
+    #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+    pub format: ListFormat,
+}
+
+/// `oncall preview`.
+#[derive(Debug, Clone, Args)]
+pub struct PreviewArgs {
+    /// The base tree (e.g. `git archive BASE | tar -x -C DIR`).
+    #[arg(long, value_name = "DIR")]
+    pub base: PathBuf,
+    /// How many working days ahead.
+    #[arg(long, default_value_t = 20, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=10000))]
+    pub working_days: u32,
+}
+
+/// `oncall schema`.
+#[derive(Debug, Clone, Args)]
+pub struct SchemaArgs {
+    /// The schema of a shared holiday calendar (`- include:`).
+    #[arg(long)]
+    pub calendar: bool,
+}
+
+/// `oncall init`.
+#[derive(Debug, Clone, Args)]
+pub struct InitArgs {
+    /// The team's name.
+    #[arg(long, value_name = "NAME")]
+    pub team: Option<String>,
+    /// The team's IANA time zone. Default: this machine's.
+    #[arg(long, value_name = "ZONE")]
+    pub timezone: Option<String>,
+    /// A member, in rotation order: their GitHub login, and optionally
+    /// their Slack member ID (repeat for each member).
+    #[arg(long = "member", value_name = "LOGIN[:SLACK_ID]")]
+    pub members: Vec<String>,
+    /// The rotation's first day. Default: the next working day.
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub start: Option<NaiveDate>,
+    /// Write only the two workflows (for an existing or imported rotation.yaml).
+    #[arg(long, conflicts_with_all = ["team", "timezone", "members", "start"])]
+    pub workflows_only: bool,
+    /// The action the workflows use, as `OWNER/NAME@REF`. Default: the
+    /// release of this binary, pinned to its commit.
+    #[arg(long, value_name = "OWNER/NAME@REF")]
+    pub action: Option<String>,
+    /// Overwrite files that exist.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// `oncall import`.
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    #[command(subcommand)]
+    pub from: ImportFrom,
 }
 
 /// The tools `oncall import` reads.
@@ -276,6 +340,24 @@ pub enum ImportFrom {
         #[arg(long)]
         force: bool,
     },
+}
+
+/// Output formats of `oncall stats`, `open` and `runbooks`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TableFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+impl From<TableFormat> for Format {
+    fn from(f: TableFormat) -> Format {
+        match f {
+            TableFormat::Text => Format::Text,
+            TableFormat::Json => Format::Json,
+            TableFormat::Markdown => Format::Markdown,
+        }
+    }
 }
 
 /// Output formats of `oncall list`.
@@ -317,7 +399,7 @@ pub enum CheckFormat {
 
 /// A webhook's variable name: SLACK_WEBHOOK, then capital letters, digits or _.
 pub fn parse_webhook_env(s: &str) -> Result<String, String> {
-    match crate::config::validate::is_webhook_env(s) {
+    match oncall_core::config::validate::is_webhook_env(s) {
         true => Ok(s.to_owned()),
         false => Err(format!(
             "{s:?} is not a webhook's variable: SLACK_WEBHOOK followed by capital letters, digits or _"
@@ -327,6 +409,6 @@ pub fn parse_webhook_env(s: &str) -> Result<String, String> {
 
 /// A date argument, exactly YYYY-MM-DD.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    crate::config::structure::parse_date(s)
+    oncall_core::config::parse_date(s)
         .ok_or_else(|| format!("{s:?} is not a date: write YYYY-MM-DD, e.g. 2026-11-27"))
 }

@@ -8,9 +8,9 @@
 //! other error is a failure of the run (exit code 1): the network, GitHub,
 //! Slack, the disk.
 
-use crate::diag::InvalidInput;
-use crate::files::EditError;
 use crate::fsio::ReadError;
+use oncall_core::diag::InvalidInput;
+use oncall_core::files::EditError;
 
 /// An error the user fixes; exit code 2.
 #[derive(Debug, thiserror::Error)]
@@ -57,7 +57,7 @@ pub fn usage(message: impl Into<String>) -> anyhow::Error {
 
 impl UserError {
     /// The problems of an input file behind this error, if it is one.
-    pub fn report(&self) -> Option<crate::diag::Report> {
+    pub fn report(&self) -> Option<oncall_core::diag::Report> {
         match self {
             UserError::Invalid(InvalidInput(report)) => Some(report.clone()),
             UserError::Read(e) => e.report(),

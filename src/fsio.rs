@@ -48,9 +48,9 @@ impl std::fmt::Display for ReadError {
 
 impl ReadError {
     /// The problem as a report, when it has a place in the file.
-    pub fn report(&self) -> Option<crate::diag::Report> {
-        use crate::diag::Pos;
-        use crate::diag::{Problem, Report};
+    pub fn report(&self) -> Option<oncall_core::diag::Report> {
+        use oncall_core::diag::Pos;
+        use oncall_core::diag::{Problem, Report};
         let (path, pos, message) = match self {
             ReadError::Io { .. } => return None,
             ReadError::TooLarge { path, size, max } => (
@@ -157,7 +157,7 @@ fn tempfile_in(dir: &Path, target: &Path) -> Result<(std::path::PathBuf, std::fs
 /// directory.
 pub struct DiskCalendars;
 
-impl crate::config::calendars::Calendars for DiskCalendars {
+impl oncall_core::config::calendars::Calendars for DiskCalendars {
     fn read(&mut self, path: &str) -> Result<String, String> {
         read_text(Path::new(path), false).map_err(|e| match e {
             ReadError::Io { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
@@ -174,6 +174,9 @@ impl crate::config::calendars::Calendars for DiskCalendars {
 pub fn load_rotation(
     file: &str,
     text: &str,
-) -> Result<(crate::config::Rotation, crate::diag::Report), crate::diag::InvalidInput> {
-    crate::config::load_from(file, file, text, &mut DiskCalendars)
+) -> Result<
+    (oncall_core::config::Rotation, oncall_core::diag::Report),
+    oncall_core::diag::InvalidInput,
+> {
+    oncall_core::config::load_from(file, file, text, &mut DiskCalendars)
 }

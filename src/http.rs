@@ -4,6 +4,7 @@
 
 use anyhow::{Context, Result};
 pub use reqwest::header::HeaderMap;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 /// Connecting to a server may take this long.
@@ -39,9 +40,66 @@ pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         .map(Duration::from_secs)
 }
 
+/// The program's network: one tokio runtime and one HTTP client, each
+/// built once, when first needed (`oncall check` builds neither). `main`
+/// makes the one `Net`; every request of the program goes through it.
+#[derive(Default)]
+pub struct Net {
+    runtime: OnceLock<tokio::runtime::Runtime>,
+    client: OnceLock<reqwest::Client>,
+}
+
+impl Net {
+    pub fn new() -> Net {
+        Net::default()
+    }
+
+    /// The single-threaded runtime.
+    pub fn runtime(&self) -> Result<&tokio::runtime::Runtime> {
+        if let Some(rt) = self.runtime.get() {
+            return Ok(rt);
+        }
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .context("could not start the network runtime")?;
+        Ok(self.runtime.get_or_init(|| rt))
+    }
+
+    /// Runs a future on the runtime, to completion.
+    pub fn block_on<F: std::future::Future>(&self, f: F) -> Result<F::Output> {
+        Ok(self.runtime()?.block_on(f))
+    }
+
+    /// Runs a future on the runtime, giving up after `budget`: `None`
+    /// when it took longer.
+    pub fn block_on_within<F: std::future::Future>(
+        &self,
+        budget: Duration,
+        f: F,
+    ) -> Result<Option<F::Output>> {
+        let run = async move { tokio::time::timeout(budget, f).await.ok() };
+        Ok(self.runtime()?.block_on(run))
+    }
+
+    /// Enters the runtime (octocrab starts tasks when it is built).
+    pub fn enter(&self) -> Result<tokio::runtime::EnterGuard<'_>> {
+        Ok(self.runtime()?.enter())
+    }
+
+    /// The HTTP client.
+    pub fn client(&self) -> Result<&reqwest::Client> {
+        if let Some(c) = self.client.get() {
+            return Ok(c);
+        }
+        let c = build_client()?;
+        Ok(self.client.get_or_init(|| c))
+    }
+}
+
 /// Builds the client: rustls with ring, timeouts set, no redirects (the
 /// webhook URL must never be followed to, or leaked into, another host).
-pub fn client() -> Result<reqwest::Client> {
+fn build_client() -> Result<reqwest::Client> {
     // Both octocrab and reqwest use rustls; one process-wide provider.
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()

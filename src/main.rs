@@ -1,15 +1,16 @@
 use clap::Parser;
-use oncall::app;
 use oncall::cli::Cli;
+use oncall::commands::{self, Ctx};
 use oncall::error::UserError;
-use oncall::escape::terminal;
 use oncall::fsio::ReadError;
+use oncall::http::Net;
+use oncall_core::escape::terminal;
 use std::process::ExitCode;
 
 /// In GitHub Actions, registers the secrets as masks before anything can
 /// print them, so that even a bug cannot show them in a log.
 fn mask_secrets() {
-    if std::env::var("GITHUB_ACTIONS").as_deref() != Ok("true") {
+    if !oncall::env::in_actions() {
         return;
     }
     // Every webhook: SLACK_WEBHOOK_URL and the variables rotation.yaml's
@@ -49,10 +50,19 @@ fn mask_secrets() {
 fn main() -> ExitCode {
     mask_secrets();
     let cli = Cli::parse();
-    let result = app::now_from_env().and_then(|now| {
+    // The shell's services, built once: the clock (or ONCALL_NOW), and the
+    // network (one runtime, one HTTP client, made when first needed).
+    let net = Net::new();
+    let result = oncall::env::now().and_then(|now| {
         let stdout = std::io::stdout();
         let stderr = std::io::stderr();
-        app::run(&cli, now, &mut stdout.lock(), &mut stderr.lock())
+        let mut ctx = Ctx {
+            now,
+            net: &net,
+            out: &mut stdout.lock(),
+            err: &mut stderr.lock(),
+        };
+        commands::run(&cli, &mut ctx)
     });
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -395,3 +395,108 @@ fn pr_step_summary_and_outputs() {
         insta::assert_snapshot!(format!("summary_pr_{}", case.0), actions.files());
     }
 }
+
+// ------------------------------------------------- the lint on both paths
+
+/// The example rotation with an override that names the member on call
+/// that day anyway (a lint warning), found by asking `oncall who`.
+fn with_idle_override() -> String {
+    let repo = Repo::example();
+    let mut cmd = repo.oncall();
+    hermetic(&mut cmd, &now(ORDINARY));
+    let who = cmd.args(["who", "2026-12-01"]).output().unwrap();
+    let who = String::from_utf8_lossy(&who.stdout);
+    let login = who.split("(@").nth(1).and_then(|r| r.split(')').next());
+    let login = login.expect("a member on call on 2026-12-01").to_owned();
+    example("rotation.yaml").replace(
+        "overrides:\n",
+        &format!("overrides:\n  - date: 2026-12-01\n    github: {login}\n"),
+    )
+}
+
+#[test]
+fn the_lint_refuses_a_state_in_the_future_on_both_paths() {
+    // The example's state is at 2026-11-26; on 2026-11-13 that is the
+    // future. The local path always refused it; `--pr` now does too,
+    // before any write.
+    let repo = Repo::example();
+    let local = local(&repo, BEFORE_START, &[], None);
+    assert_eq!(local.code, Some(2), "{}", local.snapshot());
+    assert!(
+        local
+            .stderr
+            .contains("`state.since` is 2026-11-26, after today (2026-11-13"),
+        "{}",
+        local.snapshot()
+    );
+
+    let f = fake(Fixture::Example);
+    let actions = Actions::new();
+    let remote = pr(&f, BEFORE_START, &[], Some(&actions));
+    assert_eq!(remote.code, Some(2), "{}", remote.snapshot());
+    assert!(
+        remote.stderr.contains("rotation.yaml (on main):"),
+        "{}",
+        remote.snapshot()
+    );
+    assert!(
+        remote
+            .stderr
+            .contains("`state.since` is 2026-11-26, after today (2026-11-13"),
+        "{}",
+        remote.snapshot()
+    );
+    // Annotated on the file's path in the repository, and nothing written.
+    assert!(
+        remote.stdout.contains("::error file=rotation.yaml,"),
+        "{}",
+        remote.snapshot()
+    );
+    assert_eq!(f.with(|s| s.head("oncall/handover")), None);
+    assert!(
+        actions.files().contains("No on-call handover today"),
+        "{}",
+        actions.files()
+    );
+}
+
+#[test]
+fn the_lint_warnings_are_printed_and_annotated_on_both_paths() {
+    let text = with_idle_override();
+    let warning = "the override on 2026-12-01 names";
+    // Local.
+    let repo = Repo::with(&text, Some(&example("oncall-log.md")));
+    let actions = Actions::new();
+    let r = local(&repo, ORDINARY, &[], Some(&actions));
+    assert_eq!(r.code, Some(0), "{}", r.snapshot());
+    assert!(r.stderr.contains(warning), "{}", r.snapshot());
+    assert!(
+        r.stdout.contains("::warning file=rotation.yaml,line="),
+        "{}",
+        r.snapshot()
+    );
+    // --pr, from the base branch's file.
+    let f = FakeGitHub::start(&[
+        ("rotation.yaml", &text),
+        ("oncall-log.md", &example("oncall-log.md")),
+    ]);
+    let actions = Actions::new();
+    let r = pr(&f, ORDINARY, &[], Some(&actions));
+    assert_eq!(r.code, Some(0), "{}", r.snapshot());
+    assert!(
+        r.stderr.contains("rotation.yaml (on main):"),
+        "{}",
+        r.snapshot()
+    );
+    assert!(r.stderr.contains(warning), "{}", r.snapshot());
+    assert!(
+        r.stdout.contains("::warning file=rotation.yaml,line="),
+        "{}",
+        r.snapshot()
+    );
+    assert_eq!(
+        f.with(|s| s.open_prs().len()),
+        1,
+        "the warning does not stop the handover"
+    );
+}

@@ -127,7 +127,7 @@ fn hostile_text_is_inert_in_every_sink() {
         let log = repo.read("oncall-log.md");
         markdown_inert(&log, &what("log"));
         github_sinks.push(github_sink(what("log"), &log, false));
-        let parsed = oncall::log::parse("log", &log).unwrap();
+        let parsed = oncall_core::log::parse("log", &log).unwrap();
         assert_eq!(
             parsed.records.len(),
             3,
@@ -186,7 +186,7 @@ fn hostile_text_is_inert_in_every_sink() {
             &failure,
             false,
         ));
-        let comment = oncall::github::handover::foreign_comment(&s, "oncall/handover");
+        let comment = oncall_core::pr::foreign_comment(&s, "oncall/handover");
         github_sinks.push(github_sink(
             what("comment on a changed branch"),
             &comment,

@@ -4,8 +4,8 @@ mod common;
 mod support;
 
 use common::*;
-use oncall::plan::Plan;
-use oncall::slack::{self, Announcement, Links};
+use oncall_core::plan::Plan;
+use oncall_core::slack::{self, Announcement, Links};
 use predicates::prelude::*;
 use std::time::Duration;
 use support::fake_slack::{FakeSlack, Reply, SECRET_PATH};
@@ -296,13 +296,13 @@ fn payload(text_in: &str, log_in: &str, date: &str, links: Links) -> serde_json:
         panic!("{date}")
     };
     let r = rot(text_in);
-    let next_state = oncall::config::Rotation {
+    let next_state = oncall_core::config::Rotation {
         state: Some(a.state.clone()),
         ..r.clone()
     };
-    let upcoming = oncall::schedule::rows(
+    let upcoming = oncall_core::schedule::rows(
         &next_state,
-        &oncall::log::Log::default(),
+        &oncall_core::log::Log::default(),
         r.next_working_day(d(date)).unwrap(),
         10,
     )
@@ -596,7 +596,7 @@ fn slacks_sdk_accepts_every_payload() {
             "timezone: UTC",
             &format!("timezone: {}", serde_json::to_string(s).unwrap()),
         );
-        let report = match oncall::config::load("rotation.yaml", &bad) {
+        let report = match oncall_core::config::load("rotation.yaml", &bad) {
             Err(e) => e.0,
             Ok(_) => panic!("expected an invalid file"),
         };

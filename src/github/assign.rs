@@ -5,10 +5,10 @@
 
 use super::client::{Client, GitHubError};
 use super::queries::{ASSIGN_STATE, assign_document};
-use crate::config::Rotation;
-use crate::routing::{self, Issue, Plan, Route};
 use anyhow::{Result, anyhow, bail};
 use chrono::NaiveDate;
+use oncall_core::config::Rotation;
+use oncall_core::routing::{self, Issue, Plan, Route};
 use serde_json::{Value, json};
 
 /// What `oncall assign` did, in one line.
@@ -56,11 +56,11 @@ pub async fn run(
     let files = super::fetch_calendars(client, config_path, text, oid)
         .await
         .map_err(anyhow::Error::from)?;
-    let mut calendars = crate::config::calendars::Fetched {
+    let mut calendars = oncall_core::config::calendars::Fetched {
         files,
         on: "the default branch".into(),
     };
-    let (rot, _) = crate::config::load_from(
+    let (rot, _) = oncall_core::config::load_from(
         &format!("{config_path} (on the default branch)"),
         config_path,
         text,

@@ -105,8 +105,10 @@ struct Raw {
 }
 
 impl Client {
-    pub fn new(settings: Settings) -> Result<Client> {
-        let http = http::client()?;
+    /// `http`: the program's one HTTP client (`http::Net`). octocrab
+    /// starts background tasks when it is built: call it inside the
+    /// runtime (`Net::enter`).
+    pub fn new(settings: Settings, http: reqwest::Client) -> Result<Client> {
         let octo = Octocrab::builder()
             .personal_token(settings.token.clone())
             .base_uri(settings.api_url.as_str())
@@ -404,7 +406,7 @@ fn transport_error(e: &octocrab::Error) -> GitHubError {
 }
 
 fn clean(s: &str) -> String {
-    crate::escape::terminal(&s.chars().take(500).collect::<String>())
+    oncall_core::escape::terminal(&s.chars().take(500).collect::<String>())
 }
 
 fn malformed(raw: &Raw) -> GitHubError {

@@ -4,19 +4,20 @@
 
 pub mod assign;
 pub mod client;
-pub mod handover;
 pub mod queries;
-pub mod remote;
+pub mod settings;
+mod write;
 
 use self::client::{Client, GitHubError};
-use self::handover::{BranchMove, Decision, Paths, Refusal};
 use self::queries::{HANDOVER_STATE, Mutation, mutation_document};
-use self::remote::Remote;
 use crate::error::UserError;
 use anyhow::Result;
-use base64::Engine as _;
 use chrono::NaiveDate;
-use serde_json::{Map, Value, json};
+use oncall_core::daily::DayPlan;
+use oncall_core::diag::Report;
+use oncall_core::pr::remote::{self, Remote};
+use oncall_core::pr::{self as handover, Decision, Paths, Refusal};
+use serde_json::{Value, json};
 
 /// The ref that claims a day's Slack post: it points at the handover
 /// commit of the day claimed. Moving it is a compare-and-swap, so of two
@@ -49,12 +50,15 @@ pub struct Outcome {
     /// What to tell the user (nothing to do, what was done).
     pub messages: Vec<String>,
     pub warnings: Vec<String>,
+    /// The warnings of the base branch's rotation file: its own and the
+    /// lint's (`oncall_core::lint`), as a local run prints them.
+    pub report: Report,
     /// The base branch's name.
     pub base: String,
     /// The base branch's rotation.yaml and log, as read.
     pub base_files: Option<(String, String)>,
     /// The shared calendars the base's rotation.yaml includes, as read.
-    pub calendars: crate::config::calendars::Fetched,
+    pub calendars: oncall_core::config::calendars::Fetched,
     pub repo_id: String,
     pub base_head: Option<String>,
     /// The handover branch's head after this run.
@@ -63,6 +67,13 @@ pub struct Outcome {
     pub slack_claim: Option<String>,
     /// The Slack claim ref of this handover branch ([`claim_ref`]).
     pub claim_ref: String,
+}
+
+impl Outcome {
+    /// The day's plan, when there is a handover.
+    pub fn day(&self) -> Option<&DayPlan> {
+        self.decision.as_ref().map(|d| &*d.day)
+    }
 }
 
 /// A person changed the handover branch: it is left alone.
@@ -149,8 +160,8 @@ pub async fn fetch_calendars(
     oid: &str,
 ) -> Result<std::collections::BTreeMap<String, String>, GitHubError> {
     let mut files = std::collections::BTreeMap::new();
-    for include in crate::config::calendars::includes_in(text) {
-        let Ok(path) = crate::config::calendars::resolve(config, &include) else {
+    for include in oncall_core::config::calendars::includes_in(text) {
+        let Ok(path) = oncall_core::config::calendars::resolve(config, &include) else {
             continue; // the rotation's check reports it
         };
         if files.contains_key(&path) {
@@ -167,7 +178,7 @@ pub async fn fetch_calendars(
     Ok(files)
 }
 
-fn user_id<'a>(remote: &'a Remote, login: &str) -> Option<&'a str> {
+pub(crate) fn user_id<'a>(remote: &'a Remote, login: &str) -> Option<&'a str> {
     remote
         .users
         .iter()
@@ -181,7 +192,7 @@ fn user_id<'a>(remote: &'a Remote, login: &str) -> Option<&'a str> {
 /// with `"type": "STALE_DATA", "path": ["commit"]` (the mutation's alias);
 /// a ref that moved or exists already (`updateRefs`, `createRef`) is
 /// refused as `UNPROCESSABLE` on that write's path.
-fn is_race(e: &GitHubError, write: Mutation) -> bool {
+pub(crate) fn is_race(e: &GitHubError, write: Mutation) -> bool {
     let alias = write.alias();
     let on_this_write = e.path.as_deref() == Some(alias);
     let kind = e.kind.as_deref();
@@ -229,22 +240,33 @@ pub async fn run(
     let mut last_race = String::new();
     for _attempt in 0..2 {
         let remote = read(client, base, paths).await?;
-        let today = {
-            let text = remote
-                .base
-                .as_ref()
-                .and_then(|b| b.rotation.as_ref())
-                .and_then(|f| f.text.as_deref())
-                .unwrap_or("");
-            let tz = crate::config::load_from(
-                &paths.config,
-                &paths.config,
-                text,
-                &mut remote.calendars(),
-            )
-            .map_or(chrono_tz::UTC, |(r, _)| r.timezone);
-            crate::calendar::today(tz, now)
+        let text = remote
+            .base
+            .as_ref()
+            .and_then(|b| b.rotation.as_ref())
+            .and_then(|f| f.text.as_deref())
+            .unwrap_or("");
+        let base_label = |p: &str| match &remote.base {
+            Some(b) => format!("{p} (on {})", b.name),
+            None => p.to_owned(),
         };
+        let loaded = oncall_core::config::load_from(
+            &base_label(&paths.config),
+            &paths.config,
+            text,
+            &mut remote.calendars(),
+        );
+        let tz = loaded.as_ref().map_or(chrono_tz::UTC, |(r, _)| r.timezone);
+        let today = oncall_core::calendar::today(tz, now);
+        // The same checks as a local run: a state in the future refuses
+        // the run; the warnings are printed (and annotated in Actions).
+        let mut report = Report::new(base_label(&paths.config), Vec::new());
+        if let Ok((rot, warnings)) = &loaded {
+            let lint = oncall_core::lint::check(&base_label(&paths.config), rot, today)
+                .map_err(UserError::from)?;
+            report.problems.extend(warnings.problems.iter().cloned());
+            report.problems.extend(lint.problems);
+        }
         let date = date.unwrap_or(today);
         crate::error::refuse_future(date, today, dry_run, future)?;
         let mut outcome = Outcome {
@@ -262,6 +284,7 @@ pub async fn run(
             branch_head: remote.branch.as_ref().map(|b| b.head.clone()),
             slack_claim: remote.slack_claim.clone(),
             claim_ref: claim_ref(&paths.branch),
+            report,
             calendars: remote.calendars(),
             base_files: remote.base.as_ref().map(|b| {
                 let text = |f: &Option<remote::File>| {
@@ -318,251 +341,21 @@ pub async fn run(
             outcome.decision = Some(decision);
             return Ok(outcome);
         }
-        match write(client, &remote, paths, &decision, &mut outcome).await {
+        match write::write(client, &remote, paths, &decision, &mut outcome).await {
             Ok(()) => {
                 outcome.decision = Some(decision);
                 return Ok(outcome);
             }
-            Err(WriteError::Raced(m)) => last_race = m,
-            Err(WriteError::Failed(e)) => return Err(e),
+            Err(write::WriteError::Raced(m)) => last_race = m,
+            Err(write::WriteError::Failed(e)) => return Err(e),
         }
     }
     Err(Raced(last_race).into())
 }
 
-enum WriteError {
-    /// A compare-and-swap failed: start over from fresh data.
-    Raced(String),
-    Failed(anyhow::Error),
-}
-
-impl From<GitHubError> for WriteError {
-    fn from(e: GitHubError) -> Self {
-        WriteError::Failed(e.into())
-    }
-}
-
-async fn write(
-    client: &Client,
-    remote: &Remote,
-    paths: &Paths,
-    d: &Decision,
-    outcome: &mut Outcome,
-) -> Result<(), WriteError> {
-    let s = client.settings();
-    let qualified = format!("refs/heads/{}", paths.branch);
-    let mut muts = Vec::new();
-    let mut vars = Map::new();
-    let mut commit_on = None;
-    match &d.branch {
-        BranchMove::Keep => {}
-        BranchMove::Create { at } => {
-            muts.push(Mutation::CreateBranch);
-            vars.insert(
-                "createBranch".into(),
-                json!({ "repositoryId": remote.repo_id, "name": qualified, "oid": at }),
-            );
-            commit_on = Some(at.clone());
-        }
-        BranchMove::OnTop { head } => commit_on = Some(head.clone()),
-        BranchMove::Rebuild { from, to } => {
-            muts.push(Mutation::ResetBranch);
-            vars.insert(
-                "resetBranch".into(),
-                json!({ "repositoryId": remote.repo_id, "refUpdates": [{ "name": qualified, "beforeOid": from, "afterOid": to, "force": true }] }),
-            );
-            commit_on = Some(to.clone());
-        }
-    }
-    if let (Some(expected), Some((rotation, log))) = (&commit_on, &d.files) {
-        let b64 = |t: &str| base64::engine::general_purpose::STANDARD.encode(t);
-        let (headline, body) = d
-            .commit_message
-            .split_once("\n\n")
-            .unwrap_or((&d.commit_message, ""));
-        muts.push(Mutation::Commit);
-        vars.insert(
-            "commit".into(),
-            json!({
-                "branch": { "repositoryNameWithOwner": format!("{}/{}", s.owner, s.name), "branchName": paths.branch },
-                "expectedHeadOid": expected,
-                "message": { "headline": headline, "body": body },
-                "fileChanges": { "additions": [
-                    { "path": paths.config, "contents": b64(rotation) },
-                    { "path": paths.log, "contents": b64(log) }
-                ] }
-            }),
-        );
-    }
-    let reviewer_ids: Vec<&str> = d
-        .reviewers
-        .iter()
-        .filter_map(|login| {
-            let id = user_id(remote, login);
-            if id.is_none() {
-                outcome.warnings.push(format!(
-                    "@{login} cannot be asked for a review (not a collaborator of the repository)"
-                ));
-            }
-            id
-        })
-        .collect();
-    if d.add_label && remote.label_id.is_none() {
-        outcome.warnings.push(format!("the label `{}` does not exist in the repository: create it to label handover pull requests", paths.label));
-    }
-    let label_ids: Vec<&str> = remote
-        .label_id
-        .iter()
-        .map(String::as_str)
-        .filter(|_| d.add_label)
-        .collect();
-    let pr_follow_up = |muts: &mut Vec<Mutation>, vars: &mut Map<String, Value>, pr_id: &str| {
-        if !reviewer_ids.is_empty() {
-            muts.push(Mutation::RequestReviews);
-            vars.insert(
-                "requestReviews".into(),
-                json!({ "pullRequestId": pr_id, "userIds": reviewer_ids, "union": true }),
-            );
-        }
-        if !label_ids.is_empty() {
-            muts.push(Mutation::AddLabels);
-            vars.insert(
-                "addLabels".into(),
-                json!({ "labelableId": pr_id, "labelIds": label_ids }),
-            );
-        }
-    };
-    match &d.pr_id {
-        None => {
-            muts.push(Mutation::CreatePullRequest);
-            vars.insert(
-                "createPullRequest".into(),
-                json!({ "repositoryId": remote.repo_id, "baseRefName": outcome.base, "headRefName": paths.branch, "title": d.title, "body": d.body }),
-            );
-        }
-        Some(id) => {
-            if d.update_title || d.update_body {
-                muts.push(Mutation::UpdatePullRequest);
-                let mut input = json!({ "pullRequestId": id });
-                if d.update_title {
-                    input["title"] = json!(d.title);
-                }
-                if d.update_body {
-                    input["body"] = json!(d.body);
-                }
-                vars.insert("updatePullRequest".into(), input);
-                outcome.pr_body = Some(d.body.clone());
-            }
-            pr_follow_up(&mut muts, &mut vars, id);
-        }
-    }
-    if muts.is_empty() {
-        return Ok(());
-    }
-    let (data, errors) = client
-        .mutate(&mutation_document(&muts), Value::Object(vars))
-        .await?;
-    check_errors(
-        &errors,
-        &[
-            Mutation::ResetBranch,
-            Mutation::CreateBranch,
-            Mutation::Commit,
-        ],
-        outcome,
-    )?;
-    if errors.iter().any(|e| {
-        e.message.starts_with("createPullRequest") || e.message.starts_with("updatePullRequest")
-    }) {
-        let e = errors
-            .iter()
-            .find(|e| {
-                e.message.starts_with("createPullRequest")
-                    || e.message.starts_with("updatePullRequest")
-            })
-            .cloned()
-            .expect("found");
-        return Err(WriteError::Failed(e.into()));
-    }
-    if let Some(oid) = data
-        .get("commit")
-        .and_then(|c| c.get("commit"))
-        .and_then(|c| c.get("oid"))
-        .and_then(Value::as_str)
-    {
-        outcome.branch_head = Some(oid.to_owned());
-    }
-    if d.branch != BranchMove::Keep {
-        outcome.messages.push(format!(
-            "committed the handover for {} to `{}`",
-            d.date, paths.branch
-        ));
-    }
-    if let Some(pr) = data
-        .get("createPullRequest")
-        .and_then(|p| p.get("pullRequest"))
-    {
-        let id = pr
-            .get("id")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        outcome.pr_url = pr.get("url").and_then(Value::as_str).map(str::to_owned);
-        outcome.pr_id = Some(id.clone());
-        outcome.pr_body = Some(d.body.clone());
-        outcome.messages.push(format!(
-            "opened the handover pull request {}",
-            outcome.pr_url.clone().unwrap_or_default()
-        ));
-        let mut muts = Vec::new();
-        let mut vars = Map::new();
-        pr_follow_up(&mut muts, &mut vars, &id);
-        if !muts.is_empty() {
-            // Requesting reviews and adding labels again is harmless.
-            let (_, errors) = client
-                .mutate_with(&mutation_document(&muts), Value::Object(vars), true)
-                .await?;
-            check_errors(&errors, &[], outcome)?;
-        }
-    } else if d.update_title || d.update_body {
-        outcome
-            .messages
-            .push("updated the handover pull request".to_owned());
-    }
-    Ok(())
-}
-
-/// Sorts a mutation document's errors: a failed compare-and-swap on the
-/// branch means start over; review requests and labels only warn.
-fn check_errors(
-    errors: &[GitHubError],
-    branch_fields: &[Mutation],
-    outcome: &mut Outcome,
-) -> Result<(), WriteError> {
-    for e in errors {
-        let field = e.path.as_deref().unwrap_or("");
-        let on_branch = branch_fields.iter().find(|m| {
-            matches!(
-                m,
-                Mutation::ResetBranch | Mutation::CreateBranch | Mutation::Commit
-            ) && m.alias() == field
-        });
-        if let Some(write) = on_branch {
-            if is_race(e, *write) {
-                return Err(WriteError::Raced(e.message.clone()));
-            }
-            return Err(WriteError::Failed(e.clone().into()));
-        }
-        if field == "requestReviews" || field == "addLabels" {
-            outcome.warnings.push(format!("{e}"));
-        }
-    }
-    Ok(())
-}
-
 /// Records on the pull request that Slack was told about `date` (R10).
 pub async fn record_slack(client: &Client, pr_id: &str, body: &str, date: NaiveDate) -> Result<()> {
-    let marker = handover::slack_marker(date);
+    let marker = oncall_core::log_format::pr_slack_marker(date);
     let body = format!("{}\n\n{marker}\n", body.trim_end());
     let doc = mutation_document(&[Mutation::UpdatePullRequest]);
     // Setting the same body twice is harmless: retried like a read.

@@ -2,10 +2,10 @@
 #![allow(dead_code)]
 
 use chrono::NaiveDate;
-use oncall::config::{self, Rotation};
-use oncall::log;
-use oncall::plan::{self, Plan};
-use oncall::rotation::{Day, Engine};
+use oncall_core::config::{self, Rotation};
+use oncall_core::log;
+use oncall_core::plan::{self, Plan};
+use oncall_core::rotation::{Day, Engine};
 
 pub fn d(s: &str) -> NaiveDate {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -57,7 +57,7 @@ pub fn advance(rotation: &str, log_text: &str, date: NaiveDate) -> (String, Stri
     let p = plan::advance(&r, &l, date);
     match &p {
         Plan::Advance(a) => {
-            let f = oncall::files::after(&r, rotation, &l, log_text, a).expect("files");
+            let f = oncall_core::files::after(&r, rotation, &l, log_text, a).expect("files");
             (f.rotation_text, f.log_text, p.clone())
         }
         _ => (rotation.to_owned(), log_text.to_owned(), p.clone()),

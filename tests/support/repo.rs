@@ -38,7 +38,7 @@ impl Repo {
     /// test on files whose state moves every day.
     pub fn live_today(&self) -> (chrono::NaiveDate, String) {
         let text = self.read("rotation.yaml");
-        let (rot, _) = oncall::config::load("rotation.yaml", &text).expect("valid");
+        let (rot, _) = oncall_core::config::load("rotation.yaml", &text).expect("valid");
         let day = match &rot.state {
             Some(st) => rot.next_working_day(st.since).unwrap(),
             None => rot.first_day().unwrap(),

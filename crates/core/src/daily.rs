@@ -1,0 +1,196 @@
+//! The day's plan, one value for both backends: from rotation.yaml, the
+//! log and a date, what the daily run does. The local backend (files on
+//! disk) and the pull-request backend (a branch on GitHub) only read their
+//! inputs, apply this plan and record what they did; every outcome, every
+//! "nothing to do" and every rendering of the day is decided here, once.
+
+use crate::config::Rotation;
+use crate::escape::terminal;
+use crate::files::{self, EditError, Files};
+use crate::log::Log;
+use crate::plan::{self, Advance, Handover, Plan};
+use crate::schedule;
+use chrono::NaiveDate;
+
+/// How many working days ahead each place shows.
+pub const UPCOMING_IN_SLACK: u32 = 5;
+pub const UPCOMING_IN_PULL_REQUEST: u32 = 5;
+pub const UPCOMING_IN_STEP_SUMMARY: u32 = 10;
+
+/// What the daily run does on a date.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Daily {
+    /// The day's handover: made by this run (`files` set), or made already
+    /// (`files` none: the Slack post and the user group may still be due).
+    Day(Box<DayPlan>),
+    /// No handover, and why.
+    Nothing(NoHandover),
+}
+
+/// The day's handover and everything that follows from it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayPlan {
+    pub date: NaiveDate,
+    /// The handover of `date`.
+    pub handover: Handover,
+    /// Days handed over late by this run (R9).
+    pub missed: Vec<NaiveDate>,
+    /// The rotation as it stands after the day (the next days come from it).
+    pub after: Rotation,
+    /// The files' new texts; none when the day was handed over already.
+    pub files: Option<Files>,
+    /// The advance this run makes; none when the day was handed over already.
+    pub advance: Option<Advance>,
+}
+
+impl DayPlan {
+    /// Whether this run hands the day over (rather than finding it done).
+    pub fn hands_over(&self) -> bool {
+        self.files.is_some()
+    }
+}
+
+/// Why there is no handover: each reason worded once, for the terminal,
+/// the step summary and the pull-request run alike.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoHandover {
+    /// Not a working day (R1); carries the holiday's name.
+    NotWorkingDay {
+        date: NaiveDate,
+        holiday: Option<Option<String>>,
+    },
+    /// The rotation begins later.
+    BeforeStart { date: NaiveDate, start: NaiveDate },
+    /// The day was handed over already (R10), and its handover cannot be
+    /// rebuilt (its log section is missing).
+    AlreadyDone { date: NaiveDate },
+    /// A day before the last handover.
+    HandedOverAlready { date: NaiveDate, last: NaiveDate },
+}
+
+impl NoHandover {
+    pub fn date(&self) -> NaiveDate {
+        match self {
+            NoHandover::NotWorkingDay { date, .. }
+            | NoHandover::BeforeStart { date, .. }
+            | NoHandover::AlreadyDone { date }
+            | NoHandover::HandedOverAlready { date, .. } => *date,
+        }
+    }
+
+    /// One line, for people (not escaped: holiday names come from the file).
+    pub fn message(&self) -> String {
+        match self {
+            NoHandover::NotWorkingDay { date, holiday } => {
+                let what = match holiday {
+                    Some(Some(name)) => format!("a holiday: {name}"),
+                    Some(None) => "a holiday".to_owned(),
+                    None => format!("a {}", date.format("%A")),
+                };
+                format!("{date} is not a working day ({what}): no handover.")
+            }
+            NoHandover::BeforeStart { date, start } => {
+                format!("{date}: the rotation starts on {start}: no handover yet.")
+            }
+            NoHandover::AlreadyDone { date } => already_done(*date),
+            NoHandover::HandedOverAlready { date, last } => format!(
+                "{date} was handed over already (the last handover is {last}): nothing to do. `oncall who {date}` shows who was on call."
+            ),
+        }
+    }
+}
+
+/// The words for a day handed over already.
+pub fn already_done(date: NaiveDate) -> String {
+    format!("{date} was handed over already: nothing to do.")
+}
+
+/// The day's plan (R9 catch-up, R10 once a day).
+pub fn plan(
+    rot: &Rotation,
+    rotation_text: &str,
+    log: &Log,
+    log_text: &str,
+    date: NaiveDate,
+) -> Result<Daily, EditError> {
+    Ok(match plan::advance(rot, log, date) {
+        Plan::NotWorkingDay { date, holiday } => {
+            Daily::Nothing(NoHandover::NotWorkingDay { date, holiday })
+        }
+        Plan::BeforeStart { date, start } => {
+            Daily::Nothing(NoHandover::BeforeStart { date, start })
+        }
+        Plan::HandedOverAlready { date, last } => {
+            Daily::Nothing(NoHandover::HandedOverAlready { date, last })
+        }
+        Plan::AlreadyDone { date } => match plan::done_handover(rot, log, date) {
+            Some(handover) => Daily::Day(Box::new(DayPlan {
+                date,
+                handover,
+                missed: Vec::new(),
+                after: rot.clone(),
+                files: None,
+                advance: None,
+            })),
+            None => Daily::Nothing(NoHandover::AlreadyDone { date }),
+        },
+        Plan::Advance(adv) => {
+            let files = files::after(rot, rotation_text, log, log_text, &adv)?;
+            Daily::Day(Box::new(DayPlan {
+                date,
+                handover: adv.today().clone(),
+                missed: adv.missed().map(|h| h.day.date).collect(),
+                after: Rotation {
+                    state: Some(adv.state.clone()),
+                    ..rot.clone()
+                },
+                files: Some(files),
+                advance: Some(*adv),
+            }))
+        }
+    })
+}
+
+/// The handover in a few lines, for the terminal (escaped).
+pub fn terminal_summary(rot: &Rotation, day: &DayPlan) -> String {
+    let person = |g: &Option<String>| match g {
+        Some(g) => rot.label(g),
+        None => "nobody (uncovered)".to_owned(),
+    };
+    let h = &day.handover;
+    let mut s = format!(
+        "Handover {} ({}), {} cycle {}\n",
+        h.day.date,
+        h.day.date.format("%A"),
+        rot.team,
+        h.day.cycle
+    );
+    s.push_str(&format!("  on call:        {}", person(&h.day.on_call)));
+    if let Some(why) = schedule::why_text(rot, &schedule::Row::ahead(rot, &h.day)) {
+        s.push_str(&format!(" [{why}]"));
+    }
+    s.push('\n');
+    match &h.previous {
+        Some(_) => s.push_str(&format!("  handed over by: {}\n", person(&h.previous))),
+        None => s.push_str(&format!(
+            "  handed over by: nobody ({})\n",
+            h.no_handover_reason(rot)
+        )),
+    }
+    if let Some((date, next)) = &h.next {
+        s.push_str(&format!(
+            "  next:           {} on {} {date}\n",
+            person(next),
+            date.format("%A")
+        ));
+    }
+    if !day.missed.is_empty() {
+        let missed: Vec<String> = day.missed.iter().map(NaiveDate::to_string).collect();
+        s.push_str(&format!(
+            "  caught up:      {} missed day(s), logged as not announced: {}\n",
+            missed.len(),
+            missed.join(", ")
+        ));
+    }
+    s.lines().map(|l| terminal(l) + "\n").collect()
+}

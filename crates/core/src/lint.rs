@@ -1,0 +1,129 @@
+//! Checks of rotation.yaml that need the rotation engine or today's date.
+//!
+//! `config` validates the file on its own (R12); it cannot run the engine,
+//! which is built on it. These checks run after it, in every command that
+//! reads the file, and in `oncall check`.
+
+use crate::config::Rotation;
+use crate::diag::Problem;
+use crate::rotation::{Engine, Why};
+use chrono::NaiveDate;
+
+/// The problems found: errors stop the run like any invalid input.
+pub fn problems(rot: &Rotation, today: NaiveDate) -> Vec<Problem> {
+    let mut out = Vec::new();
+    state_is_not_in_the_future(rot, today, &mut out);
+    overrides_change_someone(rot, &mut out);
+    out
+}
+
+/// The state says days that have not come yet were handed over: `advance`
+/// would do nothing until then, and the schedule would be wrong.
+fn state_is_not_in_the_future(rot: &Rotation, today: NaiveDate, out: &mut Vec<Problem>) {
+    let (Some(st), Some(pos)) = (&rot.state, rot.state_since_pos) else {
+        return;
+    };
+    if st.since > today {
+        out.push(Problem::error(
+            pos,
+            format!(
+                "`state.since` is {}, after today ({today} in {}): the state says days that have not come yet were handed over",
+                st.since,
+                rot.timezone.name()
+            ),
+            "set `state` back to the last real handover (see the log), or run `oncall advance --date` only with dates that have come",
+        ));
+    }
+}
+
+/// R6: an override that names the member the rotation has on call that day
+/// anyway changes nothing (most likely the wrong date or person).
+fn overrides_change_someone(rot: &Rotation, out: &mut Vec<Problem>) {
+    let since = rot.state.as_ref().map(|s| s.since);
+    let Some(last) = rot
+        .overrides
+        .keys()
+        .copied()
+        .filter(|d| since.is_none_or(|s| *d > s))
+        .max()
+    else {
+        return;
+    };
+    for day in Engine::new(rot).run_until(last) {
+        if day.why != Why::Override || day.replaces != day.on_call {
+            continue;
+        }
+        let (Some(o), Some(g)) = (rot.overrides.get(&day.date), &day.on_call) else {
+            continue;
+        };
+        out.push(Problem::warning(
+            o.pos,
+            format!(
+                "the override on {} names `{g}`, who is on call that day anyway: it changes nothing",
+                day.date
+            ),
+            "check the date and the person, or remove the override",
+        ));
+    }
+}
+
+/// The lint of a rotation file for `today`, as every path that reads one
+/// runs it (local and `--pr`): its errors refuse the run, its warnings are
+/// for the caller to print.
+pub fn check(
+    file: &str,
+    rot: &Rotation,
+    today: NaiveDate,
+) -> Result<crate::diag::Report, crate::diag::InvalidInput> {
+    let report = crate::diag::Report::new(file, problems(rot, today));
+    match report.has_errors() {
+        true => Err(crate::diag::InvalidInput(report)),
+        false => Ok(report),
+    }
+}
+
+/// What `oncall check` finds that needs the engine, the log and a horizon.
+pub struct Ahead {
+    /// The lint's problems, the uncovered days ahead and a late first run.
+    pub problems: Vec<Problem>,
+    /// How many working days in the horizon are uncovered.
+    pub uncovered: usize,
+}
+
+/// `oncall check`'s rules beyond validation: the lint ([`problems`]), a
+/// warning for each uncovered day in the next `ahead` days, and one when
+/// the first handover would log more than ten missed days.
+pub fn check_ahead(rot: &Rotation, log: &crate::log::Log, today: NaiveDate, ahead: u32) -> Ahead {
+    let mut found = problems(rot, today);
+    let rows = crate::day::rows(rot, log, today, ahead);
+    let uncovered: Vec<_> = rows
+        .iter()
+        .filter(|r| r.why == Why::Uncovered && !r.past)
+        .collect();
+    let top = crate::diag::Pos::new(1, 1);
+    for r in &uncovered {
+        found.push(Problem::warning(
+            top,
+            format!(
+                "{} ({}) is uncovered: every member is away",
+                r.date,
+                r.date.format("%A")
+            ),
+            "shorten someone's time off, or add an override",
+        ));
+    }
+    if rot.state.is_none() && today > rot.start {
+        let missed = rot.working_days_in(rot.start, today).count();
+        if missed > 10 {
+            found.push(Problem::warning(
+                top,
+                format!("`start` is {} and no handover was made yet: the first `oncall advance` will log {missed} days", rot.start),
+                "set `start` to the first day you run it",
+            ));
+        }
+    }
+    Ahead {
+        problems: found,
+        uncovered: uncovered.len(),
+    }
+}

@@ -1,0 +1,261 @@
+//! The log's format, in one place: every marker and phrase that the
+//! writer (`render`) emits and the reader (`log`) recognises, as pairs.
+//! Changing one side without the other is impossible by construction, and
+//! `tests/log_format.rs` checks that any section the writer produces reads
+//! back to the same facts.
+
+use chrono::NaiveDate;
+
+/// A day section's heading: `## 2026-11-27 · Friday · Name (`@login`)`.
+pub const HEADING: &str = "## ";
+/// Between the heading's parts.
+pub const HEADING_SEPARATOR: &str = " · ";
+
+/// The heading of a day section; `who` is already Markdown.
+pub fn heading(date: NaiveDate, who: &str) -> String {
+    format!(
+        "{HEADING}{date}{HEADING_SEPARATOR}{}{HEADING_SEPARATOR}{who}\n",
+        date.format("%A")
+    )
+}
+
+/// The heading's date and the rest, for a line that looks like a day
+/// heading (`## ` and four digits and a dash); the date may be invalid.
+pub fn read_heading(line: &str) -> Option<(&str, &str)> {
+    let rest = line.strip_prefix(HEADING)?;
+    let looks_dated = rest.len() >= 5
+        && rest.as_bytes()[..4].iter().all(u8::is_ascii_digit)
+        && rest.as_bytes()[4] == b'-';
+    if !looks_dated {
+        return None;
+    }
+    let word = rest.split_whitespace().next().unwrap_or("");
+    Some((word, rest))
+}
+
+/// The login at the end of a heading: `… · Name (`@login`)` or `… · @login`.
+pub fn heading_login(heading: &str) -> Option<String> {
+    let last = heading.rsplit(HEADING_SEPARATOR).next()?;
+    let at = last.rfind('@')?;
+    let login: String = last[at + 1..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    (!login.is_empty()).then_some(login)
+}
+
+/// A login as the log writes it: code, `` `@login` ``, readable but never
+/// an @-mention.
+pub fn code_login(login: &str) -> String {
+    format!("`@{login}`")
+}
+
+/// The logins written as code (`` `@login` ``) in a line.
+pub fn code_logins(line: &str) -> Vec<String> {
+    line.split("`@")
+        .skip(1)
+        .filter_map(|rest| {
+            let login: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
+            (!login.is_empty() && rest[login.len()..].starts_with('`')).then_some(login)
+        })
+        .collect()
+}
+
+/// A note of the section: a quoted line under the facts.
+pub const NOTE: &str = "> ";
+
+/// The notes that mark a day's kind, as written after [`NOTE`].
+pub const OVERRIDE: &str = "**Override:**";
+pub const SUBSTITUTE: &str = "**Substitute:**";
+pub const UNCOVERED: &str = "**Uncovered:**";
+pub const NOT_ANNOUNCED: &str = "**Not announced:**";
+
+/// The override note's words: who replaces whom, and why.
+pub const REPLACES: &str = " replaces ";
+pub const REASON: &str = ". Reason: ";
+pub const NO_REASON: &str = " (rotation.yaml gives no reason).";
+
+/// `**Override:** ON replaces REPLACED. Reason: REASON.` (Markdown in;
+/// `reason` already escaped). Always one final period, which the reader
+/// strips again.
+pub fn override_note(on: &str, replaced: Option<&str>, reason: Option<&str>) -> String {
+    let mut s = match replaced {
+        Some(r) => format!("{OVERRIDE} {on}{REPLACES}{r}"),
+        None => format!("{OVERRIDE} {on}"),
+    };
+    match reason {
+        Some(reason) => s.push_str(&format!("{REASON}{reason}.")),
+        None => s.push_str(NO_REASON),
+    }
+    s
+}
+
+/// What an override note says: the member replaced and the reason (still
+/// Markdown). Read by position, not by searching for the words: each
+/// person ends with their login as code (which names, escaped, cannot
+/// contain), so a name that reads ". Reason: " is still a name.
+pub fn read_override(note: &str) -> (Option<String>, Option<&str>) {
+    let rest = note.strip_prefix(OVERRIDE).unwrap_or(note);
+    // The person on call.
+    let Some((_, mut rest)) = after_person(rest) else {
+        return (None, None);
+    };
+    let mut replaces = None;
+    if let Some(after) = rest.strip_prefix(REPLACES)
+        && let Some((login, after)) = after_person(after)
+    {
+        replaces = Some(login);
+        rest = after;
+    }
+    let reason = rest
+        .strip_prefix(REASON)
+        .map(|r| r.strip_suffix('.').unwrap_or(r));
+    (replaces, reason)
+}
+
+/// The first person in `s` (`Name (`@login`)` or `` `@login` ``): their
+/// login and the text after them.
+fn after_person(s: &str) -> Option<(String, &str)> {
+    let mut from = 0;
+    while let Some(at) = s[from..].find("`@").map(|i| i + from) {
+        let escaped = s[..at].ends_with('\\');
+        let login: String = s[at + 2..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        let end = at + 2 + login.len();
+        if !escaped && !login.is_empty() && s[end..].starts_with('`') {
+            let rest = &s[end + 1..];
+            return Some((login, rest.strip_prefix(')').unwrap_or(rest)));
+        }
+        from = at + 2;
+    }
+    None
+}
+
+/// `** lost their turn in cycle N (away until it ended).`
+pub const LOST_TURN: &str = " lost their turn in cycle ";
+
+/// The note for members who lost their turn in `cycle` (Markdown `who`).
+pub fn lost_turn_note(who: &str, cycle: u32) -> String {
+    format!("{who}{LOST_TURN}{cycle} (away until it ended).")
+}
+
+/// The kind of a note line of a day section, as the reader sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Note<'a> {
+    Override(&'a str),
+    Substitute,
+    Uncovered,
+    LostTurn(Vec<String>),
+}
+
+/// Reads a line of a day section as a note, if it is one.
+pub fn read_note(line: &str) -> Option<Note<'_>> {
+    let text = line.strip_prefix(NOTE)?;
+    // The word in bold is enough (a hand-written note may lack the colon).
+    let kind = |marker: &str| text.starts_with(marker.trim_end_matches(":**"));
+    if kind(OVERRIDE) {
+        Some(Note::Override(text))
+    } else if kind(SUBSTITUTE) {
+        Some(Note::Substitute)
+    } else if kind(UNCOVERED) {
+        Some(Note::Uncovered)
+    } else if text.contains(LOST_TURN) {
+        Some(Note::LostTurn(code_logins(text)))
+    } else {
+        None
+    }
+}
+
+/// The heading under which the engineer writes the day's topics.
+pub const TOPICS: &str = "### Topics";
+/// A topic that is runbook debt starts with this (any case).
+pub const RUNBOOK: &str = "runbook:";
+
+/// A task-list item: `- [ ] text`, `* [x] text` (any indentation).
+pub fn task_item(line: &str) -> Option<(bool, &str)> {
+    let t = line.trim_start();
+    let rest = t
+        .strip_prefix("- ")
+        .or_else(|| t.strip_prefix("* "))
+        .or_else(|| t.strip_prefix("+ "))?;
+    let (done, text) = if let Some(r) = rest.strip_prefix("[ ] ") {
+        (false, r)
+    } else if let Some(r) = rest
+        .strip_prefix("[x] ")
+        .or_else(|| rest.strip_prefix("[X] "))
+    {
+        (true, r)
+    } else {
+        return None;
+    };
+    let text = text.trim();
+    (!text.is_empty()).then_some((done, text))
+}
+
+/// Whether a topic's text is runbook debt.
+pub fn is_runbook(text: &str) -> bool {
+    text.to_ascii_lowercase().starts_with(RUNBOOK)
+}
+
+/// Code fences: lines inside are not read.
+pub const FENCES: [&str; 2] = ["```", "~~~"];
+/// HTML comments: lines inside are not read.
+pub const COMMENT_OPEN: &str = "<!--";
+pub const COMMENT_CLOSE: &str = "-->";
+
+/// The lines of a log that are read, numbered from 1: not those inside a
+/// fenced code block (from the opening fence to the line before the
+/// closing one) or an HTML comment. Every reader of the log reads these.
+pub fn read_lines(text: &str) -> impl Iterator<Item = (u32, &str)> {
+    let mut fence: Option<&str> = None;
+    let mut in_comment = false;
+    text.lines().enumerate().filter_map(move |(i, line)| {
+        let trimmed = line.trim_start();
+        for marker in FENCES {
+            if trimmed.starts_with(marker) {
+                fence = match fence {
+                    None => Some(marker),
+                    Some(m) if m == marker => None,
+                    other => other,
+                };
+            }
+        }
+        if fence.is_some() {
+            return None;
+        }
+        if in_comment || trimmed.starts_with(COMMENT_OPEN) {
+            in_comment = !line.contains(COMMENT_CLOSE);
+            return None;
+        }
+        Some((i as u32 + 1, line))
+    })
+}
+
+/// The hidden line in a day's log section once Slack was told (R10).
+pub const SLACK_MARKER: &str = "<!-- oncall: announced in Slack -->";
+/// The hidden line's beginning in the pull request's body.
+const PR_SLACK_MARKER_START: &str = "<!-- oncall: announced in Slack";
+
+/// The hidden line in the handover pull request's body once Slack was told
+/// about `date`.
+pub fn pr_slack_marker(date: NaiveDate) -> String {
+    format!("{PR_SLACK_MARKER_START} {date} -->")
+}
+
+/// Whether a pull request's body records the Slack post of `date`.
+pub fn pr_announced(body: &str, date: NaiveDate) -> bool {
+    body.contains(&pr_slack_marker(date))
+}
+
+/// A pull request body without its Slack markers (to compare bodies).
+pub fn without_slack_markers(body: &str) -> String {
+    body.lines()
+        .filter(|l| !l.starts_with(PR_SLACK_MARKER_START))
+        .collect::<Vec<_>>()
+        .join("\n")
+}

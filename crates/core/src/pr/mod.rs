@@ -1,0 +1,450 @@
+//! Deciding the handover pull request (pure): from what GitHub holds and
+//! today's date, the files to commit, the pull request's title and body,
+//! and the requests to make.
+
+pub mod remote;
+
+use self::remote::{Commit, Remote};
+use crate::config::{self, Rotation};
+use crate::daily::{self, Daily, DayPlan};
+use crate::diag::InvalidInput;
+use crate::escape::markdown;
+use crate::files::EditError;
+use crate::log::{self, Log};
+use crate::plan::Handover;
+use crate::render::{self, person};
+use crate::rotation::Why;
+use crate::schedule;
+use chrono::NaiveDate;
+
+/// The trailer that marks the bot's commits.
+pub const TRAILER: &str = "Oncall-Handover:";
+/// The trailer recording the part of the log the bot took from the base.
+pub const LOG_BASE_TRAILER: &str = "Oncall-Log-Base:";
+/// The hidden line of the PR comment about a foreign change.
+pub const FOREIGN_MARKER: &str = "<!-- oncall: branch changed by hand -->";
+
+/// Where things are.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    pub config: String,
+    pub log: String,
+    pub branch: String,
+    pub label: String,
+    /// e.g. https://github.com/OWNER/NAME
+    pub web_repo: String,
+}
+
+/// How the branch must move.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BranchMove {
+    /// The branch has what it should.
+    Keep,
+    /// Create the branch at the base head, then commit.
+    Create { at: String },
+    /// Commit on top of the branch head (compare-and-swap).
+    OnTop { head: String },
+    /// Move the branch to the base head (compare-and-swap on its old head),
+    /// then commit: the base moved on since the branch was made.
+    Rebuild { from: String, to: String },
+}
+
+/// What a run does on GitHub.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    pub date: NaiveDate,
+    /// The day's plan (`daily`), as the base branch's files give it.
+    pub day: Box<DayPlan>,
+    pub branch: BranchMove,
+    /// (rotation.yaml, oncall-log.md) to commit.
+    pub files: Option<(String, String)>,
+    pub commit_message: String,
+    pub title: String,
+    pub body: String,
+    /// Create the PR (None) or update the PR with this id.
+    pub pr_id: Option<String>,
+    pub update_title: bool,
+    pub update_body: bool,
+    pub add_label: bool,
+    /// Logins to ask for a review that were not asked yet.
+    pub reviewers: Vec<String>,
+    /// The line of today's section in the committed log.
+    pub log_line: Option<u32>,
+}
+
+impl Decision {
+    /// Nothing to write on GitHub.
+    pub fn is_noop(&self) -> bool {
+        self.branch == BranchMove::Keep
+            && self.pr_id.is_some()
+            && !self.update_title
+            && !self.update_body
+            && !self.add_label
+            && self.reviewers.is_empty()
+    }
+}
+
+/// Why no decision can be made.
+#[derive(Debug)]
+pub enum Refusal {
+    /// Nothing to hand over today (not a working day, before start, done).
+    Nothing(String),
+    /// Someone changed the branch beyond the log's day sections.
+    Foreign {
+        reason: String,
+        pr: Option<(String, String)>,
+        commented: bool,
+    },
+    Invalid(InvalidInput),
+    Edit(EditError),
+    Missing(String),
+}
+
+use crate::escape::fingerprint;
+
+fn trailer<'a>(message: &'a str, key: &str) -> Option<&'a str> {
+    message
+        .lines()
+        .find_map(|l| l.strip_prefix(key))
+        .map(str::trim)
+}
+
+/// The newest commit the bot made, if any, among the branch's recent ones.
+fn last_bot_commit(history: &[Commit]) -> Option<&Commit> {
+    history
+        .iter()
+        .find(|c| trailer(&c.message, TRAILER).is_some())
+}
+
+/// Checks that commits after the bot's last one changed nothing but the
+/// day sections of the log. Returns why not, if they did.
+fn foreign_change(remote: &Remote, paths: &Paths, branch_log: &str) -> Option<String> {
+    let head = &remote.history.first()?.oid;
+    let Some(bot) = last_bot_commit(&remote.history) else {
+        return Some("the branch has commits that oncall did not make".into());
+    };
+    if &bot.oid == head {
+        return None;
+    }
+    let latest = &remote.history[0];
+    if latest.rotation_oid != bot.rotation_oid {
+        return Some(format!("{} was changed on the branch", paths.config));
+    }
+    let top = |p: &str| p.split('/').next().unwrap_or(p).to_owned();
+    let ours = [top(&paths.config), top(&paths.log)];
+    let others = |c: &Commit| -> Vec<(String, String)> {
+        c.tree
+            .iter()
+            .filter(|(n, _)| !ours.contains(n))
+            .cloned()
+            .collect()
+    };
+    if others(latest) != others(bot) {
+        return Some("files other than the rotation and the log were changed on the branch".into());
+    }
+    let base_part = trailer(&bot.message, LOG_BASE_TRAILER)?;
+    let (len, hash) = base_part.split_once(':')?;
+    let len: usize = len.parse().ok()?;
+    let intact = branch_log
+        .get(..len)
+        .is_some_and(|prefix| fingerprint(prefix) == hash);
+    if !intact {
+        return Some(format!(
+            "{} was changed outside the day sections added on the branch",
+            paths.log
+        ));
+    }
+    None
+}
+
+/// The day sections of `branch_log` whose dates `base` does not have,
+/// verbatim, oldest first.
+fn branch_only_sections(base: &Log, branch_log: &str, branch: &Log) -> Vec<String> {
+    let lines: Vec<&str> = branch_log.split_inclusive('\n').collect();
+    let mut out = Vec::new();
+    for (i, r) in branch.records.iter().enumerate() {
+        if base.has(r.date) || base.last_date().is_some_and(|d| r.date < d) {
+            continue;
+        }
+        let start = r.line as usize - 1;
+        let end = branch
+            .records
+            .get(i + 1)
+            .map_or(lines.len(), |n| n.line as usize - 1);
+        let mut section: String = lines[start..end].concat();
+        while section.ends_with("\n\n") {
+            section.pop();
+        }
+        if !section.ends_with('\n') {
+            section.push('\n');
+        }
+        out.push(section);
+    }
+    out
+}
+
+/// Decides the handover for `date` from what GitHub holds.
+pub fn decide(remote: &Remote, paths: &Paths, date: NaiveDate) -> Result<Decision, Refusal> {
+    let base = remote
+        .base
+        .as_ref()
+        .ok_or_else(|| Refusal::Missing("the base branch does not exist".into()))?;
+    let base_label = |p: &str| format!("{p} (on {})", base.name);
+    let rotation_text = base
+        .rotation
+        .as_ref()
+        .and_then(|f| f.text.clone())
+        .ok_or_else(|| Refusal::Missing(format!("{} is not on {}", paths.config, base.name)))?;
+    let base_log_text = base
+        .log
+        .as_ref()
+        .and_then(|f| f.text.clone())
+        .unwrap_or_default();
+    let (rot, _) = config::load_from(
+        &base_label(&paths.config),
+        &paths.config,
+        &rotation_text,
+        &mut remote.calendars(),
+    )
+    .map_err(Refusal::Invalid)?;
+    let base_log = log::parse(&base_label(&paths.log), &base_log_text).map_err(Refusal::Invalid)?;
+
+    // The branch: refuse if a person changed more than the day sections.
+    let branch_log_text = remote
+        .branch
+        .as_ref()
+        .and_then(|b| b.log.as_ref())
+        .and_then(|f| f.text.clone());
+    let mut merged_log = base_log_text.clone();
+    if remote.branch.is_some() {
+        // Checked whenever the branch exists, with or without a log on it.
+        let text = branch_log_text.as_deref().unwrap_or("");
+        if let Some(reason) = foreign_change(remote, paths, text) {
+            let pr = remote.pr.as_ref().map(|p| (p.id.clone(), p.url.clone()));
+            let commented = remote
+                .pr
+                .as_ref()
+                .is_some_and(|p| p.comments.iter().any(|c| c.contains(FOREIGN_MARKER)));
+            return Err(Refusal::Foreign {
+                reason,
+                pr,
+                commented,
+            });
+        }
+        let branch_log = log::parse(&format!("{} (on {})", paths.log, paths.branch), text)
+            .map_err(Refusal::Invalid)?;
+        let sections = branch_only_sections(&base_log, text, &branch_log);
+        if merged_log.trim().is_empty() && !sections.is_empty() {
+            merged_log = render::header(&rot);
+        }
+        for section in &sections {
+            log::append(&mut merged_log, section);
+        }
+    }
+    let merged = log::parse(&paths.log, &merged_log).map_err(Refusal::Invalid)?;
+    let day = match daily::plan(&rot, &rotation_text, &merged, &merged_log, date)
+        .map_err(Refusal::Edit)?
+    {
+        Daily::Nothing(why) => return Err(Refusal::Nothing(why.message())),
+        Daily::Day(day) if !day.hands_over() => {
+            return Err(Refusal::Nothing(daily::already_done(date)));
+        }
+        Daily::Day(day) => day,
+    };
+    let new = day
+        .files
+        .clone()
+        .expect("a day this run hands over has its files");
+    let files = (new.rotation_text, new.log_text);
+    let (new_rot, today, missed) = (&day.after, &day.handover, &day.missed);
+    let log_line = log::parse(&paths.log, &files.1)
+        .ok()
+        .and_then(|l| l.record(date).map(|r| r.line));
+
+    // The branch: keep, commit on top, rebuild on the base head, or create.
+    let branch_files = remote.branch.as_ref().map(|b| {
+        (
+            b.rotation.as_ref().and_then(|f| f.text.clone()),
+            b.log.as_ref().and_then(|f| f.text.clone()),
+        )
+    });
+    let on_base =
+        last_bot_commit(&remote.history).is_some_and(|c| c.parents.first() == Some(&base.head));
+    let branch = match &remote.branch {
+        None => BranchMove::Create {
+            at: base.head.clone(),
+        },
+        Some(b) if !on_base => BranchMove::Rebuild {
+            from: b.head.clone(),
+            to: base.head.clone(),
+        },
+        Some(_) if branch_files == Some((Some(files.0.clone()), Some(files.1.clone()))) => {
+            BranchMove::Keep
+        }
+        Some(b) => BranchMove::OnTop {
+            head: b.head.clone(),
+        },
+    };
+
+    let title = title(today);
+    let body = body(new_rot, paths, today, missed, log_line, &files.1);
+    let pr = remote.pr.as_ref();
+    let wanted: Vec<String> = [today.day.on_call.clone(), today.previous.clone()]
+        .into_iter()
+        .flatten()
+        .collect();
+    let mut reviewers: Vec<String> = Vec::new();
+    for login in wanted {
+        let asked = pr.is_some_and(|p| p.reviewers.iter().any(|r| r.eq_ignore_ascii_case(&login)));
+        if !asked && !reviewers.contains(&login) {
+            reviewers.push(login);
+        }
+    }
+    let body_base = crate::log_format::without_slack_markers;
+    Ok(Decision {
+        date,
+        day,
+        commit_message: commit_message(date, base_part(&files.1, &base_log)),
+        update_title: pr.is_some_and(|p| p.title != title),
+        update_body: pr.is_some_and(|p| body_base(&p.body).trim_end() != body.trim_end()),
+        add_label: pr.is_none_or(|p| !p.labels.iter().any(|l| l == &paths.label)),
+        pr_id: pr.map(|p| p.id.clone()),
+        title,
+        body,
+        branch,
+        files: Some(files),
+        reviewers,
+        log_line,
+    })
+}
+
+/// The part of the committed log that people must not change on the
+/// branch: everything before the first day section the base does not have
+/// (the base's log, or the header the bot wrote for a new log).
+fn base_part<'a>(committed: &'a str, base: &Log) -> &'a str {
+    let Ok(parsed) = log::parse("", committed) else {
+        return committed;
+    };
+    match parsed.records.iter().find(|r| !base.has(r.date)) {
+        None => committed,
+        Some(r) => {
+            let offset: usize = committed
+                .split_inclusive('\n')
+                .take(r.line as usize - 1)
+                .map(str::len)
+                .sum();
+            &committed[..offset]
+        }
+    }
+}
+
+/// The one comment on a pull request whose branch a person changed:
+/// Markdown, every value escaped (names cannot mention or reference).
+pub fn foreign_comment(reason: &str, branch: &str) -> String {
+    format!(
+        "{FOREIGN_MARKER}\nSomeone changed this branch beyond the log's day sections ({}), so oncall leaves it alone: it never overwrites a person's work. Merge or close this pull request (or delete the branch `{}`); the next run then starts a new handover.",
+        markdown(reason),
+        branch.replace('`', "")
+    )
+}
+
+/// The bot's commit message, with the trailers that let the next run
+/// recognise its commit and check the log's base part.
+pub fn commit_message(date: NaiveDate, base_log: &str) -> String {
+    format!(
+        "On-call handover {date}\n\n{TRAILER} {date}\n{LOG_BASE_TRAILER} {}:{}\n",
+        base_log.len(),
+        fingerprint(base_log)
+    )
+}
+
+/// `On-call 2026-11-27: outgoing → incoming`, with bare logins: a title
+/// with `@login` could notify (the review request is what notifies).
+pub fn title(h: &Handover) -> String {
+    let at = |g: &Option<String>| g.clone().unwrap_or_else(|| "nobody".to_owned());
+    match (&h.previous, &h.day.on_call) {
+        (_, None) => format!("On-call {}: uncovered", h.day.date),
+        (None, on) => format!("On-call {}: {}", h.day.date, at(on)),
+        (prev, on) => format!("On-call {}: {} → {}", h.day.date, at(prev), at(on)),
+    }
+}
+
+/// The pull request's body (Markdown; every name escaped).
+pub fn body(
+    rot: &Rotation,
+    paths: &Paths,
+    h: &Handover,
+    missed: &[NaiveDate],
+    log_line: Option<u32>,
+    log_text: &str,
+) -> String {
+    let date = h.day.date;
+    let mut s = String::new();
+    match &h.day.on_call {
+        Some(g) => s.push_str(&format!("## On call {}: {}\n\n", date.format("%A %Y-%m-%d"), person(rot, g))),
+        None => s.push_str(&format!(
+            "## {} is uncovered\n\nEvery member is away. Everyone off call, please watch the support channels today.\n\n",
+            date.format("%A %Y-%m-%d")
+        )),
+    }
+    match &h.previous {
+        Some(p) => s.push_str(&format!("Handed over by {}.", person(rot, p))),
+        None => s.push_str(&format!("No handover ({}).", h.no_handover_reason(rot))),
+    }
+    if h.day.on_call.is_some() {
+        s.push_str(" The engineer on call acknowledges the handover by reviewing this pull request; merging it records the day. Write the day's topics into its section of the log on this branch.");
+    }
+    s.push_str("\n\n");
+    match h.day.why {
+        Why::Override => s.push_str(&format!("> {}\n\n", render::override_note(rot, &h.day))),
+        Why::Substitute => {
+            let away: Vec<String> = h.day.away_due.iter().map(|g| person(rot, g)).collect();
+            s.push_str(&format!(
+                "> **Substitute** for {} (away).\n\n",
+                away.join(", ")
+            ));
+        }
+        _ => {}
+    }
+    if !missed.is_empty() {
+        let days: Vec<String> = missed.iter().map(|d| d.to_string()).collect();
+        s.push_str(&format!(
+            "> **Not announced:** the daily run missed {}; their sections are in the log.\n\n",
+            days.join(", ")
+        ));
+    }
+    s.push_str("### Duties\n\n");
+    // A task list, as in the log: GitHub shows its progress and lets the
+    // engineer tick the items.
+    for d in &rot.duties {
+        s.push_str(&format!("- [ ] {}\n", markdown(d)));
+    }
+    s.push_str(&format!("\n### Cycle {}\n\n", h.day.cycle));
+    s.push_str(&render::cycle_checklist(rot, &h.cycle));
+    s.push_str(&render::carried(
+        rot,
+        &h.open_threads,
+        &h.runbook_debt,
+        Some(20),
+    ));
+    s.push_str("\n### Next five working days\n\n");
+    let rows = crate::day::upcoming(rot, date, daily::UPCOMING_IN_PULL_REQUEST);
+    s.push_str(&schedule::render(rot, &rows, schedule::Format::Markdown));
+    let uncovered: Vec<String> = rows
+        .iter()
+        .filter(|r| r.why == Why::Uncovered)
+        .map(|r| r.date.to_string())
+        .collect();
+    if !uncovered.is_empty() {
+        s.push_str(&format!("\n**Uncovered:** {}.\n", uncovered.join(", ")));
+    }
+    if let Some(line) = log_line {
+        s.push_str(&format!(
+            "\n[Today's section of the log]({}/blob/{}/{}#L{line})\n",
+            paths.web_repo, paths.branch, paths.log
+        ));
+    }
+    s.push('\n');
+    s.push_str(&crate::stats::collapsed(rot, log_text, date));
+    s
+}

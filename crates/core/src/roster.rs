@@ -1,0 +1,169 @@
+//! Roster edits as text transformations (`oncall swap`, `oncall leave`):
+//! rotation.yaml's text in, the edited text out, with yaml-edit (comments
+//! and layout elsewhere kept). The binary validates the result and writes
+//! it only when it is valid.
+
+use crate::config::{self, Rotation, edit};
+use crate::day;
+use crate::rotation::Day;
+use chrono::NaiveDate;
+use std::str::FromStr;
+use yaml_edit::Document;
+
+/// What a swap does: who serves which day after it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Swap {
+    pub a: NaiveDate,
+    pub b: NaiveDate,
+    /// The member on call on `a` before the swap (on `b` after it).
+    pub member_a: String,
+    /// The member on call on `b` before the swap (on `a` after it).
+    pub member_b: String,
+}
+
+/// Plans a swap of two future working days: checks both can be swapped and
+/// returns who moves where.
+/// The error is the message for the user.
+pub fn plan_swap(rot: &Rotation, a: NaiveDate, b: NaiveDate) -> Result<Swap, String> {
+    if a == b {
+        return Err(format!("{a} is given twice: name two different days"));
+    }
+    let since = rot.state.as_ref().map(|s| s.since);
+    for d in [a, b] {
+        match day::calendar(rot, d) {
+            day::Calendar::BeforeStart { start } => {
+                return Err(format!("{d} is before the rotation starts ({start})"));
+            }
+            day::Calendar::Off { .. } => {
+                return Err(format!(
+                    "{d} ({}) is not a working day: nobody is on call then",
+                    d.format("%A")
+                ));
+            }
+            day::Calendar::Working => {}
+        }
+        if since.is_some_and(|s| d <= s) {
+            return Err(format!(
+                "{d} was handed over already (the last handover is {}): only days ahead can be swapped",
+                since.unwrap_or(d)
+            ));
+        }
+        if let Some(o) = rot.overrides.get(&d) {
+            return Err(format!(
+                "{d} has an override already (line {}, `{}`): edit or remove it first",
+                o.pos.line, o.github
+            ));
+        }
+    }
+    let who = |d: NaiveDate| -> Result<String, String> {
+        match day::ahead(rot, d) {
+            Some(Day {
+                on_call: Some(g), ..
+            }) => Ok(g),
+            _ => Err(format!(
+                "{d} is uncovered (everyone is away): there is nobody to swap; add an override instead"
+            )),
+        }
+    };
+    let (member_a, member_b) = (who(a)?, who(b)?);
+    if member_a == member_b {
+        return Err(format!(
+            "`{member_a}` is on call on both {a} and {b}: there is nothing to swap"
+        ));
+    }
+    for (member, day) in [(&member_b, a), (&member_a, b)] {
+        if rot.member(member).is_some_and(|m| m.is_away(day)) {
+            return Err(format!(
+                "`{member}` is away on {day} and cannot take that day: pick another day"
+            ));
+        }
+    }
+    Ok(Swap {
+        a,
+        b,
+        member_a,
+        member_b,
+    })
+}
+
+/// A YAML flow scalar for any text: a JSON string is a valid YAML
+/// double-quoted scalar.
+fn quoted(s: &str) -> String {
+    serde_json::to_string(s).expect("a string serializes")
+}
+
+/// rotation.yaml with the swap's two overrides added.
+pub fn write_swap(text: &str, swap: &Swap, reason: Option<&str>) -> Result<String, String> {
+    let entry = |date: NaiveDate, github: &str| {
+        let mut s = format!("{{ date: {date}, github: {}", edit::scalar(github));
+        if let Some(r) = reason.filter(|r| !r.trim().is_empty()) {
+            s.push_str(&format!(", reason: {}", quoted(r)));
+        }
+        s.push_str(" }");
+        s
+    };
+    let items = [entry(swap.a, &swap.member_b), entry(swap.b, &swap.member_a)];
+    let doc = Document::from_str(text).map_err(|e| format!("cannot parse the file: {e}"))?;
+    let top = doc.as_mapping().ok_or("the file is not a mapping")?;
+    let fragment_text = format!(
+        "overrides:\n{}",
+        items
+            .iter()
+            .map(|i| format!("  - {i}\n"))
+            .collect::<String>()
+    );
+    let fragment =
+        Document::from_str(&fragment_text).map_err(|e| format!("internal: fragment: {e}"))?;
+    let new_items = fragment
+        .as_mapping()
+        .and_then(|m| m.get_sequence("overrides"))
+        .ok_or("internal: fragment")?;
+    match top.get_sequence("overrides") {
+        Some(existing) => {
+            for item in new_items.values() {
+                existing.push(item);
+            }
+        }
+        None => {
+            let value = fragment
+                .as_mapping()
+                .and_then(|m| m.get("overrides"))
+                .ok_or("internal: fragment")?;
+            top.set("overrides", value);
+        }
+    }
+    Ok(doc.to_string())
+}
+
+/// rotation.yaml without `login`: removed from `members` and from the
+/// state's `order`, `served` and `held_back` (R7: nobody else's turn moves).
+pub fn write_leave(text: &str, rot: &Rotation, login: &str) -> Result<String, String> {
+    let index = rot
+        .position(login)
+        .ok_or_else(|| format!("`{login}` is not in `members`"))?;
+    let doc = Document::from_str(text).map_err(|e| format!("cannot parse the file: {e}"))?;
+    let top = doc.as_mapping().ok_or("the file is not a mapping")?;
+    let members = top
+        .get_sequence("members")
+        .ok_or("`members` is not a list")?;
+    if members.len() != rot.members.len() {
+        return Err("`members` reads differently from the file: edit it by hand".into());
+    }
+    members
+        .remove(index)
+        .ok_or("internal: the member's entry was not found")?;
+    let out = doc.to_string();
+    match &rot.state {
+        None => Ok(out),
+        Some(st) => {
+            let keep = |v: &[String]| v.iter().filter(|g| *g != login).cloned().collect();
+            let state = config::State {
+                order: keep(&st.order),
+                served: keep(&st.served),
+                held_back: keep(&st.held_back),
+                ..st.clone()
+            };
+            edit::write_state(&out, &state)
+        }
+    }
+}

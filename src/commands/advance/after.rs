@@ -1,0 +1,178 @@
+//! What both backends of `oncall advance` do after the handover: the
+//! Slack post, at most once a day, recorded the backend's way; the Slack
+//! user group; the step summary and outputs.
+
+use crate::actions;
+use crate::commands::Ctx;
+use crate::error::UserError;
+use crate::webhook;
+use anyhow::Result;
+use chrono::NaiveDate;
+use oncall_core::config::Rotation;
+use oncall_core::daily::DayPlan;
+use oncall_core::escape::terminal;
+use reqwest::Url;
+
+/// Where a backend records that a day's handover was posted to Slack, so
+/// that it is posted once: the log section (local files), or the pull
+/// request (with a claim ref, so that of two runs at once one posts).
+pub(crate) trait SlackRecord {
+    /// The day was posted already.
+    fn announced(&self) -> bool;
+    /// Claims the post before it is made: `Some(why)` when another run
+    /// holds it.
+    fn claim(&mut self, _ctx: &Ctx) -> Result<Option<String>> {
+        Ok(None)
+    }
+    /// Records the post (made, or timed out: Slack may well have posted).
+    fn record(&mut self, ctx: &Ctx) -> Result<()>;
+    /// Gives the claim back after a failed post, so that a rerun posts.
+    fn release(&mut self, _ctx: &Ctx) {}
+}
+
+/// Posts the handover to Slack at most once a day, for either backend:
+/// not again when `record` says it was; without a webhook (a dry run) the
+/// payload is printed; a timeout counts as posted (the error says to
+/// check), any other failure gives the claim back.
+pub(crate) fn post_once(
+    record: &mut dyn SlackRecord,
+    payload: &serde_json::Value,
+    date: NaiveDate,
+    webhook: Option<&Url>,
+    ctx: &mut Ctx,
+) -> Result<()> {
+    if record.announced() {
+        writeln!(
+            ctx.out,
+            "Slack: {date} was announced already; not posting again."
+        )?;
+        return Ok(());
+    }
+    let Some(url) = webhook else {
+        ctx.out
+            .write_all(oncall_core::slack::dry_run_text(payload).as_bytes())?;
+        return Ok(());
+    };
+    if let Some(why) = record.claim(ctx)? {
+        writeln!(ctx.out, "Slack: {date} {why}")?;
+        return Ok(());
+    }
+    let posted = ctx
+        .net
+        .block_on(webhook::post(ctx.net.client()?, url, payload))?;
+    if webhook::counts_as_posted(&posted) {
+        record.record(ctx)?;
+    } else {
+        record.release(ctx);
+    }
+    posted?;
+    writeln!(ctx.out, "Slack: posted the handover for {date}.")?;
+    Ok(())
+}
+
+/// The Slack webhook, checked before anything is written; none for a dry
+/// run (which prints the payload) or without `--slack`.
+/// `var`: the environment variable with the webhook's URL.
+pub(crate) fn webhook(slack: bool, dry_run: bool, var: &str) -> Result<Option<Url>> {
+    Ok(match (slack, dry_run) {
+        (true, false) => Some(
+            webhook::webhook_url(var, crate::env::var(var))
+                .map_err(|e| UserError::Usage(e.to_string()))?,
+        ),
+        _ => None,
+    })
+}
+
+/// The Slack line of the step summary.
+pub(crate) fn slack_status(announced: &Result<()>, requested: bool) -> String {
+    match (announced, requested) {
+        (_, false) => "not requested".to_owned(),
+        (Ok(()), true) => "posted (or announced already)".to_owned(),
+        (Err(e), true) => format!("failed: {}", terminal(&e.to_string())),
+    }
+}
+
+/// The step summary and outputs of a daily run, for both backends: the
+/// day's handover, or why there was none.
+pub(crate) fn record_in_actions(
+    day: Option<(&DayPlan, Option<&str>)>,
+    no_handover: Option<(NaiveDate, String)>,
+    pr_url: Option<&str>,
+    slack: &str,
+) -> Result<()> {
+    match (day, no_handover) {
+        (Some((d, log_text)), _) => actions::record_run(
+            Some((&d.after, &d.handover, log_text)),
+            Some(d.date),
+            "",
+            pr_url,
+            slack,
+        ),
+        (None, Some((date, why))) => actions::record_run(None, Some(date), &why, pr_url, slack),
+        (None, None) => actions::record_run(None, None, "", pr_url, slack),
+    }
+}
+
+/// Sets the Slack user group (`slack.usergroup`) to the day's engineer,
+/// after the handover: when `SLACK_BOT_TOKEN` is set. An uncovered day, or
+/// an engineer without a Slack ID, leaves the group as it was and says so.
+/// A failure is reported (exit code 1) but never undoes the handover.
+pub(crate) fn sync_usergroup(
+    rot: &Rotation,
+    handover: Option<&oncall_core::plan::Handover>,
+    dry_run: bool,
+    ctx: &mut Ctx,
+) -> Result<()> {
+    let (Some(group), Some(h)) = (&rot.usergroup, handover) else {
+        return Ok(());
+    };
+    let token = crate::env::var("SLACK_BOT_TOKEN").unwrap_or_default();
+    let group_t = terminal(group);
+    if token.trim().is_empty() {
+        writeln!(
+            ctx.out,
+            "Slack user group {group_t}: SLACK_BOT_TOKEN is not set, so it is left as it is."
+        )?;
+        return Ok(());
+    }
+    let Some(g) = &h.day.on_call else {
+        writeln!(
+            ctx.out,
+            "Slack user group {group_t}: today is uncovered, so it is left as it is."
+        )?;
+        return Ok(());
+    };
+    let Some(id) = rot.member(g).and_then(|m| m.slack.clone()) else {
+        writeln!(
+            ctx.out,
+            "Slack user group {group_t}: {} has no `slack` member ID in rotation.yaml, so it is left as it is.",
+            terminal(g)
+        )?;
+        return Ok(());
+    };
+    if dry_run {
+        writeln!(
+            ctx.out,
+            "Slack user group {group_t}: would be set to {} ({}).",
+            terminal(g),
+            terminal(&id)
+        )?;
+        return Ok(());
+    }
+    let api = crate::env::var("SLACK_API_URL")
+        .unwrap_or_else(|| crate::usergroup::DEFAULT_API_URL.to_owned());
+    let set = crate::usergroup::set_members(
+        ctx.net.client()?,
+        &api,
+        token.trim(),
+        group,
+        std::slice::from_ref(&id),
+    );
+    ctx.net.block_on(set)??;
+    writeln!(
+        ctx.out,
+        "Slack user group {group_t}: set to {}.",
+        terminal(g)
+    )?;
+    Ok(())
+}

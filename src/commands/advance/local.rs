@@ -1,0 +1,163 @@
+//! The local backend of `oncall advance`: reads rotation.yaml and the log
+//! from the disk, applies the day's plan to them, and records the Slack
+//! post in the day's log section.
+
+use super::after::{
+    SlackRecord, post_once, record_in_actions, slack_status, sync_usergroup, webhook,
+};
+use crate::cli::AdvanceArgs;
+use crate::commands::{Ctx, Inputs, Target, label, open};
+use crate::error::UserError;
+use crate::fsio;
+use anyhow::Result;
+use oncall_core::calendar;
+use oncall_core::daily::{self, Daily, DayPlan};
+use oncall_core::diff::unified;
+use oncall_core::log;
+use std::path::Path;
+
+pub fn run(args: &AdvanceArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
+    let inputs = open(target, ctx)?;
+    let rot = &inputs.rotation;
+    let today = calendar::today(rot.timezone, ctx.now);
+    let date = args.date.unwrap_or(today);
+    crate::error::refuse_future(date, today, args.dry_run, args.future)?;
+    let daily = daily::plan(
+        rot,
+        &inputs.rotation_text,
+        &inputs.log,
+        &inputs.log_text,
+        date,
+    )
+    .map_err(UserError::from)?;
+    // Check the Slack setting before anything is written.
+    let var = args.webhook_env.as_deref().unwrap_or(&rot.webhook_env);
+    let webhook = webhook(args.slack, args.dry_run, var)?;
+    let day = match &daily {
+        Daily::Nothing(why) => {
+            writeln!(ctx.out, "{}", oncall_core::escape::terminal(&why.message()))?;
+            if args.slack {
+                writeln!(ctx.out, "Slack: nothing to post today.")?;
+            }
+            if !args.dry_run {
+                let status = slack_status(&Ok(()), args.slack);
+                record_in_actions(None, Some((date, why.message())), None, &status)?;
+            }
+            return Ok(());
+        }
+        Daily::Day(day) => day,
+    };
+    apply(target, &inputs, day, args.dry_run, ctx)?;
+    let announced = match args.slack {
+        true => announce(target, &inputs, day, webhook.as_ref(), ctx),
+        false => Ok(()),
+    };
+    let grouped = sync_usergroup(rot, Some(&day.handover), args.dry_run, ctx);
+    if !args.dry_run {
+        let status = slack_status(&announced, args.slack);
+        let log_after = day
+            .files
+            .as_ref()
+            .map_or(inputs.log_text.as_str(), |f| f.log_text.as_str());
+        record_in_actions(Some((day, Some(log_after))), None, None, &status)?;
+    }
+    announced?;
+    grouped
+}
+
+/// Writes the day's files (or, in a dry run, prints them as a diff), then
+/// the handover's summary.
+fn apply(
+    target: &Target,
+    inputs: &Inputs,
+    day: &DayPlan,
+    dry_run: bool,
+    ctx: &mut Ctx,
+) -> Result<()> {
+    let Some(new) = &day.files else {
+        writeln!(ctx.out, "{}", daily::already_done(day.date))?;
+        return Ok(());
+    };
+    if dry_run {
+        writeln!(ctx.out, "Dry run: nothing is written.\n")?;
+        let rotation_diff = unified(
+            &label(&target.config),
+            &inputs.rotation_text,
+            &new.rotation_text,
+            None,
+        );
+        let log_diff = unified(
+            &label(&target.log),
+            &inputs.log_text,
+            &new.log_text,
+            Some(inputs.log.line_count),
+        );
+        writeln!(ctx.out, "{rotation_diff}{log_diff}")?;
+    } else {
+        // The log first: if writing rotation.yaml then fails, the next run
+        // finds the sections already there and does not add them again.
+        if new.log_text != inputs.log_text {
+            fsio::write_atomic(&target.log, &new.log_text)?;
+        }
+        fsio::write_atomic(&target.config, &new.rotation_text)?;
+    }
+    ctx.out
+        .write_all(daily::terminal_summary(&inputs.rotation, day).as_bytes())?;
+    Ok(())
+}
+
+/// Posts the day's handover to Slack, once (R10): the post is recorded in
+/// the day's log section, and a rerun after a failed post posts. With no
+/// webhook (a dry run), prints the payload instead.
+fn announce(
+    target: &Target,
+    inputs: &Inputs,
+    day: &DayPlan,
+    webhook: Option<&reqwest::Url>,
+    ctx: &mut Ctx,
+) -> Result<()> {
+    // In a dry run nothing was written: the files are as they were.
+    let log_text = match (webhook, &day.files) {
+        (Some(_), Some(new)) => new.log_text.clone(),
+        _ => inputs.log_text.clone(),
+    };
+    let log = log::parse(&label(&target.log), &log_text).map_err(UserError::from)?;
+    let links = oncall_core::slack::Links {
+        pr: None,
+        log: log_link(&target.log, log.record(day.date).map(|r| r.line)),
+    };
+    let payload =
+        oncall_core::slack::handover_message(&day.after, &day.handover, day.missed.clone(), links);
+    let mut record = LogRecord {
+        announced: log::announced_in_slack(&log, &log_text, day.date),
+        path: &target.log,
+        log_text: &log_text,
+    };
+    post_once(&mut record, &payload, day.date, webhook, ctx)
+}
+
+/// The local backend's record: a marker in the day's log section.
+struct LogRecord<'a> {
+    announced: bool,
+    path: &'a Path,
+    log_text: &'a str,
+}
+
+impl SlackRecord for LogRecord<'_> {
+    fn announced(&self) -> bool {
+        self.announced
+    }
+    fn record(&mut self, _ctx: &Ctx) -> Result<()> {
+        fsio::write_atomic(self.path, &log::mark_announced(self.log_text))
+    }
+}
+
+/// A link to a line of the log on GitHub, when running in GitHub Actions.
+fn log_link(log_path: &Path, line: Option<u32>) -> Option<String> {
+    let server = crate::env::var("GITHUB_SERVER_URL")?;
+    let repo = crate::env::var("GITHUB_REPOSITORY")?;
+    let branch = crate::env::var("GITHUB_REF_NAME")?;
+    let line = line?;
+    let path = log_path.to_string_lossy().replace('\\', "/");
+    Some(format!("{server}/{repo}/blob/{branch}/{path}#L{line}"))
+}

@@ -1,0 +1,75 @@
+//! `oncall assign`: routes an issue to today's on-call engineer (reads
+//! rotation.yaml from the default branch; `github::assign` reads and
+//! writes, `oncall_core::routing` decides).
+
+use super::{Ctx, Target};
+use crate::cli::AssignArgs;
+use crate::env;
+use crate::error::UserError;
+use crate::github::client::Client;
+use crate::github::settings::{repo_path, settings};
+use crate::github::{self};
+use anyhow::{Result, bail};
+use oncall_core::escape::terminal;
+
+fn settings_error(message: String) -> UserError {
+    UserError::Usage(message)
+}
+
+pub fn run(args: &AssignArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
+    // The event, when no issue is given: untrusted JSON, only compared.
+    let event = match args.issue {
+        Some(_) => None,
+        None => {
+            let name = env::var("GITHUB_EVENT_NAME").ok_or_else(|| {
+                settings_error("give --issue N, or run in GitHub Actions (GITHUB_EVENT_NAME and GITHUB_EVENT_PATH name the event)".into())
+            })?;
+            let path = env::var("GITHUB_EVENT_PATH")
+                .ok_or_else(|| settings_error("GITHUB_EVENT_PATH is not set".into()))?;
+            let text = crate::fsio::read_text(std::path::Path::new(&path), false)
+                .map_err(UserError::from)?;
+            let json: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
+                settings_error(format!("the event at GITHUB_EVENT_PATH is not JSON: {e}"))
+            })?;
+            Some((name, json))
+        }
+    };
+    let number = match (args.issue, &event) {
+        (Some(n), _) => n,
+        (None, Some((name, json))) => match json["issue"]["number"].as_u64() {
+            Some(n) => n,
+            None => {
+                writeln!(
+                    ctx.out,
+                    "nothing to do: the {} event names no issue",
+                    terminal(name)
+                )?;
+                return Ok(());
+            }
+        },
+        (None, None) => bail!("internal: no issue and no event"),
+    };
+    let settings = settings(args.repo.as_deref(), args.api_url.as_deref())?;
+    let client = {
+        let _entered = ctx.net.enter()?;
+        Client::new(settings, ctx.net.client()?.clone())?
+    };
+    let config = repo_path(&target.config)?;
+    let route = |rot: &oncall_core::config::Rotation| match &event {
+        None => oncall_core::routing::Route::Assign(number),
+        Some((name, json)) => oncall_core::routing::route(name, json, rot),
+    };
+    let now = ctx.now;
+    let date = args.date;
+    let today = |rot: &oncall_core::config::Rotation| {
+        date.unwrap_or_else(|| oncall_core::calendar::today(rot.timezone, now))
+    };
+    let work = github::assign::run(&client, &config, number, route, today, args.dry_run);
+    let said = ctx
+        .net
+        .block_on_within(github::client::RUN_BUDGET, work)?
+        .ok_or_else(|| anyhow::anyhow!("GitHub did not answer in time: run again later"))??;
+    writeln!(ctx.out, "{}", terminal(&said))?;
+    writeln!(ctx.err, "GitHub requests: {}", client.requests())?;
+    Ok(())
+}

@@ -1,0 +1,396 @@
+//! The shell of `oncall init` and `oncall import`: gathers the answers
+//! (flags, or questions on a terminal), checks the files they make like any
+//! rotation.yaml, and writes them all, or nothing.
+
+use super::{Ctx, Target};
+use crate::build_info;
+use crate::cli::{ImportArgs, ImportFrom, InitArgs};
+use crate::error::{UserError, usage};
+use crate::fsio;
+use anyhow::Result;
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use oncall_core::calendar;
+use oncall_core::config;
+use oncall_core::diag::InvalidInput;
+use oncall_core::render;
+use oncall_core::setup::{self, NewMember, NewRotation, Workflows};
+use oncall_core::slack_first;
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+const DAILY_WORKFLOW: &str = ".github/workflows/oncall.yml";
+const CHECK_WORKFLOW: &str = ".github/workflows/oncall-check.yml";
+
+/// A time zone given on the command line or in answer to a question.
+fn zone(name: &str) -> Result<Tz> {
+    name.parse().map_err(|_| {
+        usage(format!(
+            "{name:?} is not an IANA time zone (e.g. Europe/Berlin, America/New_York, UTC); nothing was written"
+        ))
+    })
+}
+
+/// This machine's IANA time zone: `TZ`, else /etc/timezone, else the zone
+/// /etc/localtime links to.
+pub fn machine_timezone() -> Option<String> {
+    let valid = |s: &str| {
+        let s = s.trim().trim_start_matches(':');
+        s.parse::<Tz>().ok().map(|_| s.to_owned())
+    };
+    if let Some(tz) = std::env::var("TZ").ok().and_then(|s| valid(&s)) {
+        return Some(tz);
+    }
+    if let Some(tz) = std::fs::read_to_string("/etc/timezone")
+        .ok()
+        .and_then(|s| valid(&s))
+    {
+        return Some(tz);
+    }
+    let link = std::fs::read_link("/etc/localtime").ok()?;
+    let link = link.to_string_lossy();
+    valid(link.split_once("zoneinfo/")?.1)
+}
+
+/// The action the generated workflows use: this binary's release, pinned
+/// to the commit it was built from (the action then downloads that
+/// release's binary; see action/install.sh).
+pub fn default_action() -> String {
+    let commit = build_info::COMMIT;
+    if commit.len() == 40 && commit.bytes().all(|b| b.is_ascii_hexdigit()) {
+        format!(
+            "{}@{commit} # v{}",
+            build_info::REPOSITORY,
+            build_info::VERSION
+        )
+    } else {
+        build_info::action_ref()
+    }
+}
+
+/// `OWNER/NAME@REF` (or `OWNER/NAME/PATH@REF`), safe to write after `uses:`.
+fn valid_action(s: &str) -> bool {
+    let ok = |p: &str| {
+        !p.is_empty()
+            && p.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/'))
+    };
+    match s.split_once('@') {
+        Some((path, reference)) => path.contains('/') && ok(path) && ok(reference),
+        None => false,
+    }
+}
+
+/// Asks one question on the terminal; an empty answer takes the default.
+pub fn ask(
+    input: &mut dyn BufRead,
+    out: &mut dyn Write,
+    question: &str,
+    default: Option<&str>,
+) -> Result<String> {
+    loop {
+        match default {
+            Some(d) => write!(out, "{question} [{d}]: ")?,
+            None => write!(out, "{question}: ")?,
+        }
+        out.flush()?;
+        let mut line = String::new();
+        if input.read_line(&mut line)? == 0 {
+            return Err(usage(format!(
+                "no answer to \"{question}\": give it as a flag (see `oncall init --help`)"
+            )));
+        }
+        let answer = line.trim();
+        match (answer.is_empty(), default) {
+            (false, _) => return Ok(answer.to_owned()),
+            (true, Some(d)) => return Ok(d.to_owned()),
+            (true, None) => writeln!(out, "  (an answer is needed)")?,
+        }
+    }
+}
+
+/// The answers `init` needs, from the flags, else asked on a terminal.
+struct Answers {
+    team: String,
+    timezone: String,
+    members: Vec<NewMember>,
+    start: Option<NaiveDate>,
+}
+
+fn answers(
+    team: &Option<String>,
+    timezone: &Option<String>,
+    members: &[String],
+    start: Option<NaiveDate>,
+    err: &mut dyn Write,
+) -> Result<Answers> {
+    let machine = machine_timezone();
+    let split = |s: &str| -> Vec<NewMember> {
+        s.split([',', ' '])
+            .filter(|m| !m.trim().is_empty())
+            .map(NewMember::parse)
+            .collect()
+    };
+    let mut a = Answers {
+        team: team.clone().unwrap_or_default(),
+        timezone: timezone.clone().unwrap_or_default(),
+        members: members.iter().flat_map(|m| split(m)).collect(),
+        start,
+    };
+    let mut missing = Vec::new();
+    if a.team.trim().is_empty() {
+        missing.push("--team NAME");
+    }
+    if a.members.is_empty() {
+        missing.push("--member LOGIN[:SLACK_ID] (once per member)");
+    }
+    if missing.is_empty() {
+        if a.timezone.is_empty() {
+            a.timezone = machine.unwrap_or_else(|| "UTC".to_owned());
+        }
+        return Ok(a);
+    }
+    if !std::io::stdin().is_terminal() {
+        return Err(usage(format!(
+            "oncall init needs {}: give them as flags, or run it in a terminal to be asked; nothing was written",
+            missing.join(" and ")
+        )));
+    }
+    let stdin = std::io::stdin();
+    let mut input = stdin.lock();
+    writeln!(
+        err,
+        "Setting up oncall in this repository. Press Enter to take [the default]."
+    )?;
+    if a.team.trim().is_empty() {
+        a.team = ask(&mut input, err, "Team name", None)?;
+    }
+    if a.timezone.is_empty() {
+        a.timezone = ask(
+            &mut input,
+            err,
+            "Time zone (IANA, e.g. Europe/Berlin)",
+            Some(machine.as_deref().unwrap_or("UTC")),
+        )?;
+    }
+    while a.members.is_empty() {
+        a.members = split(&ask(
+            &mut input,
+            err,
+            "Members in rotation order: GitHub logins, each optionally with :SLACK_MEMBER_ID, separated by spaces",
+            None,
+        )?);
+    }
+    if a.start.is_none() {
+        let answer = ask(
+            &mut input,
+            err,
+            "First day (YYYY-MM-DD)",
+            Some("the next working day"),
+        )?;
+        if answer != "the next working day" {
+            a.start = Some(crate::cli::parse_date(&answer).map_err(usage)?);
+        }
+    }
+    Ok(a)
+}
+
+/// Checks a generated rotation.yaml as `oncall check` would; the problems
+/// name the answers' lines in it.
+fn validated(config_path: &Path, text: &str) -> Result<config::Rotation> {
+    let label = format!(
+        "{} (from your answers; nothing was written)",
+        config_path.display()
+    );
+    match crate::fsio::load_rotation(&label, text) {
+        Ok((rotation, _warnings)) => Ok(rotation),
+        Err(e) => Err(UserError::from(e).into()),
+    }
+}
+
+/// Writes every file, after checking that none exists (unless `force`):
+/// all of them, or nothing.
+fn write_all(files: &[(PathBuf, String)], force: bool, out: &mut dyn Write) -> Result<()> {
+    let existing: Vec<String> = files
+        .iter()
+        .filter(|(p, _)| p.exists())
+        .map(|(p, _)| p.display().to_string())
+        .collect();
+    if !existing.is_empty() && !force {
+        return Err(usage(format!(
+            "{} already exist{}; nothing was written. Run with --force to overwrite {}",
+            existing.join(", "),
+            if existing.len() == 1 { "s" } else { "" },
+            if existing.len() == 1 { "it" } else { "them" },
+        )));
+    }
+    for (path, text) in files {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        fsio::write_atomic(path, text)?;
+        writeln!(out, "wrote {}", path.display())?;
+    }
+    Ok(())
+}
+
+fn workflow_files(target: &Target, action: &str, timezone: &str) -> Vec<(PathBuf, String)> {
+    let config = target.config.display().to_string();
+    let log = target.log.display().to_string();
+    let w = Workflows {
+        action,
+        config: &config,
+        log: &log,
+        timezone,
+    };
+    vec![
+        (PathBuf::from(DAILY_WORKFLOW), w.daily()),
+        (PathBuf::from(CHECK_WORKFLOW), w.check()),
+    ]
+}
+
+fn next_steps(out: &mut dyn Write, action: &str) -> Result<()> {
+    if action.starts_with("OWNER/") {
+        writeln!(
+            out,
+            "\nNote: this oncall was built without the name of the repository it is released from (Cargo.toml's `repository` says OWNER/oncall): replace OWNER in the two workflows, or run `oncall init --workflows-only --force --action OWNER/NAME@REF`."
+        )?;
+    }
+    writeln!(
+        out,
+        "\nThe workflows use the action {action}.\n\
+         \n\
+         Steps left:\n\
+         1. Commit and push these files to the default branch.\n\
+         2. Slack: create an incoming webhook for the support channel and store its URL\n\
+         \x20  as the repository secret SLACK_WEBHOOK_URL (gh secret set SLACK_WEBHOOK_URL).\n\
+         \x20  Without it the handover still runs, and the job notes that nothing was posted.\n\
+         3. Let Actions open pull requests: Settings → Actions → General → Workflow\n\
+         \x20  permissions → tick \"Allow GitHub Actions to create and approve pull requests\"\n\
+         \x20  (or use a GitHub App token: see docs/security.md).\n\
+         4. First run, as a dry run: Actions → On-call handover → Run workflow, with\n\
+         \x20  dry_run ticked (gh workflow run oncall.yml -f dry_run=true). Its log shows the\n\
+         \x20  pull request and the Slack message it would make. Then run it for real."
+    )?;
+    Ok(())
+}
+
+/// `oncall init`.
+pub(super) fn init(args: &InitArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
+    let InitArgs {
+        team,
+        timezone,
+        members,
+        start,
+        workflows_only,
+        action,
+        force,
+    } = args;
+    let (now, out, err) = (ctx.now, &mut *ctx.out, &mut *ctx.err);
+    let action = match action {
+        Some(a) if valid_action(a) => a.clone(),
+        Some(a) => {
+            return Err(usage(format!(
+                "--action {a:?} is not OWNER/NAME@REF (letters, digits, -, _, . and /)"
+            )));
+        }
+        None => default_action(),
+    };
+    if *workflows_only {
+        let inputs = super::load(&target.config, &target.log)?;
+        let tz = inputs.rotation.timezone.name().to_owned();
+        write_all(&workflow_files(target, &action, &tz), *force, out)?;
+        return next_steps(out, &action);
+    }
+    let a = answers(team, timezone, members, *start, err)?;
+    let tz = zone(&a.timezone)?;
+    let start = a
+        .start
+        .unwrap_or_else(|| setup::weekday_after(calendar::today(tz, now)));
+    let new = NewRotation {
+        team: a.team.trim().to_owned(),
+        timezone: a.timezone,
+        start,
+        members: a.members,
+        preface: Vec::new(),
+        state: None,
+    };
+    let text = setup::rotation_yaml(&new);
+    let rotation = validated(&target.config, &text)?;
+    let mut files = vec![
+        (target.config.clone(), text),
+        (target.log.clone(), render::header(&rotation)),
+    ];
+    files.extend(workflow_files(target, &action, tz.name()));
+    write_all(&files, *force, out)?;
+    writeln!(
+        out,
+        "\n{} member{}; the rotation starts on {start}. `oncall schedule` shows the first weeks.",
+        rotation.members.len(),
+        if rotation.members.len() == 1 { "" } else { "s" }
+    )?;
+    next_steps(out, &action)
+}
+
+/// `oncall import slack-first`.
+pub(super) fn import(args: &ImportArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
+    let ImportFrom::SlackFirst {
+        bot_config: config,
+        members,
+        team,
+        timezone,
+        date,
+        force,
+    } = &args.from;
+    let (now, out) = (ctx.now, &mut *ctx.out);
+    let timezone = timezone
+        .clone()
+        .or_else(machine_timezone)
+        .unwrap_or_else(|| "UTC".to_owned());
+    let tz = zone(&timezone)?;
+    let day = date.unwrap_or_else(|| calendar::today(tz, now));
+    let label = |p: &Path| p.display().to_string();
+    let text = fsio::read_text(config, false).map_err(UserError::from)?;
+    let members_text = match members {
+        Some(p) => Some(fsio::read_text(p, false).map_err(UserError::from)?),
+        None => None,
+    };
+    let members_label = members.as_deref().map(label);
+    let new = slack_first::import(
+        &label(config),
+        &text,
+        members_label.as_deref().zip(members_text.as_deref()),
+        &slack_first::ImportOptions {
+            team,
+            timezone: &timezone,
+            day,
+            source: &label(config),
+        },
+    )
+    .map_err(|e: InvalidInput| anyhow::Error::from(UserError::from(e)))?;
+    let text = setup::rotation_yaml(&new);
+    let rotation = validated(&target.config, &text)?;
+    write_all(
+        &[
+            (target.config.clone(), text),
+            (target.log.clone(), render::header(&rotation)),
+        ],
+        *force,
+        out,
+    )?;
+    let first = setup::weekday_after(day - chrono::Duration::days(1));
+    let on_call = match oncall_core::day::on(&rotation, &oncall_core::log::Log::default(), first) {
+        oncall_core::day::OnDay::Working(row) => row.github.unwrap_or_else(|| "nobody".to_owned()),
+        _ => "nobody".to_owned(),
+    };
+    writeln!(
+        out,
+        "\n{} members imported from {}. On {first}, {on_call} is on call, as the bot has it;\n\
+         the comment at the top of {} says what changes for the team.\n\
+         Next: `oncall init --workflows-only` adds the two workflows.",
+        rotation.members.len(),
+        label(config),
+        target.config.display()
+    )?;
+    Ok(())
+}

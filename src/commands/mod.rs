@@ -1,0 +1,210 @@
+//! The commands: one file each, and [`run`], the one dispatch. A command
+//! reads its inputs (files, GitHub, the environment), asks `oncall_core`,
+//! and writes or prints what the core returned.
+
+mod advance;
+mod assign;
+mod check;
+mod init;
+mod list;
+mod preview;
+mod roster;
+mod schedule;
+mod show;
+
+use crate::cli::{Cli, Command};
+use crate::error::UserError;
+use crate::fsio;
+use crate::http::Net;
+use crate::layout::{self, Located};
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use oncall_core::calendar;
+use oncall_core::config::Rotation;
+use oncall_core::diag::Report;
+use oncall_core::log::{self, Log};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// What every command is given, built once in `main`.
+pub struct Ctx<'a> {
+    /// The instant the program runs at (`ONCALL_NOW` or the clock).
+    pub now: DateTime<Utc>,
+    /// The one runtime and HTTP client, built when first needed.
+    pub net: &'a Net,
+    pub out: &'a mut dyn Write,
+    pub err: &'a mut dyn Write,
+}
+
+/// Runs a command.
+pub fn run(cli: &Cli, ctx: &mut Ctx) -> Result<()> {
+    let target = || Target::of(cli);
+    match &cli.command {
+        Command::List(a) => list::run(a, cli.rotation.as_deref(), ctx),
+        Command::Schema(a) => show::schema(a, ctx),
+        Command::Check(a) => check::run(a, &target()?, ctx),
+        Command::Preview(a) => preview::run(a, &target()?, ctx),
+        Command::Schedule(a) => schedule::run(a, &target()?, ctx),
+        Command::Who(a) => show::who(a, &target()?, ctx),
+        Command::Open(a) => show::open_threads(a, &target()?, ctx),
+        Command::Runbooks(a) => show::runbooks(a, &target()?, ctx),
+        Command::Stats(a) => show::stats(a, &target()?, ctx),
+        Command::Site(a) => show::site(a, &target()?, ctx),
+        Command::Advance(a) => advance::run(a, &target()?, ctx),
+        Command::Assign(a) => assign::run(a, &target()?, ctx),
+        Command::Swap(a) => roster::swap(a, &target()?, ctx),
+        Command::Leave(a) => roster::leave(a, &target()?, ctx),
+        Command::Init(a) => init::init(a, &target()?, ctx),
+        Command::Import(a) => init::import(a, &target()?, ctx),
+    }
+}
+
+/// The files a command works on: `--config` and `--log`, or with
+/// `--rotation NAME` that rotation's (`rotations/NAME/`).
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub config: PathBuf,
+    pub log: PathBuf,
+    /// `--rotation NAME`, when given.
+    pub rotation: Option<String>,
+    /// The paths in the repository, without a checkout: `--rotation NAME`
+    /// resolved by name only (for the commands that read GitHub).
+    pub on_github: Located,
+}
+
+impl Target {
+    fn of(cli: &Cli) -> Result<Target> {
+        let remote = matches!(
+            &cli.command,
+            Command::Advance(a) if a.pr
+        ) || matches!(cli.command, Command::Assign(_));
+        let Some(name) = &cli.rotation else {
+            let located = Located {
+                name: layout::DEFAULT_NAME.to_owned(),
+                config: cli.config.clone(),
+                log: cli.log.clone(),
+            };
+            return Ok(Target {
+                config: cli.config.clone(),
+                log: cli.log.clone(),
+                rotation: None,
+                on_github: located,
+            });
+        };
+        // `advance --pr` and `assign` read the files from GitHub: no
+        // checkout needed.
+        let located = match remote {
+            true => layout::paths_of(name),
+            false => layout::find(Path::new("."), name),
+        }
+        .map_err(crate::error::usage)?;
+        Ok(Target {
+            config: located.config.clone(),
+            log: located.log.clone(),
+            rotation: Some(located.name.clone()),
+            on_github: located,
+        })
+    }
+
+    /// No file was named (`--config` and `--log` left at their defaults,
+    /// no `--rotation`): `check` and `preview` look at every rotation of
+    /// the repository.
+    pub fn names_no_file(&self) -> bool {
+        self.rotation.is_none()
+            && self.config == Path::new("rotation.yaml")
+            && self.log == Path::new("oncall-log.md")
+    }
+
+    /// The rotation's name, when it is one of several (`rotations/NAME/`).
+    pub fn named(&self) -> Option<&str> {
+        self.rotation
+            .as_deref()
+            .filter(|n| *n != layout::DEFAULT_NAME)
+    }
+}
+
+/// A path as messages show it.
+pub(crate) fn label(path: &Path) -> String {
+    path.display().to_string()
+}
+
+/// The problems of an input file behind an error, if it is one.
+pub(crate) fn input_report(e: &anyhow::Error) -> Option<Report> {
+    e.downcast_ref::<UserError>().and_then(UserError::report)
+}
+
+/// The two files, read and validated.
+pub struct Inputs {
+    pub rotation: Rotation,
+    pub warnings: Report,
+    pub rotation_text: String,
+    pub log: Log,
+    pub log_text: String,
+}
+
+/// Reads and validates rotation.yaml and the log (a missing log is empty).
+pub fn load(config: &Path, log_path: &Path) -> Result<Inputs> {
+    let rotation_text = fsio::read_text(config, false).map_err(UserError::from)?;
+    let (rotation, warnings) =
+        fsio::load_rotation(&label(config), &rotation_text).map_err(UserError::from)?;
+    let log_text = fsio::read_text(log_path, true).map_err(UserError::from)?;
+    let log = log::parse(&label(log_path), &log_text).map_err(UserError::from)?;
+    Ok(Inputs {
+        rotation,
+        warnings,
+        rotation_text,
+        log,
+        log_text,
+    })
+}
+
+/// The files of a command that works on one rotation's local files, read,
+/// validated and linted for today: the lint's errors refuse, its warnings
+/// and the file's are printed.
+pub(crate) fn open(target: &Target, ctx: &mut Ctx) -> Result<Inputs> {
+    // Several rotations and no top-level one: say which there are.
+    if target.rotation.is_none()
+        && target.config == Path::new("rotation.yaml")
+        && !target.config.exists()
+        && let Ok(all) = layout::discover(Path::new("."))
+        && !all.is_empty()
+    {
+        let names: Vec<&str> = all.iter().map(|l| l.name.as_str()).collect();
+        return Err(crate::error::usage(format!(
+            "there is no top-level rotation.yaml here, but {} rotation(s) under {}/: add --rotation NAME (one of: {})",
+            names.len(),
+            layout::ROTATIONS_DIR,
+            names.join(", ")
+        )));
+    }
+    let inputs = load(&target.config, &target.log)?;
+    let today = calendar::today(inputs.rotation.timezone, ctx.now);
+    let lint = oncall_core::lint::check(&label(&target.config), &inputs.rotation, today)
+        .map_err(UserError::from)?;
+    for report in [&inputs.warnings, &lint] {
+        print_warnings(report, ctx)?;
+    }
+    Ok(inputs)
+}
+
+/// Prints a report's warnings: as lines on stderr, and in GitHub Actions
+/// as annotations too (on the file's path in the repository).
+pub(crate) fn print_warnings(report: &Report, ctx: &mut Ctx) -> Result<()> {
+    for w in report.warnings() {
+        writeln!(ctx.err, "{}", report.line(w))?;
+    }
+    if crate::env::in_actions() && report.warnings().next().is_some() {
+        let mut in_repo = report.clone();
+        in_repo
+            .problems
+            .retain(|p| p.severity == oncall_core::diag::Severity::Warning);
+        in_repo.map_files(|file| {
+            if let Some(at) = file.find(" (on ") {
+                file.truncate(at);
+            }
+        });
+        ctx.out
+            .write_all(oncall_core::actions::annotations(&in_repo).as_bytes())?;
+    }
+    Ok(())
+}

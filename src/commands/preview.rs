@@ -1,0 +1,178 @@
+//! `oncall preview --base DIR`: what a pull request changes in the
+//! schedule, for every rotation it touches. A rotation is touched when its
+//! rotation file, its log or a shared calendar it includes (before or
+//! after the change) differs between the base tree `DIR` and the working
+//! tree; a calendar change so shows in every rotation that includes it.
+
+use super::{label, load};
+use crate::layout::Located;
+use anyhow::Result;
+use chrono::{DateTime, Utc};
+use oncall_core::calendar;
+use oncall_core::config::calendars;
+use oncall_core::escape::markdown;
+use oncall_core::schedule::{self, Format};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// The rotations to look at: the files named (`--config`/`--log` other
+/// than the defaults, or `--rotation`), else every rotation of either tree.
+pub fn rotations(named: Option<Located>, base: &Path) -> Result<Vec<Located>> {
+    if let Some(one) = named {
+        return Ok(vec![one]);
+    }
+    let mut all = crate::layout::discover(Path::new(".")).map_err(crate::error::usage)?;
+    // A rotation the change removes is listed too.
+    for gone in crate::layout::discover(base).unwrap_or_default() {
+        if !all.iter().any(|l| l.name == gone.name) {
+            all.push(gone);
+        }
+    }
+    Ok(all)
+}
+
+/// A file's text, or `None` when it is not there (or unreadable: the
+/// check reports that).
+fn text(path: &Path) -> Option<String> {
+    crate::fsio::read_text(path, true).ok()
+}
+
+/// The calendars a rotation file includes, resolved.
+fn calendars_of(config: &Path, text: Option<&str>) -> Vec<String> {
+    let config = config.to_string_lossy();
+    text.map(calendars::includes_in)
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|i| calendars::resolve(&config, i).ok())
+        .collect()
+}
+
+/// What changed for one rotation, and why it is previewed.
+fn touched(l: &Located, base: &Path) -> Option<Vec<String>> {
+    let head_config = text(&l.config);
+    let base_config = text(&base.join(&l.config));
+    let mut why = Vec::new();
+    if head_config != base_config {
+        why.push(l.config.display().to_string());
+    }
+    if text(&l.log) != text(&base.join(&l.log)) {
+        why.push(l.log.display().to_string());
+    }
+    let mut cals = calendars_of(&l.config, head_config.as_deref());
+    cals.extend(calendars_of(&l.config, base_config.as_deref()));
+    cals.sort();
+    cals.dedup();
+    for c in cals {
+        if text(Path::new(&c)) != text(&base.join(&c)) {
+            why.push(c);
+        }
+    }
+    (!why.is_empty()).then_some(why)
+}
+
+/// The preview, in Markdown, of every rotation the change touches.
+pub fn preview(
+    named: Option<Located>,
+    base: &Path,
+    working_days: u32,
+    now: DateTime<Utc>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let all = rotations(named, base)?;
+    let single = all.len() == 1;
+    let mut shown = 0;
+    for l in &all {
+        let Some(why) = touched(l, base) else {
+            continue;
+        };
+        shown += 1;
+        // Paths as escaped text, not code spans: an include's path is text
+        // from rotation.yaml and could hold a backtick.
+        let changed: Vec<String> = why.iter().map(|w| markdown(w)).collect();
+        match single {
+            true => writeln!(out, "Changed: {}.\n", changed.join(", "))?,
+            false => writeln!(
+                out,
+                "### Rotation `{}`\n\nChanged: {}.\n",
+                markdown(&l.name),
+                changed.join(", ")
+            )?,
+        }
+        section(l, base, working_days, now, out)?;
+        writeln!(out)?;
+    }
+    if shown == 0 {
+        writeln!(
+            out,
+            "This change touches no rotation file, log or shared calendar: the schedule stays as it is."
+        )?;
+    }
+    Ok(())
+}
+
+/// One rotation's before and after.
+fn section(
+    l: &Located,
+    base: &Path,
+    working_days: u32,
+    now: DateTime<Utc>,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let base_config: PathBuf = base.join(&l.config);
+    let base_log: PathBuf = base.join(&l.log);
+    if !l.config.is_file() {
+        writeln!(out, "The change removes this rotation.")?;
+        return Ok(());
+    }
+    let after = match load(&l.config, &l.log) {
+        Ok(i) => i,
+        Err(_) => {
+            writeln!(
+                out,
+                "Not previewed: {} has problems after the change (see the check's annotations).",
+                markdown(&label(&l.config))
+            )?;
+            return Ok(());
+        }
+    };
+    let rot = &after.rotation;
+    let from = calendar::today(rot.timezone, now);
+    let days = rot.calendar_days_for(from, working_days);
+    let rows = schedule::rows(rot, &after.log, from, days);
+    let before = match base_config.is_file() {
+        true => load(&base_config, &base_log).ok(),
+        false => None,
+    };
+    match before {
+        Some(b) => {
+            let before_rows = schedule::rows(&b.rotation, &b.log, from, days);
+            let changes = schedule::compare(&before_rows, &rows);
+            out.write_all(
+                schedule::render_compare(&b.rotation, rot, &changes, Format::Markdown).as_bytes(),
+            )?;
+        }
+        None => {
+            let why = match base_config.is_file() {
+                true => "the base's files did not load",
+                false => "a new rotation",
+            };
+            writeln!(out, "The schedule after the change ({why}):\n")?;
+            out.write_all(schedule::render(rot, &rows, Format::Markdown).as_bytes())?;
+        }
+    }
+    Ok(())
+}
+
+/// `oncall preview --base DIR`.
+pub fn run(
+    args: &crate::cli::PreviewArgs,
+    target: &super::Target,
+    ctx: &mut super::Ctx,
+) -> Result<()> {
+    let named = (!target.names_no_file()).then(|| Located {
+        name: label(&target.config),
+        config: target.config.clone(),
+        log: target.log.clone(),
+    });
+    preview(named, &args.base, args.working_days, ctx.now, ctx.out)
+}
