@@ -744,6 +744,17 @@ fn fault_answer(f: &Fault, id: u64) -> Answer {
 }
 
 impl FakeGitHub {
+    /// The environment `oncall advance --pr` and `oncall assign` need to
+    /// reach this fake as the test repository: the token, the repository,
+    /// the API's URL (GraphQL is found from it).
+    pub fn env(&self) -> [(&'static str, String); 3] {
+        [
+            ("GITHUB_TOKEN", TOKEN.to_owned()),
+            ("GITHUB_REPOSITORY", format!("{OWNER}/{NAME}")),
+            ("GITHUB_API_URL", self.url.clone()),
+        ]
+    }
+
     /// A repository `acme/ops` whose `main` has these files.
     pub fn start(files: &[(&str, &str)]) -> FakeGitHub {
         let mut st = State {

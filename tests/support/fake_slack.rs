@@ -31,6 +31,8 @@ pub enum Reply {
 struct State {
     script: VecDeque<Reply>,
     requests: usize,
+    /// When each request arrived.
+    arrived: Vec<std::time::Instant>,
     posts: Vec<serde_json::Value>,
     wrong_path: usize,
 }
@@ -47,6 +49,7 @@ impl FakeSlack {
         let base = serve(Arc::new(move |req: &Request| {
             let mut st = s.lock().unwrap();
             st.requests += 1;
+            st.arrived.push(std::time::Instant::now());
             if req.method != "POST" || req.path != SECRET_PATH {
                 st.wrong_path += 1;
                 return Answer::new(404, "no_service");
@@ -86,6 +89,13 @@ impl FakeSlack {
     }
     pub fn posts(&self) -> Vec<serde_json::Value> {
         self.state.lock().unwrap().posts.clone()
+    }
+    /// The time between the arrivals of requests `a` and `b` (0-based), as
+    /// the fake saw them: a client's waits are read here, not timed around
+    /// the client.
+    pub fn gap(&self, a: usize, b: usize) -> std::time::Duration {
+        let st = self.state.lock().unwrap();
+        st.arrived[b].duration_since(st.arrived[a])
     }
     pub fn requests(&self) -> usize {
         self.state.lock().unwrap().requests

@@ -22,6 +22,8 @@ pub enum ApiReply {
 struct State {
     script: VecDeque<ApiReply>,
     calls: Vec<serde_json::Value>,
+    /// When each call arrived.
+    arrived: Vec<std::time::Instant>,
 }
 
 pub struct FakeSlackApi {
@@ -40,6 +42,7 @@ impl FakeSlackApi {
             }
             let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap_or_default();
             st.calls.push(body);
+            st.arrived.push(std::time::Instant::now());
             if req.header("authorization") != Some(&format!("Bearer {BOT_TOKEN}")) {
                 return Answer::new(200, "{\"ok\":false,\"error\":\"invalid_auth\"}");
             }
@@ -60,6 +63,12 @@ impl FakeSlackApi {
     }
     pub fn script(&self, replies: impl IntoIterator<Item = ApiReply>) {
         self.state.lock().unwrap().script.extend(replies);
+    }
+    /// The time between the arrivals of calls `a` and `b` (0-based), as the
+    /// fake saw them.
+    pub fn gap(&self, a: usize, b: usize) -> std::time::Duration {
+        let st = self.state.lock().unwrap();
+        st.arrived[b].duration_since(st.arrived[a])
     }
     /// The bodies of the calls made, in order.
     pub fn calls(&self) -> Vec<serde_json::Value> {

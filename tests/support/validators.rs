@@ -1,29 +1,26 @@
 //! The platforms' own validators, run from the tests: GitHub's Markdown
-//! renderer (cmark-gfm, `gfm_check.py`) and Slack's SDK (`slack_sdk`,
-//! `blockkit_check.py`). `.ci/run` installs both first; a plain `cargo
-//! test` on a fresh machine installs the missing one here.
+//! renderer (cmark-gfm, `gfm_check.py`), Slack's SDK (`slack_sdk`,
+//! `blockkit_check.py`), the workflow checkers, headless Chromium.
+//! `.ci/tools` installs them (the README's test command runs it first); a
+//! test never installs anything, and one whose tool is missing fails,
+//! naming it: nothing is skipped in silence.
 
-/// Makes sure Python can import `module`, installing `spec` if needed.
+/// The tool is there, or the test fails saying what to install.
+fn missing(what: &str, spec: &str) -> ! {
+    panic!(
+        "{what} is missing: run `.ci/tools` (it installs {spec}, the version this test is checked against)"
+    )
+}
+
+/// Python can import `module` (the PyPI package `spec`).
 fn ensure(module: &str, spec: &str) {
     let has = std::process::Command::new("python3")
         .args(["-c", &format!("import {module}")])
         .status()
         .is_ok_and(|s| s.success());
     if !has {
-        pip_install(spec);
+        missing(&format!("the Python module {module}"), spec);
     }
-}
-
-/// Installs the PyPI package `spec` (at the version `.ci/run` pins).
-fn pip_install(spec: &str) {
-    let installed = std::process::Command::new("python3")
-        .args(["-m", "pip", "install", "--quiet", spec])
-        .status()
-        .is_ok_and(|s| s.success());
-    assert!(
-        installed,
-        "could not install {spec} (python3 -m pip install {spec})"
-    );
 }
 
 /// Runs a checker script on `items` (a JSON list); returns what it printed
@@ -67,15 +64,14 @@ pub fn slack_payloads(items: &[serde_json::Value]) -> Result<(), String> {
     )
 }
 
-/// Makes sure the command `cmd` runs, installing the PyPI package `spec`
-/// if needed (the versions `.ci/run` pins).
+/// The command `cmd` runs (from the PyPI package `spec`).
 fn ensure_command(cmd: &str, spec: &str) {
     let has = std::process::Command::new(cmd)
         .arg("--version")
         .output()
         .is_ok_and(|o| o.status.success());
     if !has {
-        pip_install(spec);
+        missing(&format!("the command {cmd}"), spec);
     }
 }
 
@@ -192,7 +188,7 @@ pub fn page_in_chromium(
             .is_ok_and(|o| o.status.success());
         assert!(
             found,
-            "{bin} is missing: apt-get install chromium chromium-driver (.ci/run does)"
+            "{bin} is missing: run `.ci/tools` (it installs Debian's chromium and chromium-driver)"
         );
     }
     let dir = tempfile::tempdir().unwrap();

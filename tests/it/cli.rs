@@ -1,6 +1,6 @@
 //! The `oncall` binary on fixture files.
 
-mod support;
+use crate::support;
 use assert_cmd::Command;
 use predicates::prelude::*;
 use std::fs;

@@ -3,7 +3,7 @@
 //! 29 February, New Year, and a rotation that starts in the future. The
 //! binary is run as the workflow runs it, with the clock set by ONCALL_NOW.
 
-mod support;
+use crate::support;
 
 use support::repo::Repo;
 

@@ -6,7 +6,7 @@
 //! asset and a missing release are refused with a message that says what
 //! to do, and the binary is never executed.
 
-mod support;
+use crate::support;
 
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};

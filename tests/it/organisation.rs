@@ -6,7 +6,7 @@
 //! rotations, `oncall preview` of a change, and each rotation's webhook
 //! variable.
 
-mod support;
+use crate::support;
 
 use serde_json::Value;
 use std::path::Path;
@@ -437,7 +437,7 @@ fn each_rotation_posts_to_the_webhook_its_file_names() {
 /// is not on the branch is reported at the include, on that branch.
 #[test]
 fn a_pull_request_run_reads_the_calendar_from_github() {
-    use support::fake_github::{FakeGitHub, NAME, OWNER, TOKEN};
+    use support::fake_github::FakeGitHub;
     let files: Vec<(String, String)> = ["calendars/berlin.yaml", "rotations/sre/rotation.yaml"]
         .iter()
         .map(|p| {
@@ -458,9 +458,7 @@ fn a_pull_request_run_reads_the_calendar_from_github() {
             .current_dir(empty.path())
             .args(["--rotation", "sre", "advance", "--pr"])
             .env("ONCALL_NOW", now)
-            .env("GITHUB_TOKEN", TOKEN)
-            .env("GITHUB_REPOSITORY", format!("{OWNER}/{NAME}"))
-            .env("GITHUB_API_URL", &f.url)
+            .envs(f.env())
             .env("ONCALL_HTTP_TIMEOUT", "2")
             .env_remove("GITHUB_ACTIONS")
             .output()

@@ -1,9 +1,9 @@
 //! `oncall advance --pr` against the fake GitHub: the scenarios of a
 //! handover pull request's life, request counts, faults and secrets.
 
-mod support;
+use crate::support;
 
-use support::fake_github::{FakeGitHub, Fault, NAME, OWNER, TOKEN, Target};
+use support::fake_github::{FakeGitHub, Fault, TOKEN, Target};
 use support::repo::Repo;
 
 const TEAM: &str = "team: PR team
@@ -43,9 +43,7 @@ fn run(f: &FakeGitHub, date: &str, args: &[&str]) -> Run {
         .oncall()
         .args(["advance", "--pr", "--date", date])
         .args(args)
-        .env("GITHUB_TOKEN", TOKEN)
-        .env("GITHUB_REPOSITORY", format!("{OWNER}/{NAME}"))
-        .env("GITHUB_API_URL", &f.url)
+        .envs(f.env())
         .env("ONCALL_HTTP_TIMEOUT", "2")
         .output()
         .unwrap();
@@ -55,8 +53,8 @@ fn run(f: &FakeGitHub, date: &str, args: &[&str]) -> Run {
         stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
         requests: f.requests().len() - before,
     };
-    support::secrets::assert_absent(&r.stdout, "stdout");
-    support::secrets::assert_absent(&r.stderr, "stderr");
+    support::secrets::assert_no_secret(&r.stdout, "stdout", &[]);
+    support::secrets::assert_no_secret(&r.stderr, "stderr", &[]);
     for req in &f.requests()[before..] {
         if let Some(doc) = &req.document {
             support::graphql::assert_valid(doc, &req.what);
@@ -523,9 +521,7 @@ mod with_slack {
         let out = repo
             .oncall()
             .args(["advance", "--pr", "--slack", "--date", date])
-            .env("GITHUB_TOKEN", TOKEN)
-            .env("GITHUB_REPOSITORY", format!("{OWNER}/{NAME}"))
-            .env("GITHUB_API_URL", &f.url)
+            .envs(f.env())
             .env("SLACK_WEBHOOK_URL", &slack.url)
             .env("ONCALL_HTTP_TIMEOUT", "2")
             .output()
@@ -537,7 +533,7 @@ mod with_slack {
             requests: f.requests().len() - before,
         };
         for text in [&r.stdout, &r.stderr] {
-            support::secrets::assert_absent(text, "output");
+            support::secrets::assert_no_secret(text, "output", &[]);
         }
         r
     }
@@ -572,9 +568,7 @@ mod with_slack {
         let out = Repo::with("", None)
             .oncall()
             .args(["advance", "--pr", "--date", "2026-11-23"])
-            .env("GITHUB_TOKEN", TOKEN)
-            .env("GITHUB_REPOSITORY", format!("{OWNER}/{NAME}"))
-            .env("GITHUB_API_URL", &f.url)
+            .envs(f.env())
             .env("GITHUB_ACTIONS", "true")
             .output()
             .unwrap();

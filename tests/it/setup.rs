@@ -3,7 +3,7 @@
 //! here contacts or requests reviews from the people in it; no test of
 //! this file starts a network server or has a token).
 
-mod support;
+use crate::support;
 
 use assert_cmd::Command;
 use chrono::{Datelike, NaiveDate};

@@ -26,7 +26,7 @@
 //!
 //! 17 working days; e on the roster for the 11 from 01-13.
 
-mod support;
+use crate::support;
 
 use serde_json::{Value, json};
 use support::repo::Repo;

@@ -2,14 +2,14 @@
 //! way, then the run again with no fault. After each pair the repository is
 //! what one clean run gives, there is one pull request, Slack got one
 //! message, and no engineer's note is lost. The matrix is written into
-//! docs/reliability.md (`ONCALL_UPDATE_DOCS=1 cargo test --test reliability`
+//! docs/reliability.md (`ONCALL_UPDATE_DOCS=1 cargo test --test it reliability`
 //! rewrites it; otherwise the test fails when the file is stale).
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::time::Duration;
-use support::fake_github::{FakeGitHub, Fault, NAME, OWNER, TOKEN, Target};
+use support::fake_github::{FakeGitHub, Fault, Target};
 use support::fake_slack::{FakeSlack, Reply};
 use support::repo::Repo;
 
@@ -142,9 +142,7 @@ fn run(gh: &FakeGitHub, slack: &FakeSlack, repo: &Repo, date: &str) -> Run {
     let out = repo
         .oncall()
         .args(["advance", "--pr", "--slack", "--date", date])
-        .env("GITHUB_TOKEN", TOKEN)
-        .env("GITHUB_REPOSITORY", format!("{OWNER}/{NAME}"))
-        .env("GITHUB_API_URL", &gh.url)
+        .envs(gh.env())
         .env("SLACK_WEBHOOK_URL", &slack.url)
         .env("ONCALL_HTTP_TIMEOUT", "2")
         .env("GITHUB_STEP_SUMMARY", repo.path("summary.md"))
@@ -277,7 +275,7 @@ fn cell(s: &Scenario, req: Req, fault: F, reference: &Outcome) -> Cell {
     ];
     places.extend(got.prs.iter().map(|p| p.1.clone()));
     for text in &places {
-        support::secrets::assert_absent(text, &what);
+        support::secrets::assert_no_secret(text, &what, &[]);
     }
     let end = if converged {
         "converged"
@@ -380,7 +378,7 @@ fn every_fault_of_every_request_converges() {
     } else {
         assert_eq!(
             doc, updated,
-            "{path} is stale: run `ONCALL_UPDATE_DOCS=1 cargo test --test reliability`"
+            "{path} is stale: run `ONCALL_UPDATE_DOCS=1 cargo test --test it reliability`"
         );
     }
     assert_eq!(converged, cases, "every case converges (see the table)");

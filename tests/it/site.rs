@@ -2,7 +2,7 @@
 //! person sees in a real browser (headless Chromium, at desktop and phone
 //! widths), with screenshots kept in target/screenshots/site/.
 
-mod support;
+use crate::support;
 
 use serde_json::json;
 use support::repo::Repo;

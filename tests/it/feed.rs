@@ -2,7 +2,7 @@
 //! independent parser (Python's `icalendar`) and checked event for event
 //! against `oncall schedule --format json`.
 
-mod support;
+use crate::support;
 
 use serde_json::Value;
 use support::repo::Repo;

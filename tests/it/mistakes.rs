@@ -3,8 +3,8 @@
 //! rotation.yaml alone. Each test names what passed
 //! silently, or was reported without a position, before.
 
-mod common;
-mod support;
+use crate::common;
+use crate::support;
 
 use common::*;
 use predicates::prelude::*;

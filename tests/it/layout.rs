@@ -2,7 +2,7 @@
 //! list`, `--rotation NAME`, and `oncall check` over all of them. (The
 //! single top-level layout is what every other test uses, unchanged.)
 
-mod support;
+use crate::support;
 
 use serde_json::Value;
 use support::repo::Repo;
@@ -114,7 +114,7 @@ fn rotation_selects_a_rotations_files_for_any_command() {
 /// pull request, Slack post and Slack claim; no checkout needed.
 #[test]
 fn each_rotation_has_its_own_pull_request_branch_and_slack_post() {
-    use support::fake_github::{FakeGitHub, NAME, OWNER, TOKEN};
+    use support::fake_github::FakeGitHub;
     use support::fake_slack::FakeSlack;
     let f = FakeGitHub::start(&[
         ("rotations/sre/rotation.yaml", &team("SRE", &["ana", "ben"])),
@@ -134,9 +134,7 @@ fn each_rotation_has_its_own_pull_request_branch_and_slack_post() {
             .oncall()
             .args(["--rotation", name, "advance", "--pr", "--slack"])
             .env("ONCALL_NOW", NOW)
-            .env("GITHUB_TOKEN", TOKEN)
-            .env("GITHUB_REPOSITORY", format!("{OWNER}/{NAME}"))
-            .env("GITHUB_API_URL", &f.url)
+            .envs(f.env())
             .env("SLACK_WEBHOOK_URL", &slack.url)
             .env("ONCALL_HTTP_TIMEOUT", "2")
             .output()

@@ -2,10 +2,10 @@
 //! issues, labels, comments and assignees; the event decides; at most two
 //! requests when there is something to do and one when not.
 
-mod support;
+use crate::support;
 
 use serde_json::{Value, json};
-use support::fake_github::{FakeGitHub, Issue, NAME, OWNER, TOKEN};
+use support::fake_github::{FakeGitHub, Issue};
 use support::repo::Repo;
 
 /// Monday 2026-11-23 is ana's (the first day); on the 25th everyone is
@@ -62,9 +62,7 @@ fn assign(f: &FakeGitHub, date: &str, event: Option<(&str, Value)>, args: &[&str
     cmd.arg("assign")
         .args(args)
         .env("ONCALL_NOW", format!("{date}T09:00:00Z"))
-        .env("GITHUB_TOKEN", TOKEN)
-        .env("GITHUB_REPOSITORY", format!("{OWNER}/{NAME}"))
-        .env("GITHUB_API_URL", &f.url)
+        .envs(f.env())
         .env("ONCALL_HTTP_TIMEOUT", "2");
     if let Some((name, json)) = event {
         let path = repo.path("event.json");
@@ -84,7 +82,7 @@ fn assign(f: &FakeGitHub, date: &str, event: Option<(&str, Value)>, args: &[&str
             .filter(|q| q.what.starts_with("mutation"))
             .count(),
     };
-    support::secrets::assert_absent(&r.stdout, "output");
+    support::secrets::assert_no_secret(&r.stdout, "output", &[]);
     r
 }
 
@@ -379,9 +377,7 @@ fn the_routing_workflow_runs_the_action_as_written() {
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap())
         .env("GITHUB_ACTIONS", "true")
-        .env("GITHUB_TOKEN", TOKEN)
-        .env("GITHUB_REPOSITORY", format!("{OWNER}/{NAME}"))
-        .env("GITHUB_API_URL", &f.url)
+        .envs(f.env())
         .env("GITHUB_EVENT_NAME", "issues")
         .env("GITHUB_EVENT_PATH", &event)
         .env("ONCALL_NOW", "2026-11-23T09:00:00Z")

@@ -15,10 +15,10 @@
 //!
 //! So: 2 open threads, 2 runbooks to write, 1 written.
 
-mod support;
+use crate::support;
 
 use serde_json::{Value, json};
-use support::fake_github::{FakeGitHub, NAME, OWNER, TOKEN};
+use support::fake_github::FakeGitHub;
 use support::fake_slack::FakeSlack;
 use support::repo::Repo;
 
@@ -174,9 +174,7 @@ fn pr_run(f: &FakeGitHub, slack: &FakeSlack, date: &str) {
         .oncall()
         .args(["advance", "--pr", "--slack", "--date", date])
         .env("ONCALL_NOW", format!("{date}T08:00:00Z"))
-        .env("GITHUB_TOKEN", TOKEN)
-        .env("GITHUB_REPOSITORY", format!("{OWNER}/{NAME}"))
-        .env("GITHUB_API_URL", &f.url)
+        .envs(f.env())
         .env("SLACK_WEBHOOK_URL", &slack.url)
         .env("ONCALL_HTTP_TIMEOUT", "2")
         .output()

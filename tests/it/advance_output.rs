@@ -5,7 +5,7 @@
 //! the same runs. All on the frozen example files (tests/fixtures/example:
 //! last handover Thursday 2026-11-26), with the clock pinned by ONCALL_NOW.
 
-mod support;
+use crate::support;
 
 use assert_cmd::Command;
 use std::path::Path;
@@ -284,9 +284,7 @@ fn pr(f: &FakeGitHub, date: &str, args: &[&str], actions: Option<&Actions>) -> R
     hermetic(&mut cmd, &now(date));
     cmd.args(["advance", "--pr"])
         .args(args)
-        .env("GITHUB_TOKEN", TOKEN)
-        .env("GITHUB_REPOSITORY", format!("{OWNER}/{NAME}"))
-        .env("GITHUB_API_URL", &f.url)
+        .envs(f.env())
         .env("GITHUB_GRAPHQL_URL", format!("{}/graphql", f.url));
     let mut dirs = vec![empty.path()];
     if let Some(a) = actions {

@@ -3,7 +3,7 @@
 //! copied to tests/fixtures/github/), and the fake's REST answers match
 //! GitHub's OpenAPI description.
 
-mod support;
+use crate::support;
 
 use apollo_compiler::ExecutableDocument;
 use oncall::github::queries::{HANDOVER_STATE, Mutation, mutation_document};

@@ -1,7 +1,7 @@
 //! `oncall swap` and `oncall leave`: roster edits for a pull request,
 //! written with yaml-edit (comments kept), validated before they are saved.
 
-mod support;
+use crate::support;
 
 use predicates::prelude::*;
 use support::repo::Repo;

@@ -1,7 +1,7 @@
 //! The workflows' and the action's scripts, run exactly as they are written
 //! (same env names, same flags) against the fake GitHub and Slack.
 
-mod support;
+use crate::support;
 
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -412,21 +412,7 @@ fn secrets(slack: &FakeSlack) -> Value {
 }
 
 fn assert_no_secret(text: &str, slack_urls: &[&str]) {
-    let visible: String = text
-        .lines()
-        .filter(|l| !l.starts_with("::add-mask::"))
-        .collect::<Vec<_>>()
-        .join("\n");
-    assert!(
-        !visible.contains(TOKEN),
-        "the token was printed:\n{visible}"
-    );
-    for url in slack_urls {
-        assert!(
-            !visible.contains(url),
-            "a webhook URL was printed:\n{visible}"
-        );
-    }
+    support::secrets::assert_no_secret(text, "the job's log", slack_urls);
 }
 
 #[test]

@@ -1,0 +1,33 @@
+//! The integration tests, one crate: the fakes (`tests/support`) and the
+//! helpers (`tests/common`) compile once, and the tests of every file run
+//! in parallel in one process. The core's own tests (the rules, the log
+//! format, properties, snapshots, fuzzing) are in crates/core/tests.
+
+#[path = "../common/mod.rs"]
+mod common;
+#[path = "../support/mod.rs"]
+mod support;
+
+mod action;
+mod advance_output;
+mod assign;
+mod cli;
+mod feed;
+mod github;
+mod github_contract;
+mod hostile;
+mod layout;
+mod mistakes;
+mod organisation;
+mod release;
+mod reliability;
+mod roster;
+mod setup;
+mod site;
+mod slack;
+mod stats;
+mod structure;
+mod time;
+mod topics;
+mod usergroup;
+mod workflows;
