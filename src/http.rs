@@ -28,6 +28,66 @@ pub fn backoff(retry: u32) -> Duration {
     Duration::from_millis(500u64 << retry.saturating_sub(1).min(6))
 }
 
+/// A failed try and what the server asked for: wait this long and try
+/// again (`Some`), or stop (`None`: not worth retrying).
+pub struct Failed<E> {
+    pub error: E,
+    pub retry_in: Option<Duration>,
+}
+
+impl<E> Failed<E> {
+    /// A failure not worth retrying.
+    pub fn stop(error: E) -> Failed<E> {
+        Failed {
+            error,
+            retry_in: None,
+        }
+    }
+    /// A failure to retry after `wait`.
+    pub fn retry(error: E, wait: Duration) -> Failed<E> {
+        Failed {
+            error,
+            retry_in: Some(wait),
+        }
+    }
+}
+
+/// The one retry policy of the program (Slack's webhook and Web API,
+/// GitHub): runs `once` (given the try's number, from 1) at most
+/// [`MAX_TRIES`] times; after a failure that asks for a retry, waits as it
+/// asks, unless the wait is over [`MAX_RETRY_AFTER`] (then the failure is
+/// returned at once: a run does not sleep for minutes).
+pub async fn retrying<T, E, Fut>(mut once: impl FnMut(u32) -> Fut) -> Result<T, E>
+where
+    Fut: std::future::Future<Output = Result<T, Failed<E>>>,
+{
+    let mut attempt = 1;
+    loop {
+        let failed = match once(attempt).await {
+            Ok(v) => return Ok(v),
+            Err(f) => f,
+        };
+        match failed.retry_in {
+            Some(wait) if attempt < MAX_TRIES && wait <= MAX_RETRY_AFTER => {
+                tokio::time::sleep(wait).await
+            }
+            _ => return Err(failed.error),
+        }
+        attempt += 1;
+    }
+}
+
+/// How long to wait after an HTTP answer that asks for a retry: 429 waits
+/// for `Retry-After` (or backs off), a 5xx backs off; `None` for any other
+/// status (not retried).
+pub fn wait_after(status: u16, retry_after: Option<Duration>, attempt: u32) -> Option<Duration> {
+    match status {
+        429 => Some(retry_after.unwrap_or_else(|| backoff(attempt))),
+        500..=599 => Some(backoff(attempt)),
+        _ => None,
+    }
+}
+
 /// `Retry-After` in seconds, if present and sane.
 pub fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     headers

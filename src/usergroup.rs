@@ -7,7 +7,6 @@
 use crate::http;
 use serde_json::json;
 use std::fmt;
-use std::time::Duration;
 
 /// Slack's Web API, unless `SLACK_API_URL` says otherwise (the tests' fake).
 pub const DEFAULT_API_URL: &str = "https://slack.com/api";
@@ -98,48 +97,39 @@ pub async fn set_members(
 ) -> Result<(), GroupError> {
     let url = format!("{}/usergroups.users.update", api.trim_end_matches('/'));
     let body = json!({ "usergroup": group, "users": users.join(",") });
-    let mut last = GroupError::Connection("no attempt".into());
-    for attempt in 1..=http::MAX_TRIES {
-        let sent = client
-            .post(&url)
-            .bearer_auth(token)
-            .json(&body)
-            .send()
-            .await;
-        let wait = match sent {
-            Ok(resp) => {
-                let status = resp.status();
-                let retry_after = http::retry_after(resp.headers());
-                let answer: serde_json::Value = resp.json().await.unwrap_or_default();
-                if status.as_u16() == 429 {
-                    last = GroupError::Refused("ratelimited".into());
-                    match retry_after {
-                        Some(d) if d <= http::MAX_RETRY_AFTER => d,
-                        Some(_) => return Err(last),
-                        None => http::backoff(attempt),
-                    }
-                } else if status.is_server_error() {
-                    last = GroupError::Refused(format!("http_{}", status.as_u16()));
-                    http::backoff(attempt)
-                } else if answer["ok"] == true {
-                    return Ok(());
-                } else {
-                    return Err(GroupError::Refused(code_of(&answer)));
+    http::retrying(|attempt| {
+        let body = &body;
+        let url = &url;
+        async move {
+            let sent = client.post(url).bearer_auth(token).json(body).send().await;
+            let resp = match sent {
+                Ok(resp) => resp,
+                Err(e) if e.is_timeout() => return Err(http::Failed::stop(GroupError::Timeout)),
+                Err(e) => {
+                    let e = e.without_url();
+                    let error = GroupError::Connection(e.to_string());
+                    return Err(match e.is_connect() || e.is_request() {
+                        true => http::Failed::retry(error, http::backoff(attempt)),
+                        false => http::Failed::stop(error),
+                    });
                 }
+            };
+            let status = resp.status().as_u16();
+            let retry_after = http::retry_after(resp.headers());
+            let answer: serde_json::Value = resp.json().await.unwrap_or_default();
+            match status {
+                429 => Err(http::Failed {
+                    error: GroupError::Refused("ratelimited".into()),
+                    retry_in: http::wait_after(status, retry_after, attempt),
+                }),
+                500..=599 => Err(http::Failed {
+                    error: GroupError::Refused(format!("http_{status}")),
+                    retry_in: http::wait_after(status, retry_after, attempt),
+                }),
+                _ if answer["ok"] == true => Ok(()),
+                _ => Err(http::Failed::stop(GroupError::Refused(code_of(&answer)))),
             }
-            Err(e) if e.is_timeout() => return Err(GroupError::Timeout),
-            Err(e) => {
-                let e = e.without_url();
-                last = GroupError::Connection(e.to_string());
-                if !e.is_connect() && !e.is_request() {
-                    return Err(last);
-                }
-                http::backoff(attempt)
-            }
-        };
-        if attempt < http::MAX_TRIES {
-            tokio::time::sleep(wait.min(Duration::from_secs(60))).await;
         }
-    }
-    Err(last)
+    })
+    .await
 }

@@ -3,9 +3,9 @@
 
 use crate::http;
 
+use reqwest::Url;
 use serde_json::Value;
 use std::fmt;
-use std::time::Duration;
 
 /// Whether a post must be recorded as made, so that a rerun does not post
 /// again: it was, or it timed out (Slack may well have posted; at most
@@ -123,57 +123,37 @@ fn error_code(body: &str) -> String {
 /// Posts the payload: 429 waits for `Retry-After`; 5xx and failed
 /// connections are retried with backoff, at most [`http::MAX_TRIES`] tries in
 /// all; other errors are not retried.
-pub async fn post(
-    client: &reqwest::Client,
-    url: &reqwest::Url,
-    payload: &Value,
-) -> Result<(), SlackError> {
-    let mut last = SlackError::Connection("no attempt".into());
-    for attempt in 1..=http::MAX_TRIES {
-        let sent = client.post(url.clone()).json(payload).send().await;
-        let wait = match sent {
-            Ok(resp) => {
-                let status = resp.status();
-                let retry_after = http::retry_after(resp.headers());
-                let body = resp.text().await.unwrap_or_default();
-                if status.is_success() {
-                    return Ok(());
-                }
-                last = SlackError::Refused {
-                    status: status.as_u16(),
-                    code: if status.as_u16() == 429 && error_code(&body) == "http_error" {
-                        "rate_limited".to_owned()
-                    } else {
-                        error_code(&body)
-                    },
-                };
-                if status.as_u16() == 429 {
-                    match retry_after {
-                        Some(d) if d <= http::MAX_RETRY_AFTER => d,
-                        Some(_) => return Err(last),
-                        None => http::backoff(attempt),
-                    }
-                } else if status.is_server_error() {
-                    http::backoff(attempt)
-                } else {
-                    return Err(last);
-                }
-            }
-            Err(e) if e.is_timeout() => return Err(SlackError::Timeout),
+pub async fn post(client: &reqwest::Client, url: &Url, payload: &Value) -> Result<(), SlackError> {
+    http::retrying(|attempt| async move {
+        let resp = match client.post(url.clone()).json(payload).send().await {
+            Ok(resp) => resp,
+            Err(e) if e.is_timeout() => return Err(http::Failed::stop(SlackError::Timeout)),
             Err(e) => {
                 let e = e.without_url();
-                last = SlackError::Connection(describe(&e));
-                if !e.is_connect() && !e.is_request() {
-                    return Err(last);
-                }
-                http::backoff(attempt)
+                let error = SlackError::Connection(describe(&e));
+                return Err(match e.is_connect() || e.is_request() {
+                    true => http::Failed::retry(error, http::backoff(attempt)),
+                    false => http::Failed::stop(error),
+                });
             }
         };
-        if attempt < http::MAX_TRIES {
-            tokio::time::sleep(wait.min(Duration::from_secs(60))).await;
+        let status = resp.status().as_u16();
+        let retry_after = http::retry_after(resp.headers());
+        let body = resp.text().await.unwrap_or_default();
+        if (200..300).contains(&status) {
+            return Ok(());
         }
-    }
-    Err(last)
+        let code = match (status, error_code(&body)) {
+            (429, c) if c == "http_error" => "rate_limited".to_owned(),
+            (_, c) => c,
+        };
+        let error = SlackError::Refused { status, code };
+        Err(http::Failed {
+            error,
+            retry_in: http::wait_after(status, retry_after, attempt),
+        })
+    })
+    .await
 }
 
 /// A reqwest error's chain, without the URL.

@@ -3,7 +3,7 @@
 //! (`routing`, pure), and at most one write (the assignment and the
 //! comment in one document).
 
-use super::client::{Client, GitHubError};
+use super::client::Client;
 use super::queries::{ASSIGN_STATE, assign_document};
 use anyhow::{Result, anyhow, bail};
 use chrono::NaiveDate;
@@ -124,7 +124,7 @@ pub async fn run(
         .await
         .map_err(anyhow::Error::from)?;
     if let Some(e) = errors.into_iter().next() {
-        return Err(anyhow::Error::from(GitHubError { ..e }));
+        return Err(anyhow::Error::from(e));
     }
     Ok(said)
 }

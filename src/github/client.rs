@@ -40,30 +40,118 @@ impl fmt::Debug for Settings {
 
 /// Why a GitHub request failed. Never contains the token.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GitHubError {
-    pub status: u16,
-    /// GitHub's message (or the GraphQL errors' messages).
-    pub message: String,
-    /// The `type` of the first GraphQL error, if any (e.g. `NOT_FOUND`).
-    pub kind: Option<String>,
-    /// The first element of the GraphQL error's `path`: the mutation's
-    /// alias (e.g. `commit`), if any.
-    pub path: Option<String>,
-    pub request_id: Option<String>,
-    pub hint: Option<String>,
+pub enum GitHubError {
+    /// No answer: the connection failed or timed out.
+    Transport { message: String },
+    /// An HTTP error status, with GitHub's message.
+    Http {
+        status: u16,
+        message: String,
+        request_id: Option<String>,
+    },
+    /// A GraphQL error (GitHub answered 200): its `type` (e.g. `NOT_FOUND`,
+    /// `STALE_DATA`) and the first element of its `path`, the mutation's
+    /// alias (e.g. `commit`).
+    GraphQl {
+        kind: Option<String>,
+        path: Option<String>,
+        message: String,
+        request_id: Option<String>,
+    },
+    /// An answer that is not GitHub's JSON (a proxy's error page), or one
+    /// without data.
+    Malformed {
+        message: String,
+        request_id: Option<String>,
+    },
+}
+
+impl GitHubError {
+    /// The HTTP status GitHub answered with, for an HTTP error.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            GitHubError::Http { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+    /// A GraphQL error's `type`.
+    pub fn kind(&self) -> Option<&str> {
+        match self {
+            GitHubError::GraphQl { kind, .. } => kind.as_deref(),
+            _ => None,
+        }
+    }
+    /// A GraphQL error's path: the alias of the mutation that failed.
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            GitHubError::GraphQl { path, .. } => path.as_deref(),
+            _ => None,
+        }
+    }
+    /// GitHub's message (for a GraphQL error, after its path).
+    pub fn message(&self) -> &str {
+        match self {
+            GitHubError::Transport { message }
+            | GitHubError::Http { message, .. }
+            | GitHubError::GraphQl { message, .. }
+            | GitHubError::Malformed { message, .. } => message,
+        }
+    }
+    /// Worth trying again: no answer, not GitHub's answer, a rate limit or
+    /// a server error.
+    pub fn retryable(&self) -> bool {
+        match self {
+            GitHubError::Transport { .. } | GitHubError::Malformed { .. } => true,
+            GitHubError::Http { status, .. } => matches!(status, 429 | 500 | 502 | 503 | 504),
+            GitHubError::GraphQl { kind, .. } => kind.as_deref() == Some("RATE_LIMITED"),
+        }
+    }
+    /// GitHub may have done what was asked without our knowing: no answer,
+    /// or a server's error.
+    pub fn unanswered(&self) -> bool {
+        match self {
+            GitHubError::Transport { .. } | GitHubError::Malformed { .. } => true,
+            GitHubError::Http { status, .. } => *status >= 500,
+            GitHubError::GraphQl { .. } => false,
+        }
+    }
+    /// What to do about it, when known.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            GitHubError::Transport { .. } => {
+                Some("GitHub may be unavailable; run again later".into())
+            }
+            GitHubError::Http {
+                status, message, ..
+            } => hint_for(*status, message),
+            GitHubError::GraphQl { message, .. } => hint_for(200, message),
+            GitHubError::Malformed { .. } => None,
+        }
+    }
+    fn request_id(&self) -> Option<&str> {
+        match self {
+            GitHubError::Http { request_id, .. }
+            | GitHubError::GraphQl { request_id, .. }
+            | GitHubError::Malformed { request_id, .. } => request_id.as_deref(),
+            GitHubError::Transport { .. } => None,
+        }
+    }
 }
 
 impl fmt::Display for GitHubError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "GitHub answered")?;
-        if self.status != 200 {
-            write!(f, " HTTP {}", self.status)?;
+        match self {
+            GitHubError::Transport { message } => write!(f, "{message}")?,
+            GitHubError::Http {
+                status, message, ..
+            } => write!(f, "GitHub answered HTTP {status}: {message}")?,
+            GitHubError::GraphQl { message, .. } => write!(f, "GitHub answered: {message}")?,
+            GitHubError::Malformed { message, .. } => write!(f, "{message}")?,
         }
-        write!(f, ": {}", self.message)?;
-        if let Some(id) = &self.request_id {
+        if let Some(id) = self.request_id() {
             write!(f, " (request id {id})")?;
         }
-        if let Some(h) = &self.hint {
+        if let Some(h) = self.hint() {
             write!(f, ". {h}")?;
         }
         Ok(())
@@ -163,29 +251,23 @@ impl Client {
         read(&self.octo, resp).await
     }
 
-    /// Waits before a retry as GitHub asks: `retry-after`, else until
-    /// `x-ratelimit-reset` when none is left, else exponential backoff.
-    /// None: do not retry (not retryable, tries used up, or over budget).
+    /// How long to wait before a retry, as GitHub asks: `retry-after`, else
+    /// until `x-ratelimit-reset` when none is left, else backoff. None: do
+    /// not retry (not retryable, or over the run's budget). The number of
+    /// tries and the longest wait are `http::retrying`'s.
     fn retry_wait(&self, err: &GitHubError, raw: Option<&Raw>, attempt: u32) -> Option<Duration> {
-        if attempt >= http::MAX_TRIES {
-            return None;
-        }
-        let retryable =
-            matches!(err.status, 0 | 429 | 500 | 502 | 503 | 504) || raw.is_some_and(rate_limited);
+        let retryable = err.retryable() || raw.is_some_and(rate_limited);
         if !retryable {
             return None;
         }
         let wait = raw
             .and_then(|r| r.retry_after.or(r.rate_reset_wait))
             .unwrap_or_else(|| http::backoff(attempt));
-        if wait > http::MAX_RETRY_AFTER || self.started.elapsed() + wait > RUN_BUDGET {
-            return None;
-        }
-        Some(wait)
+        (self.started.elapsed() + wait <= RUN_BUDGET).then_some(wait)
     }
 
-    /// Runs `once` until it succeeds, `may_retry` refuses, or
-    /// [`Self::retry_wait`] says stop.
+    /// Runs `once` with the one retry policy (`http::retrying`), when
+    /// `may_retry` allows and [`Self::retry_wait`] gives a wait.
     async fn retrying<T, Fut>(
         &self,
         mut once: impl FnMut() -> Fut,
@@ -194,21 +276,20 @@ impl Client {
     where
         Fut: std::future::Future<Output = Result<T, (GitHubError, Option<Raw>)>>,
     {
-        let mut attempt = 1;
-        loop {
-            let (err, raw) = match once().await {
-                Ok(v) => return Ok(v),
-                Err(e) => e,
-            };
-            if !may_retry(&err, raw.as_ref()) {
-                return Err(err);
+        let may_retry = &may_retry;
+        http::retrying(|attempt| {
+            let tried = once();
+            async move {
+                tried.await.map_err(|(error, raw)| {
+                    let retry_in = match may_retry(&error, raw.as_ref()) {
+                        true => self.retry_wait(&error, raw.as_ref(), attempt),
+                        false => None,
+                    };
+                    http::Failed { error, retry_in }
+                })
             }
-            match self.retry_wait(&err, raw.as_ref(), attempt) {
-                Some(wait) => tokio::time::sleep(wait).await,
-                None => return Err(err),
-            }
-            attempt += 1;
-        }
+        })
+        .await
     }
 
     /// One GraphQL request: `data` and the GraphQL errors, or the failure.
@@ -226,13 +307,7 @@ impl Client {
         // An answer that is not JSON (a proxy's error page) is treated as a
         // bad gateway.
         let Ok(v) = serde_json::from_str::<Value>(&raw.body) else {
-            return Err((
-                GitHubError {
-                    status: 502,
-                    ..malformed(&raw)
-                },
-                Some(raw),
-            ));
+            return Err((malformed(&raw), Some(raw)));
         };
         let errors = graphql_errors(&v, &raw);
         Ok((v.get("data").cloned().unwrap_or(Value::Null), errors))
@@ -246,22 +321,14 @@ impl Client {
             || async {
                 let (data, errors) = self.graphql_once(&body).await?;
                 if let Some(first) = errors.into_iter().next() {
-                    let status = if first.kind.as_deref() == Some("RATE_LIMITED") {
-                        429
-                    } else {
-                        200
-                    };
-                    return Err((GitHubError { status, ..first }, None));
+                    return Err((first, None));
                 }
                 if data.is_null() {
+                    let message = "GitHub's answer had no data".into();
                     return Err((
-                        GitHubError {
-                            status: 502,
-                            message: "GitHub's answer had no data".into(),
-                            kind: None,
-                            path: None,
+                        GitHubError::Malformed {
+                            message,
                             request_id: None,
-                            hint: None,
                         },
                         None,
                     ));
@@ -377,7 +444,7 @@ async fn read(
     })
 }
 
-/// A transport failure (connection, timeout): status 0. octocrab's errors
+/// A transport failure (connection, timeout). octocrab's errors
 /// do not carry the token; they are reduced to their kind anyway.
 fn transport_error(e: &octocrab::Error) -> GitHubError {
     let mut message = String::from("could not reach GitHub");
@@ -395,14 +462,7 @@ fn transport_error(e: &octocrab::Error) -> GitHubError {
         }
         source = s.source();
     }
-    GitHubError {
-        status: 0,
-        message,
-        kind: None,
-        path: None,
-        request_id: None,
-        hint: Some("GitHub may be unavailable; run again later".into()),
-    }
+    GitHubError::Transport { message }
 }
 
 fn clean(s: &str) -> String {
@@ -410,13 +470,9 @@ fn clean(s: &str) -> String {
 }
 
 fn malformed(raw: &Raw) -> GitHubError {
-    GitHubError {
-        status: raw.status,
+    GitHubError::Malformed {
         message: "GitHub's answer was not the JSON expected".into(),
-        kind: None,
-        path: None,
         request_id: raw.request_id.clone(),
-        hint: None,
     }
 }
 
@@ -425,12 +481,9 @@ fn http_error(raw: &Raw) -> GitHubError {
         .ok()
         .and_then(|v| v.get("message").and_then(Value::as_str).map(clean))
         .unwrap_or_else(|| format!("HTTP {}", raw.status));
-    GitHubError {
+    GitHubError::Http {
         status: raw.status,
-        hint: hint_for(raw.status, &message),
         message,
-        kind: None,
-        path: None,
         request_id: raw.request_id.clone(),
     }
 }
@@ -443,9 +496,7 @@ fn graphql_errors(v: &Value, raw: &Raw) -> Vec<GitHubError> {
                 .map(|e| {
                     let message =
                         clean(e.get("message").and_then(Value::as_str).unwrap_or("error"));
-                    GitHubError {
-                        status: 200,
-                        hint: hint_for(200, &message),
+                    GitHubError::GraphQl {
                         kind: e.get("type").and_then(Value::as_str).map(clean),
                         path: e
                             .get("path")

@@ -115,17 +115,14 @@ pub async fn read(client: &Client, base: Option<&str>, paths: &Paths) -> Result<
     let data = client
         .query(HANDOVER_STATE, variables(client, base, paths))
         .await?;
-    let mut remote = remote::parse(&data).ok_or_else(|| GitHubError {
+    let mut remote = remote::parse(&data).ok_or_else(|| GitHubError::Http {
         status: 404,
         message: format!(
             "repository {}/{} not found",
             client.settings().owner,
             client.settings().name
         ),
-        kind: None,
-        path: None,
         request_id: None,
-        hint: Some("check GITHUB_REPOSITORY and the token's access".into()),
     })?;
     for branch in [remote.base.as_mut(), remote.branch.as_mut()]
         .into_iter()
@@ -171,7 +168,7 @@ pub async fn fetch_calendars(
             Ok(text) => {
                 files.insert(path, text);
             }
-            Err(e) if e.status == 404 => {}
+            Err(e) if e.status() == Some(404) => {}
             Err(e) => return Err(e),
         }
     }
@@ -194,8 +191,8 @@ pub(crate) fn user_id<'a>(remote: &'a Remote, login: &str) -> Option<&'a str> {
 /// refused as `UNPROCESSABLE` on that write's path.
 pub(crate) fn is_race(e: &GitHubError, write: Mutation) -> bool {
     let alias = write.alias();
-    let on_this_write = e.path.as_deref() == Some(alias);
-    let kind = e.kind.as_deref();
+    let on_this_write = e.path() == Some(alias);
+    let kind = e.kind();
     on_this_write
         && match write {
             Mutation::Commit => kind == Some("STALE_DATA"),
@@ -397,7 +394,7 @@ pub async fn claim_slack(client: &Client, outcome: &Outcome) -> Result<bool> {
         // No answer, or not GitHub's: the claim may well have been made, and
         // a rerun would then find it taken and never post. Post: a second
         // message needs another run at this very moment as well.
-        Err(e) if e.status == 0 || e.status >= 500 => return Ok(true),
+        Err(e) if e.unanswered() => return Ok(true),
         Err(e) => return Err(e.into()),
     };
     match errors.into_iter().next() {
@@ -427,13 +424,11 @@ mod race_tests {
     use super::*;
 
     fn error(kind: &str, path: &str, message: &str) -> GitHubError {
-        GitHubError {
-            status: 200,
+        GitHubError::GraphQl {
             message: message.to_owned(),
             kind: Some(kind.to_owned()),
             path: Some(path.to_owned()),
             request_id: None,
-            hint: None,
         }
     }
 

@@ -151,18 +151,15 @@ pub(crate) async fn write(
         ],
         outcome,
     )?;
-    if errors.iter().any(|e| {
-        e.message.starts_with("createPullRequest") || e.message.starts_with("updatePullRequest")
-    }) {
-        let e = errors
-            .iter()
-            .find(|e| {
-                e.message.starts_with("createPullRequest")
-                    || e.message.starts_with("updatePullRequest")
-            })
-            .cloned()
-            .expect("found");
-        return Err(WriteError::Failed(e.into()));
+    // The pull request's own write failed (by the error's path, the
+    // mutation's alias): the run fails.
+    let on_pull_request =
+        [Mutation::CreatePullRequest, Mutation::UpdatePullRequest].map(|m| m.alias());
+    if let Some(e) = errors
+        .iter()
+        .find(|e| e.path().is_some_and(|p| on_pull_request.contains(&p)))
+    {
+        return Err(WriteError::Failed(e.clone().into()));
     }
     if let Some(oid) = data
         .get("commit")
@@ -220,7 +217,7 @@ fn check_errors(
     outcome: &mut Outcome,
 ) -> Result<(), WriteError> {
     for e in errors {
-        let field = e.path.as_deref().unwrap_or("");
+        let field = e.path().unwrap_or("");
         let on_branch = branch_fields.iter().find(|m| {
             matches!(
                 m,
@@ -229,7 +226,7 @@ fn check_errors(
         });
         if let Some(write) = on_branch {
             if is_race(e, *write) {
-                return Err(WriteError::Raced(e.message.clone()));
+                return Err(WriteError::Raced(e.message().to_owned()));
             }
             return Err(WriteError::Failed(e.clone().into()));
         }

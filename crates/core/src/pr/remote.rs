@@ -1,5 +1,6 @@
 //! What GitHub holds, read from the `HandoverState` query's answer.
 
+use serde::Deserialize;
 use serde_json::Value;
 
 /// A file at a commit: its blob id and text (None when the text was too
@@ -78,154 +79,268 @@ impl Remote {
     }
 }
 
-/// A field the answer must have: `None` (the answer is refused) when it is
-/// missing or not text, so that a missing head oid or id is never read as
-/// an empty one.
-fn req(v: &Value, key: &str) -> Option<String> {
-    v.get(key).and_then(Value::as_str).map(str::to_owned)
-}
+/// The query's answer as GitHub sends it (serde reads it; a field the
+/// answer must have is not optional, so that a missing head oid or id
+/// refuses the answer instead of reading as an empty one).
+mod wire {
+    use serde::Deserialize;
 
-/// A text field that may be empty (a body, a title, a message).
-fn s(v: &Value, key: &str) -> String {
-    v.get(key)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_owned()
-}
-
-fn nodes<'a>(v: &'a Value, key: &str) -> impl Iterator<Item = &'a Value> {
-    v.get(key)
-        .and_then(|c| c.get("nodes"))
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-}
-
-fn file(v: &Value) -> Option<File> {
-    let f = v.as_object()?;
-    let object = f.get("object");
-    let truncated = object
-        .and_then(|o| o.get("isTruncated"))
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
-    Some(File {
-        oid: f.get("oid")?.as_str()?.to_owned(),
-        text: object
-            .and_then(|o| o.get("text"))
-            .and_then(Value::as_str)
-            .filter(|_| !truncated)
-            .map(str::to_owned),
-    })
-}
-
-fn branch(v: &Value) -> Option<Branch> {
-    let target = v.get("target")?;
-    Some(Branch {
-        name: req(v, "name")?,
-        head: req(target, "oid")?,
-        rotation: target.get("rotation").and_then(file),
-        log: target.get("log").and_then(file),
-    })
-}
-
-/// Reads the query's `data`.
-pub fn parse(data: &Value) -> Option<Remote> {
-    let repo = data.get("repository")?;
-    if repo.is_null() {
-        return None;
+    #[derive(Deserialize)]
+    pub struct Data {
+        pub repository: Option<Repository>,
     }
-    // A branch that is there must read whole; a missing one is null.
-    let base_ref = repo
-        .get("defaultBranchRef")
-        .filter(|b| !b.is_null())
-        .or_else(|| repo.get("baseRef"))
-        .filter(|b| !b.is_null());
-    let base = match base_ref {
-        Some(b) => Some(branch(b)?),
-        None => None,
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Repository {
+        pub id: String,
+        #[serde(default)]
+        pub default_branch_ref: Option<Ref>,
+        #[serde(default)]
+        pub base_ref: Option<Ref>,
+        #[serde(default)]
+        pub branch_ref: Option<Ref>,
+        #[serde(default)]
+        pub label: Option<Id>,
+        #[serde(default)]
+        pub slack_claim: Option<ClaimRef>,
+        #[serde(default)]
+        pub assignable_users: Option<Nodes<User>>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Ref {
+        pub name: String,
+        pub target: Target,
+        #[serde(default)]
+        pub associated_pull_requests: Option<Nodes<PullRequest>>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Target {
+        pub oid: String,
+        #[serde(default)]
+        pub rotation: Option<File>,
+        #[serde(default)]
+        pub log: Option<File>,
+        #[serde(default)]
+        pub history: Option<Nodes<Commit>>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct File {
+        pub oid: String,
+        #[serde(default)]
+        pub object: Option<Blob>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Blob {
+        #[serde(default)]
+        pub text: Option<String>,
+        #[serde(default)]
+        pub is_truncated: Option<bool>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Commit {
+        pub oid: String,
+        #[serde(default)]
+        pub message: Option<String>,
+        pub parents: Nodes<Oid>,
+        #[serde(default)]
+        pub rotation: Option<Oid>,
+        #[serde(default)]
+        pub log: Option<Oid>,
+        #[serde(default)]
+        pub tree: Option<Tree>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Tree {
+        pub entries: Vec<Entry>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Entry {
+        pub name: String,
+        pub oid: String,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct PullRequest {
+        pub id: String,
+        pub number: u64,
+        pub url: String,
+        #[serde(default)]
+        pub title: Option<String>,
+        #[serde(default)]
+        pub body: Option<String>,
+        #[serde(default)]
+        pub base_ref_name: Option<String>,
+        #[serde(default)]
+        pub labels: Option<Nodes<Name>>,
+        #[serde(default)]
+        pub review_requests: Option<Nodes<ReviewRequest>>,
+        #[serde(default)]
+        pub comments: Option<Nodes<Body>>,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct ReviewRequest {
+        #[serde(default)]
+        pub requested_reviewer: Option<Login>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Login {
+        #[serde(default)]
+        pub login: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Nodes<T> {
+        pub nodes: Vec<T>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Oid {
+        pub oid: String,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Id {
+        pub id: String,
+    }
+
+    #[derive(Deserialize)]
+    pub struct ClaimRef {
+        pub target: Oid,
+    }
+
+    #[derive(Deserialize)]
+    pub struct User {
+        pub id: String,
+        pub login: String,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Name {
+        #[serde(default)]
+        pub name: Option<String>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct Body {
+        #[serde(default)]
+        pub body: Option<String>,
+    }
+}
+
+fn file(f: wire::File) -> File {
+    let (text, truncated) = match f.object {
+        Some(o) => (o.text, o.is_truncated.unwrap_or(false)),
+        None => (None, false),
     };
-    let branch_ref = repo.get("branchRef").filter(|b| !b.is_null());
+    File {
+        oid: f.oid,
+        text: text.filter(|_| !truncated),
+    }
+}
+
+fn branch(r: &mut wire::Ref) -> Branch {
+    Branch {
+        name: r.name.clone(),
+        head: r.target.oid.clone(),
+        rotation: r.target.rotation.take().map(file),
+        log: r.target.log.take().map(file),
+    }
+}
+
+/// Reads the query's `data`; `None` when the repository is missing or the
+/// answer lacks a field it must have.
+pub fn parse(data: &Value) -> Option<Remote> {
+    let wire::Data { repository } = wire::Data::deserialize(data).ok()?;
+    let repo = repository?;
+    let base = repo
+        .default_branch_ref
+        .or(repo.base_ref)
+        .map(|mut b| branch(&mut b));
+    let mut branch_ref = repo.branch_ref;
     let history = branch_ref
-        .and_then(|b| b.get("target"))
-        .map(|t| {
-            nodes(t, "history")
-                .map(|c| {
-                    Some(Commit {
-                        oid: req(c, "oid")?,
-                        message: s(c, "message"),
-                        parents: nodes(c, "parents")
-                            .map(|p| req(p, "oid"))
-                            .collect::<Option<_>>()?,
-                        rotation_oid: c
-                            .get("rotation")
-                            .and_then(|f| f.get("oid"))
-                            .and_then(Value::as_str)
-                            .map(str::to_owned),
-                        log_oid: c
-                            .get("log")
-                            .and_then(|f| f.get("oid"))
-                            .and_then(Value::as_str)
-                            .map(str::to_owned),
-                        tree: c
-                            .get("tree")
-                            .and_then(|t| t.get("entries"))
-                            .and_then(Value::as_array)
-                            .into_iter()
-                            .flatten()
-                            .map(|e| Some((req(e, "name")?, req(e, "oid")?)))
-                            .collect::<Option<_>>()?,
-                    })
-                })
-                .collect::<Option<Vec<_>>>()
-        })
-        .unwrap_or(Some(Vec::new()))?;
-    let pr_node = branch_ref.and_then(|b| nodes(b, "associatedPullRequests").next());
-    let pr = match pr_node {
-        None => None,
-        Some(p) => Some(PullRequest {
-            id: req(p, "id")?,
-            number: p.get("number").and_then(Value::as_u64)?,
-            url: req(p, "url")?,
-            title: s(p, "title"),
-            body: s(p, "body"),
-            base: s(p, "baseRefName"),
-            labels: nodes(p, "labels").map(|l| s(l, "name")).collect(),
-            reviewers: nodes(p, "reviewRequests")
-                .filter_map(|r| {
-                    r.get("requestedReviewer")
-                        .and_then(|u| u.get("login"))
-                        .and_then(Value::as_str)
-                })
-                .map(str::to_owned)
+        .as_mut()
+        .and_then(|b| b.target.history.take())
+        .map(|h| h.nodes)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|c| Commit {
+            oid: c.oid,
+            message: c.message.unwrap_or_default(),
+            parents: c.parents.nodes.into_iter().map(|p| p.oid).collect(),
+            rotation_oid: c.rotation.map(|f| f.oid),
+            log_oid: c.log.map(|f| f.oid),
+            tree: c
+                .tree
+                .map(|t| t.entries)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|e| (e.name, e.oid))
                 .collect(),
-            comments: nodes(p, "comments").map(|c| s(c, "body")).collect(),
-        }),
-    };
-    let branch = match branch_ref {
-        Some(b) => Some(branch(b)?),
-        None => None,
-    };
+        })
+        .collect();
+    let pr = branch_ref
+        .as_mut()
+        .and_then(|b| b.associated_pull_requests.take())
+        .and_then(|p| p.nodes.into_iter().next())
+        .map(|p| PullRequest {
+            id: p.id,
+            number: p.number,
+            url: p.url,
+            title: p.title.unwrap_or_default(),
+            body: p.body.unwrap_or_default(),
+            base: p.base_ref_name.unwrap_or_default(),
+            labels: p
+                .labels
+                .map(|l| l.nodes)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|l| l.name.unwrap_or_default())
+                .collect(),
+            reviewers: p
+                .review_requests
+                .map(|r| r.nodes)
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|r| r.requested_reviewer.and_then(|u| u.login))
+                .collect(),
+            comments: p
+                .comments
+                .map(|c| c.nodes)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|c| c.body.unwrap_or_default())
+                .collect(),
+        });
     Some(Remote {
         base_calendars: Default::default(),
-        repo_id: req(repo, "id")?,
+        repo_id: repo.id,
         base,
-        branch,
+        branch: branch_ref.map(|mut b| branch(&mut b)),
         history,
         pr,
-        slack_claim: repo
-            .get("slackClaim")
-            .and_then(|c| c.get("target"))
-            .and_then(|t| t.get("oid"))
-            .and_then(Value::as_str)
-            .map(str::to_owned),
-        label_id: repo
-            .get("label")
-            .and_then(|l| l.get("id"))
-            .and_then(Value::as_str)
-            .map(str::to_owned),
-        users: nodes(repo, "assignableUsers")
-            .map(|u| Some((req(u, "login")?, req(u, "id")?)))
-            .collect::<Option<_>>()?,
+        slack_claim: repo.slack_claim.map(|c| c.target.oid),
+        label_id: repo.label.map(|l| l.id),
+        users: repo
+            .assignable_users
+            .map(|u| u.nodes)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|u| (u.login, u.id))
+            .collect(),
     })
 }
 
