@@ -6,18 +6,6 @@
 
 use crate::diag::{Report, Severity};
 
-/// Escapes a workflow command's message (GitHub's `escapeData`).
-pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// Escapes a workflow command's property value (GitHub's `escapeProperty`).
-pub fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
-}
-
 /// One annotation per problem: `::error file=F,line=L,col=C::message`.
 /// Control characters other than newlines are made visible first, so that
 /// nothing in the message can start a new command.
@@ -36,11 +24,11 @@ pub fn annotations(report: &Report) -> String {
         }
         out.push_str(&format!(
             "::{level} file={},line={},col={},title={}::{}\n",
-            escape_property(report.file_of(p)),
+            crate::escape::workflow_property(report.file_of(p)),
             p.pos.line,
             p.pos.col,
-            escape_property(&format!("oncall check: {}", report.file_of(p))),
-            crate::escape::terminal(&escape_data(&message))
+            crate::escape::workflow_property(&format!("oncall check: {}", report.file_of(p))),
+            crate::escape::terminal(&crate::escape::workflow_data(&message))
         ));
     }
     out

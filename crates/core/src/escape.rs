@@ -185,6 +185,18 @@ pub fn json(serialised: &str) -> String {
     s
 }
 
+/// Escapes a workflow command's message (GitHub's `escapeData`).
+pub fn workflow_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a workflow command's property value (GitHub's `escapeProperty`).
+pub fn workflow_property(s: &str) -> String {
+    workflow_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
 /// FNV-1a (64 bit), hex: a short, stable fingerprint of text (the feed's
 /// team tag, the log part a handover commit must not change).
 pub fn fingerprint(text: &str) -> String {

@@ -21,11 +21,7 @@ pub enum Format {
 /// The schedule in the chosen format (ends with a newline).
 pub fn render(rot: &Rotation, rows: &[Row], format: Format) -> String {
     match format {
-        Format::Json => {
-            let mut s = escape::json(&serde_json::to_string_pretty(rows).expect("rows serialize"));
-            s.push('\n');
-            s
-        }
+        Format::Json => escape::json_pretty(rows),
         Format::Text => {
             let mut s = String::new();
             for r in rows {
@@ -165,11 +161,7 @@ pub fn render_compare(
 ) -> String {
     let n = changes.iter().filter(|c| c.changed).count();
     match format {
-        Format::Json => {
-            let mut s = serde_json::to_string_pretty(changes).expect("changes serialize");
-            s.push('\n');
-            s
-        }
+        Format::Json => escape::json_pretty(changes),
         Format::Text => {
             // The same form as `schedule`: `Name (@login)`, or `@login`.
             let who = |rot: &Rotation, g: &Option<String>, d: NaiveDate| match g {

@@ -109,7 +109,5 @@ pub fn runbooks(rot: &Rotation, log: &Log, today: NaiveDate, format: Format) -> 
 }
 
 fn json(v: &serde_json::Value) -> String {
-    let mut s = crate::escape::json(&serde_json::to_string_pretty(v).expect("items serialize"));
-    s.push('\n');
-    s
+    crate::escape::json_pretty(v)
 }

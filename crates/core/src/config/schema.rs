@@ -2,7 +2,7 @@
 //!
 //! These structs are the single description of the format. serde reads the
 //! file into them, and the JSON Schema in `rotation.schema.json` is generated
-//! from them (`oncall schema`); the structural check in `validate.rs` walks
+//! from them (`oncall schema`); the structural check in `structure.rs` walks
 //! the file against that same schema, so the three can never disagree.
 //!
 //! Every value that a validation message may point at is a `Spanned<T>`,

@@ -22,7 +22,7 @@ use serde_saphyr::Spanned;
 use std::collections::HashMap;
 
 /// Reads rotation.yaml on its own, without shared calendars (an include is
-/// reported as unreadable; `fsio::load_rotation` reads them from the
+/// reported as unreadable; the binary's `fsio::load_rotation` reads them from the
 /// disk). `file` names it in messages. Returns the rotation and its
 /// warnings, or every problem found.
 pub fn load(file: &str, text: &str) -> Result<(Rotation, Report), InvalidInput> {
