@@ -50,60 +50,7 @@ impl DayPlan {
     }
 }
 
-/// Why there is no handover: each reason worded once, for the terminal,
-/// the step summary and the pull-request run alike.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NoHandover {
-    /// Not a working day (R1); carries the holiday's name.
-    NotWorkingDay {
-        date: NaiveDate,
-        holiday: Option<Option<String>>,
-    },
-    /// The rotation begins later.
-    BeforeStart { date: NaiveDate, start: NaiveDate },
-    /// The day was handed over already (R10), and its handover cannot be
-    /// rebuilt (its log section is missing).
-    AlreadyDone { date: NaiveDate },
-    /// A day before the last handover.
-    HandedOverAlready { date: NaiveDate, last: NaiveDate },
-}
-
-impl NoHandover {
-    pub fn date(&self) -> NaiveDate {
-        match self {
-            NoHandover::NotWorkingDay { date, .. }
-            | NoHandover::BeforeStart { date, .. }
-            | NoHandover::AlreadyDone { date }
-            | NoHandover::HandedOverAlready { date, .. } => *date,
-        }
-    }
-
-    /// One line, for people (not escaped: holiday names come from the file).
-    pub fn message(&self) -> String {
-        match self {
-            NoHandover::NotWorkingDay { date, holiday } => {
-                let what = match holiday {
-                    Some(Some(name)) => format!("a holiday: {name}"),
-                    Some(None) => "a holiday".to_owned(),
-                    None => format!("a {}", date.format("%A")),
-                };
-                format!("{date} is not a working day ({what}): no handover.")
-            }
-            NoHandover::BeforeStart { date, start } => {
-                format!("{date}: the rotation starts on {start}: no handover yet.")
-            }
-            NoHandover::AlreadyDone { date } => already_done(*date),
-            NoHandover::HandedOverAlready { date, last } => format!(
-                "{date} was handed over already (the last handover is {last}): nothing to do. `oncall who {date}` shows who was on call."
-            ),
-        }
-    }
-}
-
-/// The words for a day handed over already.
-pub fn already_done(date: NaiveDate) -> String {
-    format!("{date} was handed over already: nothing to do.")
-}
+pub use crate::plan::{NoHandover, already_done};
 
 /// The day's plan (R9 catch-up, R10 once a day).
 pub fn plan(
@@ -114,26 +61,20 @@ pub fn plan(
     date: NaiveDate,
 ) -> Result<Daily, EditError> {
     Ok(match plan::advance(rot, log, date) {
-        Plan::NotWorkingDay { date, holiday } => {
-            Daily::Nothing(NoHandover::NotWorkingDay { date, holiday })
+        Plan::Nothing(NoHandover::AlreadyDone { date }) => {
+            match plan::done_handover(rot, log, date) {
+                Some(handover) => Daily::Day(Box::new(DayPlan {
+                    date,
+                    handover,
+                    missed: Vec::new(),
+                    after: rot.clone(),
+                    files: None,
+                    advance: None,
+                })),
+                None => Daily::Nothing(NoHandover::AlreadyDone { date }),
+            }
         }
-        Plan::BeforeStart { date, start } => {
-            Daily::Nothing(NoHandover::BeforeStart { date, start })
-        }
-        Plan::HandedOverAlready { date, last } => {
-            Daily::Nothing(NoHandover::HandedOverAlready { date, last })
-        }
-        Plan::AlreadyDone { date } => match plan::done_handover(rot, log, date) {
-            Some(handover) => Daily::Day(Box::new(DayPlan {
-                date,
-                handover,
-                missed: Vec::new(),
-                after: rot.clone(),
-                files: None,
-                advance: None,
-            })),
-            None => Daily::Nothing(NoHandover::AlreadyDone { date }),
-        },
+        Plan::Nothing(why) => Daily::Nothing(why),
         Plan::Advance(adv) => {
             let files = files::after(rot, rotation_text, log, log_text, &adv)?;
             Daily::Day(Box::new(DayPlan {

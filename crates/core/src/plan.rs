@@ -56,20 +56,59 @@ impl Handover {
 /// What `oncall advance` does on a date.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Plan {
-    /// Not a working day (R1): nothing to do. Carries the holiday's name.
+    /// No handover to make, and why.
+    Nothing(NoHandover),
+    /// Hand over: new log sections (the last one is today's) and new files.
+    Advance(Box<Advance>),
+}
+
+/// Why there is no handover: each reason worded once, for the terminal,
+/// the step summary and the pull-request run alike.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoHandover {
+    /// Not a working day (R1); carries the holiday's name.
     NotWorkingDay {
         date: NaiveDate,
         holiday: Option<Option<String>>,
     },
     /// The rotation begins later.
     BeforeStart { date: NaiveDate, start: NaiveDate },
-    /// This day was handed over already (R10): nothing to do.
+    /// This day was handed over already (R10).
     AlreadyDone { date: NaiveDate },
-    /// A day before the last handover (`last`, in the state or the log):
-    /// it was handed over already, nothing to do.
+    /// A day before the last handover.
     HandedOverAlready { date: NaiveDate, last: NaiveDate },
-    /// Hand over: new log sections (the last one is today's) and new files.
-    Advance(Box<Advance>),
+}
+
+impl NoHandover {
+    pub fn date(&self) -> NaiveDate {
+        match self {
+            NoHandover::NotWorkingDay { date, .. }
+            | NoHandover::BeforeStart { date, .. }
+            | NoHandover::AlreadyDone { date }
+            | NoHandover::HandedOverAlready { date, .. } => *date,
+        }
+    }
+
+    /// One line, for people (not escaped: holiday names come from the file).
+    pub fn message(&self) -> String {
+        match self {
+            NoHandover::NotWorkingDay { date, holiday } => {
+                let what = match holiday {
+                    Some(Some(name)) => format!("a holiday: {name}"),
+                    Some(None) => "a holiday".to_owned(),
+                    None => format!("a {}", date.format("%A")),
+                };
+                format!("{date} is not a working day ({what}): no handover.")
+            }
+            NoHandover::BeforeStart { date, start } => {
+                format!("{date}: the rotation starts on {start}: no handover yet.")
+            }
+            NoHandover::AlreadyDone { date } => already_done(*date),
+            NoHandover::HandedOverAlready { date, last } => format!(
+                "{date} was handed over already (the last handover is {last}): nothing to do. `oncall who {date}` shows who was on call."
+            ),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,26 +130,35 @@ impl Advance {
     }
 }
 
+/// The words for a day handed over already.
+pub fn already_done(date: NaiveDate) -> String {
+    format!("{date} was handed over already: nothing to do.")
+}
+
 /// Plans the handover for `date` (R9 catch-up, R10 idempotence).
 pub fn advance(rot: &Rotation, log: &Log, date: NaiveDate) -> Plan {
     match day::calendar(rot, date) {
-        day::Calendar::BeforeStart { start } => return Plan::BeforeStart { date, start },
-        day::Calendar::Off { holiday } => return Plan::NotWorkingDay { date, holiday },
+        day::Calendar::BeforeStart { start } => {
+            return Plan::Nothing(NoHandover::BeforeStart { date, start });
+        }
+        day::Calendar::Off { holiday } => {
+            return Plan::Nothing(NoHandover::NotWorkingDay { date, holiday });
+        }
         day::Calendar::Working => {}
     }
     if let Some(last) = log.records.last()
         && last.date > date
     {
-        return Plan::HandedOverAlready {
+        return Plan::Nothing(NoHandover::HandedOverAlready {
             date,
             last: last.date,
-        };
+        });
     }
     let mut engine = Engine::new(rot);
     match engine.since() {
-        Some(since) if since == date => return Plan::AlreadyDone { date },
+        Some(since) if since == date => return Plan::Nothing(NoHandover::AlreadyDone { date }),
         Some(since) if since > date => {
-            return Plan::HandedOverAlready { date, last: since };
+            return Plan::Nothing(NoHandover::HandedOverAlready { date, last: since });
         }
         _ => {}
     }

@@ -453,9 +453,9 @@ fn r10_advancing_twice_changes_nothing() {
     let (t2, l2, plan) = advance(&t1, &l1, d("2026-01-07"));
     assert_eq!(
         plan,
-        Plan::AlreadyDone {
+        Plan::Nothing(oncall_core::plan::NoHandover::AlreadyDone {
             date: d("2026-01-07")
-        }
+        })
     );
     assert_eq!((t1, l1), (t2, l2));
 }
