@@ -298,7 +298,8 @@ pub struct InitArgs {
     #[arg(long, conflicts_with_all = ["team", "timezone", "members", "start"])]
     pub workflows_only: bool,
     /// The action the workflows use, as `OWNER/NAME@REF`. Default: the
-    /// release of this binary, pinned to its commit.
+    /// release of this binary, pinned to the commit its tag points at
+    /// (looked up on GitHub; the tag itself when that fails).
     #[arg(long, value_name = "OWNER/NAME@REF")]
     pub action: Option<String>,
     /// Overwrite files that exist.

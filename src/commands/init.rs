@@ -53,19 +53,55 @@ pub fn machine_timezone() -> Option<String> {
 }
 
 /// The action the generated workflows use: this binary's release, pinned
-/// to the commit it was built from (the action then downloads that
-/// release's binary; see action/install.sh).
-pub fn default_action() -> String {
-    let commit = build_info::COMMIT;
-    if commit.len() == 40 && commit.bytes().all(|b| b.is_ascii_hexdigit()) {
-        format!(
-            "{}@{commit} # v{}",
-            build_info::REPOSITORY,
-            build_info::VERSION
-        )
-    } else {
-        build_info::action_ref()
+/// to the commit its tag `vX.Y.Z` points at, the commit whose
+/// `action/digests.txt` names the release's archives (the action runs only
+/// an archive whose digest its own commit names: docs/security.md). The
+/// binary cannot know that commit (it is made after the build), so it is
+/// looked up on GitHub (`GITHUB_API_URL`); without an answer the workflows
+/// use the tag, and the returned note says how to pin its commit.
+fn default_action(net: &crate::http::Net) -> (String, Option<String>) {
+    let repo = build_info::REPOSITORY;
+    let tag = format!("v{}", build_info::VERSION);
+    let by_tag = build_info::action_ref();
+    match tag_commit(net, repo, &tag) {
+        Some(sha) => (format!("{repo}@{sha} # {tag}"), None),
+        None => (
+            by_tag,
+            Some(format!(
+                "Note: the commit of {tag} could not be looked up on GitHub, so the workflows use the tag {tag}. Pin its commit (a tag can be moved; a commit cannot): `git ls-remote https://github.com/{repo} refs/tags/{tag}` prints it; replace `@{tag}` with `@COMMIT # {tag}` in the two workflows."
+            )),
+        ),
     }
+}
+
+/// The commit a release tag points at, from GitHub's REST API (a
+/// lightweight tag, as the release workflow makes); `None` without a
+/// clear answer (offline, no such tag, rate-limited).
+fn tag_commit(net: &crate::http::Net, repo: &str, tag: &str) -> Option<String> {
+    let api = crate::env::var("GITHUB_API_URL").unwrap_or_else(|| "https://api.github.com".into());
+    let url = format!(
+        "{}/repos/{repo}/git/ref/tags/{tag}",
+        api.trim_end_matches('/')
+    );
+    let client = net.client().ok()?;
+    let request = client
+        .get(url)
+        .header("accept", "application/vnd.github+json")
+        .header("x-github-api-version", crate::github::client::API_VERSION)
+        .timeout(std::time::Duration::from_secs(10));
+    let answer = net
+        .block_on(async move {
+            let resp = request.send().await.ok()?;
+            if !resp.status().is_success() {
+                return None;
+            }
+            resp.json::<serde_json::Value>().await.ok()
+        })
+        .ok()??;
+    let object = &answer["object"];
+    let sha = object["sha"].as_str()?;
+    (object["type"] == "commit" && sha.len() == 40 && sha.bytes().all(|b| b.is_ascii_hexdigit()))
+        .then(|| sha.to_owned())
 }
 
 /// `OWNER/NAME@REF` (or `OWNER/NAME/PATH@REF`), safe to write after `uses:`.
@@ -286,7 +322,7 @@ pub(super) fn init(args: &InitArgs, target: &Target, ctx: &mut Ctx) -> Result<()
         action,
         force,
     } = args;
-    let (now, out, err) = (ctx.now, &mut *ctx.out, &mut *ctx.err);
+    let (now, net, out, err) = (ctx.now, ctx.net, &mut *ctx.out, &mut *ctx.err);
     let action = match action {
         Some(a) if valid_action(a) => a.clone(),
         Some(a) => {
@@ -294,7 +330,13 @@ pub(super) fn init(args: &InitArgs, target: &Target, ctx: &mut Ctx) -> Result<()
                 "--action {a:?} is not OWNER/NAME@REF (letters, digits, -, _, . and /)"
             )));
         }
-        None => default_action(),
+        None => {
+            let (action, note) = default_action(net);
+            if let Some(note) = note {
+                writeln!(err, "{note}")?;
+            }
+            action
+        }
     };
     if *workflows_only {
         let inputs = super::load(&target.config, &target.log)?;

@@ -16,9 +16,29 @@ const NOW: &str = "2026-11-27T08:00:00Z";
 /// only, never contacted).
 const FIXTURE: &str = "tests/fixtures/slack-first/config.yaml";
 
+/// The commit the fake GitHub's tag `vX.Y.Z` (this version) points at:
+/// the commit `oncall init` pins the workflows to.
+const TAG_COMMIT: &str = "0123456789abcdef0123456789abcdef01234567";
+
+/// A fake GitHub that holds this version's release tag.
+fn releases() -> &'static support::fake_github::FakeGitHub {
+    static FAKE: std::sync::OnceLock<support::fake_github::FakeGitHub> = std::sync::OnceLock::new();
+    FAKE.get_or_init(|| {
+        let f = support::fake_github::FakeGitHub::start(&[]);
+        f.with(|s| {
+            s.refs.insert(
+                format!("refs/tags/v{}", env!("CARGO_PKG_VERSION")),
+                TAG_COMMIT.to_owned(),
+            )
+        });
+        f
+    })
+}
+
 fn oncall(dir: &Path, now: &str) -> Command {
     let mut c = Command::cargo_bin("oncall").unwrap();
     c.current_dir(dir)
+        .env("GITHUB_API_URL", &releases().url)
         .env_remove("GITHUB_TOKEN")
         .env_remove("SLACK_WEBHOOK_URL")
         .env_remove("GITHUB_ACTIONS")
@@ -112,15 +132,20 @@ fn init_in_an_empty_repository_then_check_and_a_dry_run_work() {
     assert!(rotation.contains(
         "  - github: demo-ana\n    slack: U0AAAA0001\n  - github: demo-ben\n  - github: demo-cara\n"
     ));
-    // The workflows use this binary's release, pinned to its commit.
+    // The workflows use this binary's release, pinned to the commit its
+    // tag points at (the one whose action/digests.txt names the archives).
     let daily = std::fs::read_to_string(dir.join(".github/workflows/oncall.yml")).unwrap();
     let uses = daily
         .lines()
         .find_map(|l| l.trim().strip_prefix("- uses: "))
         .unwrap();
-    assert!(
-        uses.ends_with(&format!(" # v{}", env!("CARGO_PKG_VERSION"))),
-        "{uses}"
+    assert_eq!(
+        uses,
+        format!(
+            "{}@{TAG_COMMIT} # v{}",
+            env!("CARGO_PKG_REPOSITORY").trim_start_matches("https://github.com/"),
+            env!("CARGO_PKG_VERSION")
+        )
     );
     assert!(
         daily.contains("      timezone: \"Europe/Berlin\"\n"),
@@ -594,4 +619,30 @@ fn a_broken_bot_config_is_refused_with_its_position() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("bot.yaml:"));
     assert!(snapshot(dir).iter().all(|(p, _)| p.ends_with("bot.yaml")));
+}
+
+#[test]
+fn without_an_answer_from_github_init_uses_the_tag_and_says_how_to_pin_it() {
+    let repo = git_repo();
+    let dir = repo.path();
+    let out = oncall(dir, NOW)
+        // Nothing listens there: the lookup of the tag's commit fails.
+        .env("GITHUB_API_URL", "http://127.0.0.1:9")
+        .args(INIT)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let version = env!("CARGO_PKG_VERSION");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("the workflows use the tag v{version}"))
+            && stderr.contains(&format!("refs/tags/v{version}")),
+        "{stderr}"
+    );
+    let daily = std::fs::read_to_string(dir.join(".github/workflows/oncall.yml")).unwrap();
+    assert!(daily.contains(&format!("@v{version}\n")), "{daily}");
 }

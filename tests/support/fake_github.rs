@@ -848,6 +848,26 @@ fn handle(state: &Arc<Mutex<State>>, req: &Request) -> Answer {
         authorized,
         api_version: req.header("x-github-api-version").map(str::to_owned),
     });
+    // GET /repos/{owner}/{repo}/git/ref/tags/{tag}: a release tag, public
+    // (`oncall init` looks up the commit it points at, without a token).
+    if req.method == "GET"
+        && let Some(rest) = req.path.strip_prefix("/repos/")
+        && let Some((_, tag)) = rest.split_once("/git/ref/tags/")
+    {
+        let name = format!("refs/tags/{tag}");
+        return match st.refs.get(&name) {
+            Some(sha) => json_answer(
+                200,
+                &json!({ "ref": name, "node_id": "REF_1", "url": format!("https://api.github.com/repos/{rest}"), "object": { "sha": sha, "type": "commit", "url": format!("https://api.github.com/repos/git/commits/{sha}") } }),
+                n,
+            ),
+            None => json_answer(
+                404,
+                &json!({ "message": "Not Found", "documentation_url": "https://docs.github.com/rest/git/refs#get-a-reference" }),
+                n,
+            ),
+        };
+    }
     if !authorized {
         return json_answer(
             401,
