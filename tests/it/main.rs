@@ -17,6 +17,7 @@ mod github;
 mod github_contract;
 mod hostile;
 mod layout;
+mod limits;
 mod links;
 mod mistakes;
 mod organisation;
