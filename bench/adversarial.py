@@ -40,6 +40,10 @@ def cases():
     yield "away-until-2026", fill(lambda n: HEAD + "start: 2026-06-01\n" + members(
         logins(n), lambda i, g: ", away: [{ from: 2026-06-01, to: 2026-12-31 }]"
     ))
+    # The same at the most members a rotation may have.
+    yield "away-until-2026-5000", HEAD + "start: 2026-06-01\n" + members(
+        logins(5000), lambda i, g: ", away: [{ from: 2026-06-01, to: 2026-12-31 }]"
+    )
     # The same since 1900, as many members as fit.
     yield "away-since-1900", fill(lambda n: HEAD + "start: 1900-01-01\n" + members(
         logins(n), lambda i, g: ", away: [{ from: 1900-01-01, to: 2026-12-31 }]"

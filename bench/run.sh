@@ -12,7 +12,7 @@ fi
 cargo build --release --locked --bin oncall
 cargo bench --bench oncall
 F=target/bench-fixtures
-BIN=target/release/oncall
+BIN="$PWD/target/release/oncall"
 W=$(mktemp -d)
 # An empty log (oncall reads only regular files: not /dev/null).
 : >"$W/empty.md"

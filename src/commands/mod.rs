@@ -200,13 +200,13 @@ pub(crate) fn open(target: &Target, ctx: &mut Ctx) -> Result<Inputs> {
     Ok(inputs)
 }
 
-/// The lint's errors for today, for a rotation read without [`open`]
-/// (`list`, `preview`, `swap`, `schedule --compare`, one member across
-/// rotations): a rotation too far behind, or whose state is in the future,
-/// is refused before any day is walked. Its warnings are not printed.
+/// For a rotation read without [`open`] (`list`, `preview`, `swap`,
+/// `schedule --compare`, one member across rotations): a rotation more than
+/// a year behind (`lint::catch_up`) is refused before any day is walked,
+/// as `open` refuses it.
 pub(crate) fn lint_for_today(config: &Path, rot: &Rotation, now: DateTime<Utc>) -> Result<()> {
     let today = calendar::today(rot.timezone, now);
-    oncall_core::lint::check(&label(config), rot, today).map_err(UserError::from)?;
+    oncall_core::lint::refuse_catch_up(&label(config), rot, today).map_err(UserError::from)?;
     Ok(())
 }
 

@@ -80,9 +80,9 @@ pub async fn run(
         &mut calendars,
     )
     .map_err(|e| anyhow::Error::from(crate::error::UserError::from(e)))?;
-    // A rotation too far behind (or ahead) is refused before a day is
+    // A rotation more than a year behind is refused before a day is
     // walked, as in every command.
-    oncall_core::lint::check(
+    oncall_core::lint::refuse_catch_up(
         &format!("{config_path} (on the default branch)"),
         &rot,
         today(&rot),
