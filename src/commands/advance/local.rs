@@ -18,6 +18,7 @@ use std::path::Path;
 
 pub fn run(args: &AdvanceArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
     let inputs = open(target, ctx)?;
+    crate::commands::annotate_warnings(&inputs.warnings, ctx)?;
     let rot = &inputs.rotation;
     let today = calendar::today(rot.timezone, ctx.now);
     let date = args.date.unwrap_or(today);

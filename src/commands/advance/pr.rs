@@ -67,6 +67,7 @@ pub fn run(args: &AdvanceArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
             )
         })??;
     crate::commands::print_warnings(&outcome.report, ctx)?;
+    crate::commands::annotate_warnings(&outcome.report, ctx)?;
     for w in &outcome.warnings {
         writeln!(ctx.err, "warning: {}", terminal(w))?;
     }
