@@ -12,11 +12,6 @@ use crate::plan::{self, Advance, Handover, Plan};
 use crate::schedule;
 use chrono::NaiveDate;
 
-/// How many working days ahead each place shows.
-pub const UPCOMING_IN_SLACK: u32 = 5;
-pub const UPCOMING_IN_PULL_REQUEST: u32 = 5;
-pub const UPCOMING_IN_STEP_SUMMARY: u32 = 10;
-
 /// What the daily run does on a date.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Daily {
@@ -47,6 +42,42 @@ impl DayPlan {
     /// Whether this run hands the day over (rather than finding it done).
     pub fn hands_over(&self) -> bool {
         self.files.is_some()
+    }
+
+    /// The morning's Slack message (Block Kit), for either backend: the
+    /// links are where the backend put the day (the log's line, the pull
+    /// request).
+    pub fn slack_message(&self, links: crate::slack::Links) -> serde_json::Value {
+        crate::slack::handover_message(&self.after, &self.handover, self.missed.clone(), links)
+    }
+
+    /// The step summary (Markdown) and the step outputs of the day:
+    /// `log_text` is the log as it stands after the run (for the fairness
+    /// table), `pr_url` the pull request the backend opened or updated.
+    pub fn step_record(
+        &self,
+        log_text: Option<&str>,
+        pr_url: Option<&str>,
+        slack: &str,
+    ) -> (String, Vec<(&'static str, String)>) {
+        crate::actions::run_record(
+            Some((&self.after, &self.handover, log_text)),
+            Some(self.date),
+            "",
+            pr_url,
+            slack,
+        )
+    }
+}
+
+impl NoHandover {
+    /// The step summary and outputs of a day without a handover.
+    pub fn step_record(
+        &self,
+        pr_url: Option<&str>,
+        slack: &str,
+    ) -> (String, Vec<(&'static str, String)>) {
+        crate::actions::run_record(None, Some(self.date()), &self.message(), pr_url, slack)
     }
 }
 
