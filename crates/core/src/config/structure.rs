@@ -50,8 +50,13 @@ fn type_words(t: &str) -> &'static str {
 
 /// The key in `candidates` closest to `word`, if it is a plausible typo.
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let length = word.chars().count();
     candidates
         .into_iter()
+        // The lengths' difference is a lower bound of the distance: a
+        // candidate too far by length alone is not compared, so that a
+        // long value costs no more than a short one.
+        .filter(|c| length.abs_diff(c.chars().count()) <= 2.max(c.len() / 3))
         .map(|c| (edit_distance(word, c), c))
         .filter(|(d, c)| *d <= 2.max(c.len() / 3))
         .min_by_key(|(d, _)| *d)
