@@ -13,6 +13,7 @@ mod advance_output;
 mod assign;
 mod cli;
 mod feed;
+mod free_text;
 mod github;
 mod github_contract;
 mod hostile;

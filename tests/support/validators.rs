@@ -1,6 +1,7 @@
 //! The platforms' own validators, run from the tests: GitHub's Markdown
 //! renderer (cmark-gfm, `gfm_check.py`), Slack's SDK (`slack_sdk`,
-//! `blockkit_check.py`), the workflow checkers, headless Chromium.
+//! `blockkit_check.py`), three iCalendar parsers (`ics_check.py`), the
+//! workflow checkers, headless Chromium.
 //! `.ci/tools` installs them (the README's test command runs it first); a
 //! test never installs anything, and one whose tool is missing fails,
 //! naming it: nothing is skipped in silence.
@@ -147,27 +148,70 @@ pub fn schema(schema_file: &str, files: &[&std::path::Path]) -> Result<(), Strin
     }
 }
 
-/// Parses an iCalendar feed with Python's `icalendar` package, an
-/// independent parser: the feed's name and its events (uid, start, end,
-/// stamp, summary, description), or the parser's complaint.
+/// Parses an iCalendar feed with three independent parsers, Python's
+/// `icalendar`, `ics` and `vobject` packages (`ics_check.py`), and checks
+/// that they read the same: the feed's name (NAME, and X-WR-CALNAME the
+/// same) and its events (uid, start, end, summary, description; the stamp
+/// is compared by the callers on `icalendar`'s reading, which it returns).
+/// Err: the complaint of a parser that refuses the feed, or the readings
+/// that differ.
 pub fn ics(feed: &str) -> Result<serde_json::Value, String> {
+    let mut readings = ics_feeds(&[feed.to_owned()])?.swap_remove(0);
+    let comparable = |r: &serde_json::Value| {
+        let mut r = r.clone();
+        for e in r["events"].as_array_mut().into_iter().flatten() {
+            e.as_object_mut().unwrap().remove("stamp");
+        }
+        r
+    };
+    let first = comparable(&readings["icalendar"]);
+    if first["name"] != first["calname"] {
+        return Err(format!("NAME is not X-WR-CALNAME: {first}"));
+    }
+    for parser in ["ics", "vobject"] {
+        if comparable(&readings[parser]) != first {
+            return Err(format!(
+                "{parser} reads the feed differently from icalendar:\n{}\n{first}",
+                readings[parser]
+            ));
+        }
+    }
+    Ok(readings["icalendar"].take())
+}
+
+/// What each parser of [`ics`] reads in each feed, in one run of the
+/// parsers: `[{"icalendar": …, "ics": …, "vobject": …}, …]`, or the
+/// complaint of a parser that refuses a feed.
+pub fn ics_feeds(feeds: &[String]) -> Result<Vec<serde_json::Value>, String> {
     ensure("icalendar", "icalendar==6.3.1");
+    ensure("ics", "ics==0.7.3");
+    ensure("vobject", "vobject==0.9.9");
     let dir = tempfile::tempdir().unwrap();
-    let input = dir.path().join("feed.ics");
-    std::fs::write(&input, feed).unwrap();
+    let paths: Vec<std::path::PathBuf> = feeds
+        .iter()
+        .enumerate()
+        .map(|(i, feed)| {
+            let path = dir.path().join(format!("feed-{i}.ics"));
+            std::fs::write(&path, feed).unwrap();
+            path
+        })
+        .collect();
     let out = std::process::Command::new("python3")
         .arg(concat!(
             env!("CARGO_MANIFEST_DIR"),
             "/tests/support/ics_check.py"
         ))
-        .arg(&input)
+        .args(&paths)
         .output()
         .expect("python3 runs");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     if !out.status.success() {
         return Err(format!("{stdout}{}", String::from_utf8_lossy(&out.stderr)));
     }
-    serde_json::from_str(&stdout).map_err(|e| format!("{e}: {stdout}"))
+    let all: Vec<serde_json::Value> =
+        serde_json::from_str(&stdout).map_err(|e| format!("{e}: {stdout}"))?;
+    assert_eq!(all.len(), feeds.len());
+    Ok(all)
 }
 
 /// The schedule page in a real browser: headless Chromium (Debian's
