@@ -17,6 +17,7 @@ mod free_text;
 mod github;
 mod github_contract;
 mod hostile;
+mod job_log;
 mod layout;
 mod mistakes;
 mod organisation;

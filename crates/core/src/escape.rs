@@ -225,7 +225,7 @@ pub fn ical_plain(s: &str) -> String {
 /// spaces and joiners, bidi controls, variation selectors…): a
 /// culture-sensitive comparison (.NET with ICU, the runner's) skips them,
 /// so `#\u{200B}#[` is `##[` to it.
-fn is_ignorable(c: char) -> bool {
+pub fn is_default_ignorable(c: char) -> bool {
     matches!(c,
         '\u{AD}' | '\u{34F}' | '\u{61C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
         | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
@@ -255,10 +255,11 @@ pub fn job_log(text: &str) -> String {
     for line in text.split_inclusive(['\n', '\r']) {
         let mut chars: Vec<char> = line.chars().collect();
         // The next character at or after `i` that is not ignorable.
-        let next = |chars: &[char], i: usize| (i..chars.len()).find(|&j| !is_ignorable(chars[j]));
+        let next =
+            |chars: &[char], i: usize| (i..chars.len()).find(|&j| !is_default_ignorable(chars[j]));
         let lead = (0..chars.len()).find(|&j| {
             let c = chars[j];
-            !(is_ignorable(c) || c.is_whitespace() && c != '\n' && c != '\r')
+            !(is_default_ignorable(c) || c.is_whitespace() && c != '\n' && c != '\r')
         });
         if let Some(first) = lead
             && chars[first] == ':'
