@@ -24,6 +24,7 @@ mod organisation;
 mod release;
 mod reliability;
 mod roster;
+mod schema;
 mod setup;
 mod site;
 mod slack;

@@ -148,6 +148,48 @@ pub fn schema(schema_file: &str, files: &[&std::path::Path]) -> Result<(), Strin
     }
 }
 
+/// What check-jsonschema finds in each file against one of the
+/// repository's JSON Schemas: file name → `Ok(errors)` (the schema's
+/// complaints, empty when the file passes) or `Err(message)` when the file
+/// is not even read (YAML it cannot parse).
+pub fn schema_findings(
+    schema_file: &str,
+    files: &[&std::path::Path],
+) -> std::collections::BTreeMap<String, Result<Vec<String>, String>> {
+    ensure_command("check-jsonschema", "check-jsonschema==0.39.0");
+    let out = std::process::Command::new("check-jsonschema")
+        .arg("--schemafile")
+        .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(schema_file))
+        .args(["--output-format", "json"])
+        .args(files)
+        .output()
+        .expect("check-jsonschema runs");
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "check-jsonschema: {e}: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    let mut found: std::collections::BTreeMap<String, Result<Vec<String>, String>> = files
+        .iter()
+        .map(|f| (f.display().to_string(), Ok(Vec::new())))
+        .collect();
+    let list = |key: &str| report[key].as_array().cloned().unwrap_or_default();
+    for e in list("errors") {
+        let file = e["filename"].as_str().unwrap().to_owned();
+        let message = format!("{}: {}", e["path"].as_str().unwrap_or(""), e["message"]);
+        if let Some(Ok(errors)) = found.get_mut(&file) {
+            errors.push(message);
+        }
+    }
+    for e in list("parse_errors") {
+        let file = e["filename"].as_str().unwrap().to_owned();
+        found.insert(file, Err(e["message"].as_str().unwrap_or("").to_owned()));
+    }
+    found
+}
+
 /// Parses an iCalendar feed with three independent parsers, Python's
 /// `icalendar`, `ics` and `vobject` packages (`ics_check.py`), and checks
 /// that they read the same: the feed's name (NAME, and X-WR-CALNAME the
@@ -214,11 +256,22 @@ pub fn ics_feeds(feeds: &[String]) -> Result<Vec<serde_json::Value>, String> {
     Ok(all)
 }
 
+/// axe-core's `axe.min.js`, where `.ci/tools` installs the npm package
+/// (`target/tools`, never committed).
+pub const AXE_CORE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/target/tools/node_modules/axe-core/axe.min.js"
+);
+
+/// The version of axe-core `.ci/tools` installs.
+pub const AXE_CORE_VERSION: &str = "4.14.1";
+
 /// The schedule page in a real browser: headless Chromium (Debian's
 /// `chromium` and `chromium-driver`, driven with Selenium) loads
-/// `site/index.html` from a local HTTP server at 1280 and 375 px, checks
-/// `expect` (see `page_check.py`), and saves `desktop.png` and `phone.png`
-/// into `shots`.
+/// `site/index.html` from a local HTTP server at 1280, 375 and 390 px,
+/// checks `expect` (see `page_check.py`) and runs axe-core (no serious or
+/// critical violation), and saves `desktop.png`, `phone.png` and
+/// `narrow.png` into `shots`.
 pub fn page_in_chromium(
     site: &std::path::Path,
     shots: &std::path::Path,
@@ -235,6 +288,20 @@ pub fn page_in_chromium(
             "{bin} is missing: run `.ci/tools` (it installs Debian's chromium and chromium-driver)"
         );
     }
+    let axe_version = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/target/tools/node_modules/axe-core/package.json"
+    ))
+    .ok()
+    .and_then(|p| serde_json::from_str::<serde_json::Value>(&p).ok())
+    .and_then(|p| p["version"].as_str().map(str::to_owned));
+    if axe_version.as_deref() != Some(AXE_CORE_VERSION) || !std::path::Path::new(AXE_CORE).is_file()
+    {
+        missing(
+            &format!("axe-core {AXE_CORE_VERSION} ({AXE_CORE})"),
+            &format!("the npm package axe-core@{AXE_CORE_VERSION} into target/tools"),
+        );
+    }
     let dir = tempfile::tempdir().unwrap();
     let expect_path = dir.path().join("expect.json");
     std::fs::write(&expect_path, expect.to_string()).unwrap();
@@ -246,12 +313,13 @@ pub fn page_in_chromium(
         .arg(site)
         .arg(shots)
         .arg(&expect_path)
+        .arg(AXE_CORE)
         .output()
         .expect("python3 runs");
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     if !out.status.success() {
         return Err(format!("{stdout}{}", String::from_utf8_lossy(&out.stderr)));
     }
-    assert_eq!(stdout.trim(), "ok desktop phone");
+    assert_eq!(stdout.trim(), "ok desktop phone narrow");
     Ok(())
 }

@@ -33,7 +33,7 @@ pub struct RotationFile {
     pub start: Spanned<Date>,
     /// Weekdays with an on-call engineer. Default: [mon, tue, wed, thu, fri].
     #[serde(default)]
-    #[schemars(with = "Option<Vec<Weekday>>")]
+    #[schemars(with = "Option<Vec<Weekday>>", extend("uniqueItems" = true))]
     pub working_days: Option<Spanned<Vec<Weekday>>>,
     /// Days without on-call duty: a date, {date, name}, or {include: PATH},
     /// a shared calendar (a file whose only key is `holidays`), the path
@@ -359,16 +359,28 @@ pub struct State {
     #[schemars(with = "u32", range(min = 1))]
     pub cycle: Spanned<u32>,
     /// This cycle's order.
-    #[schemars(with = "Vec<String>", inner(length(max = 39), pattern(LOGIN_PATTERN)))]
+    #[schemars(
+        with = "Vec<String>",
+        inner(length(max = 39), pattern(LOGIN_PATTERN)),
+        extend("uniqueItems" = true)
+    )]
     pub order: Vec<Spanned<String>>,
     /// Who has had (or lost) their turn in this cycle, in the order they served.
     #[serde(default)]
-    #[schemars(with = "Vec<String>", inner(length(max = 39), pattern(LOGIN_PATTERN)))]
+    #[schemars(
+        with = "Vec<String>",
+        inner(length(max = 39), pattern(LOGIN_PATTERN)),
+        extend("uniqueItems" = true)
+    )]
     pub served: Vec<Spanned<String>>,
     /// Who served the last days of the previous cycle and is kept out of
     /// this cycle's first days (the spacing rule); present only then.
     #[serde(default)]
-    #[schemars(with = "Vec<String>", inner(length(max = 39), pattern(LOGIN_PATTERN)))]
+    #[schemars(
+        with = "Vec<String>",
+        inner(length(max = 39), pattern(LOGIN_PATTERN)),
+        extend("uniqueItems" = true)
+    )]
     pub held_back: Vec<Spanned<String>>,
 }
 
