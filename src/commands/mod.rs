@@ -16,6 +16,7 @@ use crate::cli::{Cli, Command};
 use crate::error::UserError;
 use crate::fsio;
 use crate::http::Net;
+use crate::joblog::Out;
 use crate::layout::{self, Located};
 use anyhow::Result;
 use chrono::{DateTime, Utc};
@@ -32,7 +33,10 @@ pub struct Ctx<'a> {
     pub now: DateTime<Utc>,
     /// The one runtime and HTTP client, built when first needed.
     pub net: &'a Net,
-    pub out: &'a mut dyn Write,
+    /// stdout: text, and the workflow commands the program builds
+    /// (`Out::command`); in Actions no other line can be one (`joblog`).
+    pub out: &'a mut dyn Out,
+    /// stderr (in Actions, escaped as stdout is).
     pub err: &'a mut dyn Write,
 }
 
@@ -210,7 +214,7 @@ pub(crate) fn annotate_warnings(report: &Report, ctx: &mut Ctx) -> Result<()> {
             }
         });
         ctx.out
-            .write_all(oncall_core::actions::annotations(&in_repo).as_bytes())?;
+            .command(&oncall_core::actions::annotations(&in_repo))?;
     }
     Ok(())
 }

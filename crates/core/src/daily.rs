@@ -123,10 +123,11 @@ pub fn plan(
     })
 }
 
-/// The handover in a few lines, for the terminal (escaped).
+/// The handover in a few lines, for the terminal: each value escaped
+/// before the lines are made, so that no text from a file can start a line.
 pub fn terminal_summary(rot: &Rotation, day: &DayPlan) -> String {
     let person = |g: &Option<String>| match g {
-        Some(g) => rot.label(g),
+        Some(g) => terminal(&rot.label(g)),
         None => "nobody (uncovered)".to_owned(),
     };
     let h = &day.handover;
@@ -134,12 +135,12 @@ pub fn terminal_summary(rot: &Rotation, day: &DayPlan) -> String {
         "Handover {} ({}), {} cycle {}\n",
         h.day.date,
         h.day.date.format("%A"),
-        rot.team,
+        terminal(&rot.team),
         h.day.cycle
     );
     s.push_str(&format!("  on call:        {}", person(&h.day.on_call)));
     if let Some(why) = schedule::why_text(rot, &schedule::Row::ahead(rot, &h.day)) {
-        s.push_str(&format!(" [{why}]"));
+        s.push_str(&format!(" [{}]", terminal(&why)));
     }
     s.push('\n');
     match &h.previous {
@@ -164,5 +165,5 @@ pub fn terminal_summary(rot: &Rotation, day: &DayPlan) -> String {
             missed.join(", ")
         ));
     }
-    s.lines().map(|l| terminal(l) + "\n").collect()
+    s
 }

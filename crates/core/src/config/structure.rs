@@ -5,7 +5,9 @@
 //! It understands the subset of JSON Schema that schemars emits for our
 //! structs: `$ref`, `anyOf`, `type`, `enum`, `format: date`, `properties`,
 //! `required`, `additionalProperties: false`, `items`, `minItems`,
-//! `minLength`, `minimum`.
+//! `minLength`, `minimum`, and two `pattern`s: the weekday names and free
+//! text (`text::pattern`, no control character). The other patterns
+//! (logins, Slack IDs) are the rules' own checks, with better messages.
 
 use super::date::parse_date;
 use super::node::{Node, Pos, Value};
@@ -191,6 +193,11 @@ impl Checker<'_> {
                 format!("{} is not a weekday: {:?}", path_name(path), s),
                 hint,
             ));
+        }
+        if schema.get("pattern").and_then(Json::as_str) == Some(super::text::pattern())
+            && let Some(c) = super::text::first_refused(s)
+        {
+            out.push(super::text::problem(pos, &path_name(path), c));
         }
         if let Some(values) = schema.get("enum").and_then(Json::as_array) {
             let names: Vec<&str> = values.iter().filter_map(Json::as_str).collect();
