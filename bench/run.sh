@@ -14,6 +14,8 @@ cargo bench --bench oncall
 F=target/bench-fixtures
 BIN=target/release/oncall
 W=$(mktemp -d)
+# An empty log (oncall reads only regular files: not /dev/null).
+: >"$W/empty.md"
 
 # median of hyperfine's runs, in ms
 median() { hyperfine -N --warmup 3 --runs "$1" --export-json "$W/h.json" "$2" >/dev/null 2>&1
@@ -25,7 +27,7 @@ echo
 echo "| command (whole process) | median | peak memory |"
 echo "|---|---:|---:|"
 for n in 10 100 1000 10000; do
-  cmd="$BIN --config $F/rotation-$n.yaml --log /dev/null schedule --from 2026-01-05 --days 3652 --format json"
+  cmd="$BIN --config $F/rotation-$n.yaml --log $W/empty.md schedule --from 2026-01-05 --days 3652 --format json"
   echo "| \`schedule\` 10 years, $n members | $(median 10 "$cmd") ms | $(peak "$cmd") MB |"
 done
 for log in 1day 10years; do
@@ -52,6 +54,6 @@ d=$(cat "$F/next-10years.txt")
 python3 -c "
 import json; r=json.load(open('$W/r.json'))['results']; m=[x['median']*1000 for x in r]
 print(f'\n| check | advance --dry-run | schedule 10 years | ratios |\n|---:|---:|---:|---|\n| {m[0]:.1f} ms | {m[1]:.1f} ms | {m[2]:.1f} ms | {m[1]/m[0]:.2f} x, {m[2]/m[0]:.2f} x |')"
-cmd="$BIN --config $F/rotation-10000.yaml --log /dev/null check"
+cmd="$BIN --config $F/rotation-10000.yaml --log $W/empty.md check"
 echo "| \`check\`, 10,000 members | $(median 10 "$cmd") ms | $(peak "$cmd") MB |"
 rm -rf "$W"

@@ -5,7 +5,6 @@
 use anyhow::{Context, Result};
 use oncall_core::config::Rotation;
 use oncall_core::plan::Handover;
-use std::io::Write;
 use std::path::Path;
 
 /// Writes the step summary and outputs of a daily run
@@ -49,9 +48,5 @@ pub fn set_outputs(outputs: &[(&str, String)]) -> Result<()> {
 }
 
 fn append(path: &Path, text: &str) -> std::io::Result<()> {
-    let mut f = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)?;
-    f.write_all(text.as_bytes())
+    crate::fsio::append_runner_file(path, text)
 }

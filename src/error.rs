@@ -8,7 +8,7 @@
 //! other error is a failure of the run (exit code 1): the network, GitHub,
 //! Slack, the disk.
 
-use crate::fsio::ReadError;
+use crate::fsio::{PathError, ReadError};
 use oncall_core::diag::InvalidInput;
 use oncall_core::files::EditError;
 
@@ -24,6 +24,10 @@ pub enum UserError {
     /// The state block cannot be written back (a block edited by hand).
     #[error("{0}")]
     Edit(EditError),
+    /// A path refused: a symbolic link, not a regular file, or outside
+    /// its root (`fsio`).
+    #[error("{0}")]
+    Path(PathError),
     /// A command-line argument or a setting in the environment.
     #[error("{0}")]
     Usage(String),
@@ -47,6 +51,15 @@ impl From<ReadError> for UserError {
 impl From<EditError> for UserError {
     fn from(e: EditError) -> Self {
         UserError::Edit(e)
+    }
+}
+
+/// A path's error as the run's: a refusal is the user's to fix (exit code
+/// 2), the disk's own error a failure of the run (exit code 1).
+pub fn fs(e: PathError) -> anyhow::Error {
+    match e.io {
+        true => anyhow::anyhow!("{e}"),
+        false => UserError::Path(e).into(),
     }
 }
 

@@ -3,6 +3,7 @@
 //! number of `rotations/<name>/rotation.yaml`, each with its
 //! `oncall-log.md` beside it.
 
+use crate::fsio::{Kind, Root};
 use std::path::{Path, PathBuf};
 
 /// The directory that holds several rotations.
@@ -30,30 +31,43 @@ pub fn valid_name(s: &str) -> bool {
 
 /// Every rotation under `root`, the top-level one first, then the named
 /// ones by name. A directory under `rotations/` with a `rotation.yaml` and
-/// a name that is not valid is an error that names it.
+/// a name that is not valid is an error that names it, and so is a
+/// symbolic link on the way (`rotations`, `rotations/NAME`, a
+/// `rotation.yaml`): oncall follows none (see `fsio`).
 pub fn discover(root: &Path) -> Result<Vec<Located>, String> {
+    let tree = Root::named(root).map_err(|e| e.to_string())?;
+    // Paths as messages show them: `rotations/x`, not `./rotations/x`.
+    let at = |p: &str| match root == Path::new(".") {
+        true => PathBuf::from(p),
+        false => root.join(p),
+    };
+    let is_file = |p: &Path| -> Result<bool, String> {
+        Ok(tree.kind(p).map_err(|e| e.to_string())? == Kind::File)
+    };
     let mut found = Vec::new();
-    if root.join("rotation.yaml").is_file() {
+    if is_file(&at("rotation.yaml"))? {
         found.extend(paths_of(DEFAULT_NAME));
     }
-    let dir = root.join(ROTATIONS_DIR);
-    if let Ok(entries) = std::fs::read_dir(&dir) {
-        let mut named: Vec<(String, PathBuf)> = entries
-            .filter_map(|e| e.ok())
-            .filter(|e| e.path().join("rotation.yaml").is_file())
-            .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
-            .collect();
-        named.sort();
-        for (name, _) in named {
-            if !valid_name(&name) || name == DEFAULT_NAME {
-                return Err(format!(
-                    "{ROTATIONS_DIR}/{name}: a rotation's directory is named with lowercase letters, digits and -, and not `{DEFAULT_NAME}`: rename it"
-                ));
-            }
-            found.extend(paths_of(&name));
+    let dir = at(ROTATIONS_DIR);
+    let entries = tree.list(&dir).map_err(|e| e.to_string())?;
+    for (name, kind) in entries {
+        if kind != Kind::Dir || !is_file(&dir.join(&name).join("rotation.yaml"))? {
+            continue;
         }
+        if !valid_name(&name) || name == DEFAULT_NAME {
+            return Err(format!(
+                "{ROTATIONS_DIR}/{name}: a rotation's directory is named with lowercase letters, digits and -, and not `{DEFAULT_NAME}`: rename it"
+            ));
+        }
+        found.extend(paths_of(&name));
     }
     Ok(found)
+}
+
+/// Whether this repository has a `rotations/` directory (a link there is
+/// an error).
+pub fn has_rotations_dir() -> Result<bool, crate::fsio::PathError> {
+    Ok(crate::fsio::kind(Path::new(ROTATIONS_DIR))? == Kind::Dir)
 }
 
 /// Where the rotation called `name` lives, whether or not it is here (a

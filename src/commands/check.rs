@@ -17,7 +17,7 @@ use std::path::Path;
 
 pub fn run(args: &CheckArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
     // With no file named, every rotation of the repository.
-    if !(target.names_no_file() && Path::new(layout::ROTATIONS_DIR).is_dir()) {
+    if !(target.names_no_file() && layout::has_rotations_dir().map_err(crate::error::fs)?) {
         return one(&target.config, &target.log, args, ctx).map(|_| ());
     }
     let all = layout::discover(Path::new(".")).map_err(crate::error::usage)?;

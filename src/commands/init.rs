@@ -41,13 +41,10 @@ pub fn machine_timezone() -> Option<String> {
     if let Some(tz) = std::env::var("TZ").ok().and_then(|s| valid(&s)) {
         return Some(tz);
     }
-    if let Some(tz) = std::fs::read_to_string("/etc/timezone")
-        .ok()
-        .and_then(|s| valid(&s))
-    {
+    if let Some(tz) = fsio::machine_file(Path::new("/etc/timezone")).and_then(|s| valid(&s)) {
         return Some(tz);
     }
-    let link = std::fs::read_link("/etc/localtime").ok()?;
+    let link = fsio::machine_link(Path::new("/etc/localtime"))?;
     let link = link.to_string_lossy();
     valid(link.split_once("zoneinfo/")?.1)
 }
@@ -245,13 +242,15 @@ fn validated(config_path: &Path, text: &str) -> Result<config::Rotation> {
 }
 
 /// Writes every file, after checking that none exists (unless `force`):
-/// all of them, or nothing.
+/// all of them, or nothing. A symbolic link on the way to any of them (a
+/// linked `.github`) refuses them all before anything is written.
 fn write_all(files: &[(PathBuf, String)], force: bool, out: &mut dyn Write) -> Result<()> {
-    let existing: Vec<String> = files
-        .iter()
-        .filter(|(p, _)| p.exists())
-        .map(|(p, _)| p.display().to_string())
-        .collect();
+    let mut existing = Vec::new();
+    for (p, _) in files {
+        if fsio::kind(p).map_err(crate::error::fs)? != fsio::Kind::Missing {
+            existing.push(p.display().to_string());
+        }
+    }
     if !existing.is_empty() && !force {
         return Err(usage(format!(
             "{} already exist{}; nothing was written. Run with --force to overwrite {}",
@@ -262,9 +261,9 @@ fn write_all(files: &[(PathBuf, String)], force: bool, out: &mut dyn Write) -> R
     }
     for (path, text) in files {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)?;
+            fsio::create_dir_all(dir).map_err(crate::error::fs)?;
         }
-        fsio::write_atomic(path, text)?;
+        fsio::write_atomic(path, text).map_err(crate::error::fs)?;
         writeln!(out, "wrote {}", path.display())?;
     }
     Ok(())

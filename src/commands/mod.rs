@@ -149,10 +149,23 @@ pub struct Inputs {
 
 /// Reads and validates rotation.yaml and the log (a missing log is empty).
 pub fn load(config: &Path, log_path: &Path) -> Result<Inputs> {
-    let rotation_text = fsio::read_text(config, false).map_err(UserError::from)?;
-    let (rotation, warnings) =
-        fsio::load_rotation(&label(config), &rotation_text).map_err(UserError::from)?;
-    let log_text = fsio::read_text(log_path, true).map_err(UserError::from)?;
+    load_in(None, config, log_path)
+}
+
+/// [`load`] under `root` (each file's own root when `None`, see
+/// `fsio::Root::of`).
+pub fn load_in(root: Option<&fsio::Root>, config: &Path, log_path: &Path) -> Result<Inputs> {
+    let read = |path: &Path, missing_ok: bool| match root {
+        Some(root) => fsio::read_in(root, path, missing_ok),
+        None => fsio::read_text(path, missing_ok),
+    };
+    let rotation_text = read(config, false).map_err(UserError::from)?;
+    let (rotation, warnings) = match root {
+        Some(root) => fsio::load_rotation_in(Some(root.clone()), &label(config), &rotation_text),
+        None => fsio::load_rotation(&label(config), &rotation_text),
+    }
+    .map_err(UserError::from)?;
+    let log_text = read(log_path, true).map_err(UserError::from)?;
     let log = log::parse(&label(log_path), &log_text).map_err(UserError::from)?;
     Ok(Inputs {
         rotation,
@@ -170,7 +183,7 @@ pub(crate) fn open(target: &Target, ctx: &mut Ctx) -> Result<Inputs> {
     // Several rotations and no top-level one: say which there are.
     if target.rotation.is_none()
         && target.config == Path::new("rotation.yaml")
-        && !target.config.exists()
+        && fsio::kind(&target.config).is_ok_and(|k| k == fsio::Kind::Missing)
         && let Ok(all) = layout::discover(Path::new("."))
         && !all.is_empty()
     {

@@ -4,7 +4,8 @@
 //! after the change) differs between the base tree `DIR` and the working
 //! tree; a calendar change so shows in every rotation that includes it.
 
-use super::{label, load};
+use super::{label, load, load_in};
+use crate::fsio::{self, Kind, Root};
 use crate::layout::Located;
 use anyhow::Result;
 use chrono::{DateTime, Utc};
@@ -31,10 +32,32 @@ pub fn rotations(named: Option<Located>, base: &Path) -> Result<Vec<Located>> {
     Ok(all)
 }
 
-/// A file's text, or `None` when it is not there (or unreadable: the
-/// check reports that).
-fn text(path: &Path) -> Option<String> {
-    crate::fsio::read_text(path, true).ok()
+/// The two trees: the working tree (the repository) and the base tree
+/// (`--base DIR`, a root of its own: a link in it leads nowhere either).
+struct Trees<'a> {
+    head: Root,
+    base: Root,
+    base_dir: &'a Path,
+}
+
+impl Trees<'_> {
+    /// A file's text in the working tree, or `None` when it is not there
+    /// (or unreadable: the check reports that).
+    fn head_text(&self, path: &Path) -> Option<String> {
+        fsio::read_in(&self.head, path, true).ok()
+    }
+    /// The same file's text in the base tree.
+    fn base_text(&self, path: &Path) -> Option<String> {
+        fsio::read_in(&self.base, &self.base_dir.join(path), true).ok()
+    }
+    fn head_is_file(&self, path: &Path) -> bool {
+        self.head.kind(path).is_ok_and(|k| k == Kind::File)
+    }
+    fn base_is_file(&self, path: &Path) -> bool {
+        self.base
+            .kind(&self.base_dir.join(path))
+            .is_ok_and(|k| k == Kind::File)
+    }
 }
 
 /// The calendars a rotation file includes, resolved.
@@ -48,14 +71,14 @@ fn calendars_of(config: &Path, text: Option<&str>) -> Vec<String> {
 }
 
 /// What changed for one rotation, and why it is previewed.
-fn touched(l: &Located, base: &Path) -> Option<Vec<String>> {
-    let head_config = text(&l.config);
-    let base_config = text(&base.join(&l.config));
+fn touched(l: &Located, trees: &Trees) -> Option<Vec<String>> {
+    let head_config = trees.head_text(&l.config);
+    let base_config = trees.base_text(&l.config);
     let mut why = Vec::new();
     if head_config != base_config {
         why.push(l.config.display().to_string());
     }
-    if text(&l.log) != text(&base.join(&l.log)) {
+    if trees.head_text(&l.log) != trees.base_text(&l.log) {
         why.push(l.log.display().to_string());
     }
     let mut cals = calendars_of(&l.config, head_config.as_deref());
@@ -63,7 +86,7 @@ fn touched(l: &Located, base: &Path) -> Option<Vec<String>> {
     cals.sort();
     cals.dedup();
     for c in cals {
-        if text(Path::new(&c)) != text(&base.join(&c)) {
+        if trees.head_text(Path::new(&c)) != trees.base_text(Path::new(&c)) {
             why.push(c);
         }
     }
@@ -79,10 +102,15 @@ pub fn preview(
     out: &mut dyn Write,
 ) -> Result<()> {
     let all = rotations(named, base)?;
+    let trees = Trees {
+        head: Root::repository().map_err(crate::error::fs)?,
+        base: Root::named(base).map_err(crate::error::fs)?,
+        base_dir: base,
+    };
     let single = all.len() == 1;
     let mut shown = 0;
     for l in &all {
-        let Some(why) = touched(l, base) else {
+        let Some(why) = touched(l, &trees) else {
             continue;
         };
         shown += 1;
@@ -98,7 +126,7 @@ pub fn preview(
                 changed.join(", ")
             )?,
         }
-        section(l, base, working_days, now, out)?;
+        section(l, &trees, working_days, now, out)?;
         writeln!(out)?;
     }
     if shown == 0 {
@@ -113,14 +141,14 @@ pub fn preview(
 /// One rotation's before and after.
 fn section(
     l: &Located,
-    base: &Path,
+    trees: &Trees,
     working_days: u32,
     now: DateTime<Utc>,
     out: &mut dyn Write,
 ) -> Result<()> {
-    let base_config: PathBuf = base.join(&l.config);
-    let base_log: PathBuf = base.join(&l.log);
-    if !l.config.is_file() {
+    let base_config: PathBuf = trees.base_dir.join(&l.config);
+    let base_log: PathBuf = trees.base_dir.join(&l.log);
+    if !trees.head_is_file(&l.config) {
         writeln!(out, "The change removes this rotation.")?;
         return Ok(());
     }
@@ -139,8 +167,8 @@ fn section(
     let from = calendar::today(rot.timezone, now);
     let days = rot.calendar_days_for(from, working_days);
     let rows = schedule::rows(rot, &after.log, from, days);
-    let before = match base_config.is_file() {
-        true => load(&base_config, &base_log).ok(),
+    let before = match trees.base_is_file(&l.config) {
+        true => load_in(Some(&trees.base), &base_config, &base_log).ok(),
         false => None,
     };
     match before {
@@ -152,7 +180,7 @@ fn section(
             )?;
         }
         None => {
-            let why = match base_config.is_file() {
+            let why = match trees.base_is_file(&l.config) {
                 true => "the base's files did not load",
                 false => "a new rotation",
             };

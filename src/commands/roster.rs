@@ -28,7 +28,7 @@ fn validate_and_write(config: &Path, new_text: &str, err: &mut dyn Write) -> Res
     let label = config.display().to_string();
     match crate::fsio::load_rotation(&label, new_text) {
         Ok((_, warnings)) => {
-            fsio::write_atomic(config, new_text)?;
+            fsio::write_atomic(config, new_text).map_err(crate::error::fs)?;
             Ok(warnings)
         }
         Err(InvalidInput(report)) => {

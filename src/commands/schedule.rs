@@ -19,7 +19,7 @@ pub fn run(args: &ScheduleArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
         && args.compare.is_none()
         && target.rotation.is_none()
         && target.config == Path::new("rotation.yaml")
-        && Path::new(layout::ROTATIONS_DIR).is_dir()
+        && layout::has_rotations_dir().map_err(crate::error::fs)?
     {
         return member_across_rotations(member, args, ctx);
     }

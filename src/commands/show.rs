@@ -76,9 +76,9 @@ pub fn site(args: &SiteArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
     let inputs = open(target, ctx)?;
     let site = oncall_core::site::build(&inputs.rotation, &inputs.log, &inputs.log_text, ctx.now);
     let dir = &args.out;
-    std::fs::create_dir_all(dir)?;
+    let root = fsio::output_dir(dir).map_err(crate::error::fs)?;
     for (name, text) in &site.files {
-        fsio::write_atomic(&dir.join(name), text)?;
+        fsio::write_in(&root, &dir.join(name), text).map_err(crate::error::fs)?;
     }
     writeln!(
         ctx.out,

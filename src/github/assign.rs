@@ -23,6 +23,19 @@ fn strings(v: &Value, field: &str) -> Vec<String> {
         .collect()
 }
 
+/// The bodies of the comments oncall's own identity wrote
+/// (`viewerDidAuthor`): a marker counts only there, never in a comment
+/// someone else wrote (`routing::Issue::comments`).
+fn own_comments(v: &Value) -> Vec<String> {
+    v["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|n| n["viewerDidAuthor"] == true)
+        .filter_map(|n| n["body"].as_str().map(str::to_owned))
+        .collect()
+}
+
 /// Reads, decides, writes. `route` decides from the rotation whether the
 /// event routes an issue at all (without a write when it does not);
 /// `today` is the team's date for a rotation.
@@ -69,8 +82,25 @@ pub async fn run(
     .map_err(|e| anyhow::Error::from(crate::error::UserError::from(e)))?;
     match route(&rot) {
         Route::Skip(why) => return Ok(format!("nothing to do: {why}")),
-        Route::Assign(n) if n != number => bail!("internal: routed #{n}, read #{number}"),
+        Route::Assign(n) | Route::AssignIfWriter { number: n, .. } if n != number => {
+            bail!("internal: routed #{n}, read #{number}")
+        }
         Route::Assign(_) => {}
+        // An organisation member or a collaborator outside the rotation:
+        // their association does not say they can write; GitHub does (one
+        // more request).
+        Route::AssignIfWriter { login, .. } => {
+            let permission = client
+                .permission(&login)
+                .await
+                .map_err(anyhow::Error::from)?;
+            if !routing::can_write(&permission) {
+                return Ok(format!(
+                    "nothing to do: {}",
+                    routing::not_a_writer(&login, &permission)
+                ));
+            }
+        }
     }
     let item = &repo["issueOrPullRequest"];
     let Some(id) = item["id"].as_str() else {
@@ -83,7 +113,7 @@ pub async fn run(
         // An issue's state, or a pull request's (OPEN, CLOSED, MERGED).
         open: item["issueState"].as_str().or(item["pullState"].as_str()) == Some("OPEN"),
         assignees: strings(&item["assignees"], "login"),
-        comments: strings(&item["comments"], "body"),
+        comments: own_comments(&item["comments"]),
     };
     let today = today(&rot);
     let (assign, comment) = match routing::plan(&rot, &issue, today) {

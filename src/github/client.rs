@@ -234,14 +234,12 @@ impl Client {
         read(&self.octo, resp).await
     }
 
-    async fn get_once(&self, url: &str) -> Result<Raw, GitHubError> {
+    async fn get_once(&self, url: &str, accept: &str) -> Result<Raw, GitHubError> {
         self.requests.fetch_add(1, Ordering::Relaxed);
         let mut headers = http::HeaderMap::new();
         headers.insert(
             http::header_name("accept"),
-            "application/vnd.github.raw+json"
-                .parse()
-                .expect("a header value"),
+            accept.parse().expect("a header value"),
         );
         let resp = self
             .octo
@@ -383,8 +381,43 @@ impl Client {
         );
         self.retrying(
             || async {
-                match self.get_once(&url).await {
+                match self.get_once(&url, "application/vnd.github.raw+json").await {
                     Ok(raw) if raw.status == 200 => Ok(raw.body),
+                    Ok(raw) => Err((http_error(&raw), Some(raw))),
+                    Err(e) => Err((e, None)),
+                }
+            },
+            |_, _| true,
+        )
+        .await
+    }
+}
+
+impl Client {
+    /// A user's permission on the repository (`admin`, `write`, `read`,
+    /// `none`), through the REST API (GraphQL names only the viewer's);
+    /// `none` when GitHub knows no such user. Retried like a read.
+    pub async fn permission(&self, login: &str) -> Result<String, GitHubError> {
+        let url = format!(
+            "{}/repos/{}/{}/collaborators/{}/permission",
+            self.settings.api_url.trim_end_matches('/'),
+            self.settings.owner,
+            self.settings.name,
+            encode(login)
+        );
+        self.retrying(
+            || async {
+                match self.get_once(&url, "application/vnd.github+json").await {
+                    Ok(raw) if raw.status == 200 => {
+                        match serde_json::from_str::<Value>(&raw.body)
+                            .ok()
+                            .and_then(|v| v["permission"].as_str().map(str::to_owned))
+                        {
+                            Some(p) => Ok(p),
+                            None => Err((malformed(&raw), Some(raw))),
+                        }
+                    }
+                    Ok(raw) if raw.status == 404 => Ok("none".to_owned()),
                     Ok(raw) => Err((http_error(&raw), Some(raw))),
                     Err(e) => Err((e, None)),
                 }

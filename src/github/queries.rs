@@ -67,6 +67,7 @@ pub const HANDOVER_STATE: &str = r#"query HandoverState($owner: String!, $name: 
           comments(last: 30) {
             nodes {
               body
+              viewerDidAuthor
             }
           }
         }
@@ -253,6 +254,7 @@ pub const ASSIGN_STATE: &str = r#"query AssignState($owner: String!, $name: Stri
         comments(last: 50) {
           nodes {
             body
+            viewerDidAuthor
           }
         }
       }
@@ -267,6 +269,7 @@ pub const ASSIGN_STATE: &str = r#"query AssignState($owner: String!, $name: Stri
         comments(last: 50) {
           nodes {
             body
+            viewerDidAuthor
           }
         }
       }

@@ -1,11 +1,12 @@
 //! `oncall assign` and the routing workflow against the fake GitHub:
 //! issues, labels, comments and assignees; the event decides; at most two
-//! requests when there is something to do and one when not.
+//! requests when there is something to do and one when not (one more, the
+//! commenter's permission, for a command from outside the rotation).
 
 use crate::support;
 
 use serde_json::{Value, json};
-use support::fake_github::{FakeGitHub, Issue};
+use support::fake_github::{Comment, FakeGitHub, Issue};
 use support::repo::Repo;
 
 /// Monday 2026-11-23 is ana's (the first day); on the 25th everyone is
@@ -116,12 +117,13 @@ fn a_routing_label_assigns_todays_engineer_in_two_requests() {
     // The login is code: the comment pings nobody (the assignment notifies).
     assert!(
         i.comments[0]
+            .body
             .starts_with("Assigned to today's on-call engineer, `@ana` (Monday 2026-11-23)."),
         "{}",
-        i.comments[0]
+        i.comments[0].body
     );
     support::validators::github_markdown(&[
-        json!({ "name": "assign comment", "text": i.comments[0] }),
+        json!({ "name": "assign comment", "text": i.comments[0].body }),
     ])
     .unwrap();
     // The label added twice (or the workflow rerun): one read, no write.
@@ -199,14 +201,22 @@ fn the_comment_command_counts_from_members_and_writers_only() {
     );
     assert_eq!((r.code, r.writes), (Some(0), 1), "{}", r.stdout);
     assert_eq!(issue(&f, 7).assignees, ["ana"]);
+    // A collaborator outside the rotation with write access: GitHub is
+    // asked (one more request), then the issue is routed.
     let f = fake();
+    f.with(|s| s.permissions.insert("carol".into(), "write".into()));
     let r = assign(
         &f,
         "2026-11-23",
         Some(commented(7, "/assign-to-oncall", "carol", "COLLABORATOR")),
         &[],
     );
-    assert_eq!(r.writes, 1, "{}", r.stdout);
+    assert_eq!(
+        (r.code, r.requests, r.writes),
+        (Some(0), 3, 1),
+        "{}",
+        r.stdout
+    );
     // A hostile body is only compared, and echoed escaped.
     let f = fake();
     let r = assign(
@@ -222,6 +232,126 @@ fn the_comment_command_counts_from_members_and_writers_only() {
     );
     assert_eq!((r.code, r.writes), (Some(0), 0));
     assert!(!r.stdout.contains('\u{1b}'), "{:?}", r.stdout);
+}
+
+/// "Member" is not "writer": an organisation member (or a collaborator)
+/// with read or triage access only is not obeyed; the repository's owner
+/// is without asking. docs/security.md promises writers only.
+#[test]
+fn an_organisation_member_without_write_access_is_not_obeyed() {
+    for (login, association, permission) in [
+        ("dave", "MEMBER", Some("read")),
+        ("erin", "COLLABORATOR", Some("triage")),
+        ("finn", "MEMBER", None),
+    ] {
+        let f = fake();
+        if let Some(p) = permission {
+            // GitHub maps triage to read in `permission`.
+            let p = if p == "triage" { "read" } else { p };
+            f.with(|s| s.permissions.insert(login.into(), p.into()));
+        }
+        let r = assign(
+            &f,
+            "2026-11-23",
+            Some(commented(7, "/assign-to-oncall", login, association)),
+            &[],
+        );
+        assert_eq!(
+            (r.code, r.requests, r.writes),
+            (Some(0), 2, 0),
+            "{}",
+            r.stdout
+        );
+        let has = match permission {
+            Some(_) => "read",
+            None => "none",
+        };
+        assert!(
+            r.stdout.contains(&format!(
+                "nothing to do: \"{login}\" is not in the rotation and has {has} access to the repository, not write, so the command is ignored"
+            )),
+            "{}",
+            r.stdout
+        );
+        assert!(issue(&f, 7).assignees.is_empty());
+        let asked = f.requests();
+        assert!(
+            asked
+                .iter()
+                .any(|q| q.what == format!("GET /repos/acme/ops/collaborators/{login}/permission")),
+            "{asked:?}"
+        );
+    }
+    // A member with write (or maintain, reported as write) access, and
+    // the owner without asking.
+    let f = fake();
+    f.with(|s| s.permissions.insert("gus".into(), "write".into()));
+    let r = assign(
+        &f,
+        "2026-11-23",
+        Some(commented(7, "/assign-to-oncall", "gus", "MEMBER")),
+        &[],
+    );
+    assert_eq!(
+        (r.code, r.requests, r.writes),
+        (Some(0), 3, 1),
+        "{}",
+        r.stdout
+    );
+    let f = fake();
+    let r = assign(
+        &f,
+        "2026-11-23",
+        Some(commented(7, "/assign-to-oncall", "acme", "OWNER")),
+        &[],
+    );
+    assert_eq!(
+        (r.code, r.requests, r.writes),
+        (Some(0), 2, 1),
+        "{}",
+        r.stdout
+    );
+}
+
+/// The day's marker counts only in a comment oncall's own identity wrote
+/// (`viewerDidAuthor`): the issue's author writing it into their own
+/// comment does not stop oncall's comment.
+#[test]
+fn a_forged_day_marker_does_not_stop_the_comment() {
+    let f = fake();
+    let marker =
+        oncall_core::routing::marker(chrono::NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+    f.with(|s| {
+        s.issues[0]
+            .comments
+            .push(Comment::by("mallory", &format!("Please help\n\n{marker}")))
+    });
+    let r = assign(&f, "2026-11-23", Some(labeled(7, "kind/question")), &[]);
+    assert_eq!(
+        (r.code, r.requests, r.writes),
+        (Some(0), 2, 1),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("#7: assigned ana and commented"),
+        "{}",
+        r.stdout
+    );
+    let i = issue(&f, 7);
+    assert_eq!(i.comments.len(), 2);
+    assert_eq!(i.comments[1].author, support::fake_github::VIEWER);
+    assert!(i.comments[1].body.contains(&marker));
+    // oncall's own comment counts: unassigned by hand, the rerun assigns
+    // again but does not comment twice.
+    f.with(|s| s.issues[0].assignees.clear());
+    let r = assign(&f, "2026-11-23", Some(labeled(7, "kind/question")), &[]);
+    assert!(
+        r.stdout.contains("(the day's comment is there already)"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(issue(&f, 7).comments.len(), 2);
 }
 
 #[test]
@@ -250,13 +380,13 @@ fn on_an_uncovered_or_off_day_nobody_is_assigned_and_it_says_so_once() {
     let i = issue(&f, 7);
     assert!(i.assignees.is_empty());
     assert_eq!(i.comments.len(), 1);
-    assert!(i.comments[0].starts_with("Nobody is on call today (Wednesday 2026-11-25: everyone is away), so nobody was assigned. The next working day, Thursday 2026-11-26, `@"), "{}", i.comments[0]);
+    assert!(i.comments[0].body.starts_with("Nobody is on call today (Wednesday 2026-11-25: everyone is away), so nobody was assigned. The next working day, Thursday 2026-11-26, `@"), "{}", i.comments[0].body);
     let r = assign(&f, "2026-11-25", Some(labeled(7, "kind/question")), &[]);
     assert_eq!((r.requests, r.writes), (1, 0), "no second comment");
     // A Saturday: the next working day's engineer is named.
     let r = assign(&f, "2026-11-28", Some(labeled(7, "kind/question")), &[]);
     assert_eq!(r.writes, 1);
-    let last = issue(&f, 7).comments.last().unwrap().clone();
+    let last = issue(&f, 7).comments.last().unwrap().body.clone();
     assert!(
         last.contains("(Saturday 2026-11-28: not a working day)")
             && last.contains("Monday 2026-11-30, `@"),
@@ -429,9 +559,11 @@ fn a_shared_calendars_holiday_is_read_from_the_default_branch() {
     let i = issue(&f, 7);
     assert!(i.assignees.is_empty());
     assert!(
-        i.comments[0].starts_with("Nobody is on call today (Tuesday 2026-11-24: a holiday)"),
-        "{}",
         i.comments[0]
+            .body
+            .starts_with("Nobody is on call today (Tuesday 2026-11-24: a holiday)"),
+        "{}",
+        i.comments[0].body
     );
 }
 

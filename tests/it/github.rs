@@ -360,6 +360,40 @@ fn a_persons_change_to_the_rotation_on_the_branch_is_left_alone() {
     assert_eq!(r.requests, 1);
 }
 
+/// The foreign-change comment's marker counts only in a comment oncall's
+/// own identity wrote (`viewerDidAuthor`): a comment someone else wrote
+/// with the marker in it does not stop oncall's own.
+#[test]
+fn a_forged_marker_in_someone_elses_comment_does_not_silence_oncall() {
+    let f = fake();
+    ok(&run(&f, "2026-11-23", &[]));
+    let forged = format!("{}\nnothing to see here", oncall_core::pr::FOREIGN_MARKER);
+    f.with(|s| {
+        s.prs[0]
+            .comments
+            .push(support::fake_github::Comment::by("mallory", &forged));
+        s.commit(
+            "oncall/handover",
+            &[("notes.txt", Some("mine"))],
+            "A person's commit",
+        );
+    });
+    let r = run(&f, "2026-11-24", &[]);
+    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    let comments = f.with(|s| s.open_prs()[0].comments.clone());
+    assert_eq!(comments.len(), 2, "{comments:?}");
+    assert_eq!(comments[1].author, support::fake_github::VIEWER);
+    assert!(
+        comments[1]
+            .body
+            .starts_with(oncall_core::pr::FOREIGN_MARKER)
+    );
+    // Its own comment does count: not commented twice.
+    let r = run(&f, "2026-11-24", &[]);
+    assert_eq!((r.code, r.requests), (Some(1), 1));
+    assert_eq!(f.with(|s| s.open_prs()[0].comments.len()), 2);
+}
+
 #[test]
 fn a_new_file_on_the_branch_is_left_alone() {
     let f = fake();

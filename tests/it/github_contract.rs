@@ -205,6 +205,39 @@ fn the_fakes_rest_answers_match_githubs_description() {
         "401",
     )
     .unwrap();
+    // A user's permission (`oncall assign`, a command from outside the
+    // rotation): 200 as GitHub describes it, 404 for an unknown login.
+    let op = &spec["paths"]["/repos/{owner}/{repo}/collaborators/{username}/permission"]["get"]["responses"];
+    f.with(|s| s.permissions.insert("dave".into(), "read".into()));
+    let (status, ctype, body) = get(
+        &f.url,
+        "/repos/acme/ops/collaborators/dave/permission",
+        true,
+    );
+    assert_eq!(status, 200);
+    assert!(ctype.starts_with("application/json"));
+    let body: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(body["permission"], "read");
+    check(
+        &spec,
+        &op["200"]["content"]["application/json"]["schema"],
+        &body,
+        "permission 200",
+    )
+    .unwrap();
+    let (status, _, body) = get(
+        &f.url,
+        "/repos/acme/ops/collaborators/nobody/permission",
+        true,
+    );
+    assert_eq!(status, 404);
+    check(
+        &spec,
+        &spec["components"]["schemas"]["basic-error"],
+        &serde_json::from_str(&body).unwrap(),
+        "permission 404",
+    )
+    .unwrap();
 }
 
 /// `oncall assign`'s query and each form of its write document.

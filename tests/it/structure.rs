@@ -350,3 +350,47 @@ fn the_binary_builds_a_runtime_and_an_http_client_in_one_place() {
     assert_eq!(runtimes, ["http"]);
     assert_eq!(clients, ["http"]);
 }
+
+/// Every read and write of a file goes through `fsio` (src/fsio.rs and
+/// src/fsio/), where a path is checked from its root down (no link, only
+/// regular files, reads capped): no other module of the binary touches
+/// the file system itself.
+#[test]
+fn only_fsio_touches_the_file_system() {
+    let forbidden = [
+        "std::fs",
+        "fs::",
+        "File::open",
+        "File::create",
+        "OpenOptions",
+        ".is_file()",
+        ".is_dir()",
+        ".exists()",
+        ".metadata()",
+        ".read_dir()",
+        ".canonicalize()",
+    ];
+    let mut fsio = Vec::new();
+    for (name, path) in modules(Path::new("src")) {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let text = text.split("#[cfg(test)]").next().unwrap();
+        if name == "fsio" || name.starts_with("fsio::") {
+            fsio.push(name);
+            continue;
+        }
+        for (i, line) in text.lines().enumerate() {
+            if line.trim_start().starts_with("//") {
+                continue;
+            }
+            for f in forbidden {
+                assert!(
+                    !line.contains(f),
+                    "{}:{}: `{name}` uses `{f}`: read and write files through `fsio`",
+                    path.display(),
+                    i + 1
+                );
+            }
+        }
+    }
+    assert_eq!(fsio, ["fsio", "fsio::root"], "the modules checked");
+}

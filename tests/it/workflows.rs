@@ -42,16 +42,29 @@ struct Runner {
 }
 
 impl Runner {
-    /// A job's workspace with the binary where the workflow builds it.
+    /// A job's workspace with the binary where the workflow builds it (as
+    /// a cache restore leaves it), and a `cargo` on the PATH whose `build`
+    /// puts the binary there (and notes in `tmp/cargo.log` that it built).
     fn new() -> Runner {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("target/release")).unwrap();
-        std::fs::create_dir_all(dir.path().join("tmp")).unwrap();
-        std::fs::copy(
-            assert_cmd::cargo::cargo_bin("oncall"),
-            dir.path().join("target/release/oncall"),
+        for d in ["target/release", "tmp", "bin"] {
+            std::fs::create_dir_all(dir.path().join(d)).unwrap();
+        }
+        let bin = assert_cmd::cargo::cargo_bin("oncall");
+        std::fs::copy(&bin, dir.path().join("target/release/oncall")).unwrap();
+        let cargo = dir.path().join("bin/cargo");
+        std::fs::write(
+            &cargo,
+            format!(
+                "#!/bin/sh\necho \"$*\" >> '{}'\nmkdir -p target/release && cp '{}' target/release/oncall\n",
+                dir.path().join("tmp/cargo.log").display(),
+                bin.display()
+            ),
         )
         .unwrap();
+        let mut perms = std::fs::metadata(&cargo).unwrap().permissions();
+        std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+        std::fs::set_permissions(&cargo, perms).unwrap();
         Runner { dir }
     }
     fn path(&self, p: &str) -> std::path::PathBuf {
@@ -72,7 +85,14 @@ impl Runner {
         cmd.args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
             .current_dir(self.dir.path())
             .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap())
+            .env(
+                "PATH",
+                format!(
+                    "{}:{}",
+                    self.path("bin").display(),
+                    std::env::var("PATH").unwrap()
+                ),
+            )
             .env("GITHUB_ACTIONS", "true")
             .env("GITHUB_REPOSITORY", format!("{OWNER}/{NAME}"))
             .env("GITHUB_SERVER_URL", "https://github.com")
@@ -127,10 +147,15 @@ fn assert_clean(out: &std::process::Output, slack: &FakeSlack) {
 /// A GitHub Actions expression (`${{ … }}`), evaluated in `ctx` for the
 /// forms the workflows use: context paths (`matrix.rotation.name`,
 /// `secrets.X`, `steps.id.outputs.x`), string literals, `==`, `!=`, `&&`,
-/// `||` and `fromJSON(…)`. Anything else fails the test, so the workflow
-/// cannot use an expression this simulation does not understand.
+/// `||`, parentheses, `fromJSON(…)`, `toJSON(…)` and `startsWith(…, …)`
+/// (case-insensitive, as Actions has it). Anything else fails the test, so
+/// the workflow cannot use an expression this simulation does not
+/// understand.
 fn eval(expr: &str, ctx: &Value) -> Value {
     let e = expr.trim();
+    if e.starts_with('(') && closing(e, 0) == Some(e.len() - 1) {
+        return eval(&e[1..e.len() - 1], ctx);
+    }
     for (op, is_or) in [("||", true), ("&&", false)] {
         if let Some((a, b)) = split_top(e, op) {
             let a = eval(a, ctx);
@@ -152,6 +177,17 @@ fn eval(expr: &str, ctx: &Value) -> Value {
     {
         return serde_json::from_str(&text_of(&eval(inner, ctx))).expect("fromJSON of JSON");
     }
+    if let Some(inner) = e.strip_prefix("toJSON(").and_then(|r| r.strip_suffix(')')) {
+        return Value::String(serde_json::to_string_pretty(&eval(inner, ctx)).unwrap());
+    }
+    if let Some(args) = e
+        .strip_prefix("startsWith(")
+        .and_then(|r| r.strip_suffix(')'))
+    {
+        let (a, b) = split_top(args, ",").expect("startsWith(a, b)");
+        let (a, b) = (text_of(&eval(a, ctx)), text_of(&eval(b, ctx)));
+        return Value::Bool(a.to_lowercase().starts_with(&b.to_lowercase()));
+    }
     if let Some(lit) = e.strip_prefix('\'').and_then(|r| r.strip_suffix('\'')) {
         return Value::String(lit.to_owned());
     }
@@ -165,6 +201,25 @@ fn eval(expr: &str, ctx: &Value) -> Value {
         v = &v[part];
     }
     v.clone()
+}
+
+/// The index of the `)` that closes the `(` at `open`.
+fn closing(e: &str, open: usize) -> Option<usize> {
+    let (mut depth, mut quoted) = (0, false);
+    for (i, c) in e.char_indices().skip_while(|(i, _)| *i < open) {
+        match c {
+            '\'' => quoted = !quoted,
+            '(' if !quoted => depth += 1,
+            ')' if !quoted => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// `e` split at the first `op` outside quotes and parentheses.
@@ -248,6 +303,8 @@ struct JobRun {
     text: String,
     summary: String,
     concurrency: String,
+    /// The job ran `cargo build`.
+    built: bool,
 }
 
 /// The daily workflow (.github/workflows/oncall-daily.yml), run as GitHub
@@ -263,6 +320,10 @@ struct Daily {
     /// Lines an adopter adds to the hand-over step's env (one per webhook
     /// variable their rotations name).
     extra_env: Vec<(String, String)>,
+    /// What the cache restores where the binary goes, in every job: the
+    /// list job's build (`None`), or this (a file someone else put in the
+    /// cache under the key; empty: nothing restored).
+    cached: Option<String>,
 }
 
 impl Daily {
@@ -277,12 +338,24 @@ impl Daily {
             event: "schedule",
             inputs: serde_json::json!({}),
             extra_env: Vec::new(),
+            cached: None,
         }
     }
 
     /// A runner with the repository checked out.
     fn checkout(&self) -> Runner {
         let runner = Runner::new();
+        match self.cached.as_deref() {
+            None => {}
+            Some("") => std::fs::remove_file(runner.path("target/release/oncall")).unwrap(),
+            Some(planted) => {
+                let path = runner.path("target/release/oncall");
+                std::fs::write(&path, planted).unwrap();
+                let mut perms = std::fs::metadata(&path).unwrap().permissions();
+                std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
+                std::fs::set_permissions(&path, perms).unwrap();
+            }
+        }
         for (p, t) in &self.files {
             let path = runner.path(p);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -370,6 +443,7 @@ impl Daily {
             text,
             summary: runner.read("summary.md"),
             concurrency,
+            built: !runner.read("tmp/cargo.log").is_empty(),
         };
         (run, Value::Object(outputs))
     }
@@ -492,6 +566,63 @@ fn the_daily_workflow_hands_over_as_written() {
     assert!(jobs[0].ok, "{}", jobs[0].text);
     assert_eq!(slack.posts().len(), 1);
     assert_eq!(f.with(|s| s.prs.len()), 1);
+}
+
+/// The rotations' jobs hold a write token: the binary the cache restores
+/// there runs only if it is the one the list job built from this commit in
+/// this run (its SHA-256, a job output), like a download. A planted entry
+/// (any workflow of the repository can write the cache) is removed unrun
+/// and the job builds from source; so does a job that finds none. The list
+/// job, with a read token, builds every time and never runs what is there.
+#[test]
+fn a_binary_planted_in_the_cache_never_runs() {
+    let f = fake_repo();
+    let slack = FakeSlack::start();
+    let marker = tempfile::tempdir().unwrap();
+    let ran = marker.path().join("ran");
+    let mut daily = Daily::new(&[("rotation.yaml", TEAM)], secrets(&slack));
+    // The list job's build is the one taken.
+    let (list, jobs) = daily.run(&f);
+    assert!(list.ok && list.built, "{}", list.text);
+    assert!(jobs[0].ok && !jobs[0].built, "{}", jobs[0].text);
+    assert!(
+        jobs[0]
+            .text
+            .contains("the binary the list job built (SHA-256 "),
+        "{}",
+        jobs[0].text
+    );
+    // A planted binary: never run, replaced by a build.
+    daily.cached = Some(format!("#!/bin/sh\necho planted >> '{}'\n", ran.display()));
+    let (list, jobs) = daily.run(&f);
+    assert!(list.ok && list.built, "{}", list.text);
+    assert!(jobs[0].ok, "{}", jobs[0].text);
+    assert!(jobs[0].built, "{}", jobs[0].text);
+    assert!(
+        jobs[0].text.contains(
+            "::warning title=oncall::the cached binary is not the one the list job built"
+        ),
+        "{}",
+        jobs[0].text
+    );
+    assert!(!ran.exists(), "the planted binary ran");
+    // Nothing in the cache: built, no warning.
+    daily.cached = Some(String::new());
+    let (_, jobs) = daily.run(&f);
+    assert!(jobs[0].ok && jobs[0].built, "{}", jobs[0].text);
+    assert!(!jobs[0].text.contains("::warning"), "{}", jobs[0].text);
+    // Both jobs name the same key, made of the commit and the run.
+    let wf = load(".github/workflows/oncall-daily.yml");
+    let key = |job: &str| {
+        step(&wf["jobs"][job]["steps"], "Cache the oncall binary")["with"]["key"].clone()
+    };
+    assert_eq!(key("rotations"), key("handover"));
+    let key = key("rotations");
+    assert!(
+        key.as_str().unwrap().contains("${{ github.sha }}")
+            && key.as_str().unwrap().contains("${{ github.run_id }}"),
+        "{key}"
+    );
 }
 
 #[test]
@@ -1127,4 +1258,73 @@ fn the_check_previews_every_rotation_a_calendar_change_touches() {
         summary.contains("Not previewed: rotations/sre/rotation.yaml has problems"),
         "{summary}"
     );
+}
+
+/// The routing workflow starts a job only for an event that can route: a
+/// label added, an issue opened with a label, a comment that starts with a
+/// command (`/`); never for another comment. Every event `oncall assign`
+/// would route passes the filter (but a command after leading blanks, which
+/// starts no job).
+#[test]
+fn the_routing_workflow_starts_no_job_for_an_ordinary_comment() {
+    let wf = load(".github/workflows/oncall-assign.yml");
+    let cond = wf["jobs"]["assign"]["if"].as_str().unwrap();
+    let runs = |event_name: &str, event: &Value, live: bool| {
+        let ctx = serde_json::json!({
+            "github": { "event_name": event_name, "event": event },
+            "vars": if live { serde_json::json!({ "ONCALL_LIVE": "true" }) } else { serde_json::json!({}) },
+        });
+        truthy(&eval(cond, &ctx))
+    };
+    let comment = |body: &str| serde_json::json!({ "action": "created", "issue": { "number": 7, "state": "open" }, "comment": { "body": body, "user": { "login": "ana" }, "author_association": "MEMBER" } });
+    let labeled = serde_json::json!({ "action": "labeled", "label": { "name": "kind/question" }, "issue": { "number": 7, "state": "open", "labels": [{ "name": "kind/question" }] } });
+    let opened = |labels: Value| serde_json::json!({ "action": "opened", "issue": { "number": 7, "state": "open", "labels": labels } });
+    assert!(runs("issues", &labeled, true));
+    assert!(runs(
+        "issues",
+        &opened(serde_json::json!([{ "name": "kind/question" }])),
+        true
+    ));
+    assert!(!runs("issues", &opened(serde_json::json!([])), true));
+    assert!(runs("issue_comment", &comment("/assign-to-oncall"), true));
+    assert!(runs("issue_comment", &comment("/oncall\nplease"), true));
+    for body in [
+        "thanks!",
+        "",
+        "LGTM\n/assign-to-oncall",
+        "see https://example.org/x",
+    ] {
+        assert!(!runs("issue_comment", &comment(body), true), "{body:?}");
+    }
+    // Not live: nothing runs.
+    assert!(!runs("issues", &labeled, false));
+    assert!(!runs("issue_comment", &comment("/assign-to-oncall"), false));
+    // The filter lets through every comment that oncall routes.
+    let rot = oncall_core::config::load(
+        "rotation.yaml",
+        "team: T\ntimezone: UTC\nstart: 2026-11-23\nmembers:\n  - github: ana\n",
+    )
+    .unwrap()
+    .0;
+    for body in [
+        "/assign-to-oncall",
+        "/assign-to-oncall \nplease",
+        "/assign-to-oncall\r\nplease",
+        "/ASSIGN-TO-ONCALL",
+        "hello",
+        " /assign-to-oncall",
+    ] {
+        let routes = !matches!(
+            oncall_core::routing::route("issue_comment", &comment(body), &rot),
+            oncall_core::routing::Route::Skip(_)
+        );
+        let starts = runs("issue_comment", &comment(body), true);
+        match body.starts_with(char::is_whitespace) {
+            false => assert!(!routes || starts, "{body:?} routes but starts no job"),
+            true => assert!(
+                routes && !starts,
+                "{body:?}: the one difference, documented"
+            ),
+        }
+    }
 }

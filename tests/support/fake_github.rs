@@ -13,6 +13,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub const TOKEN: &str = "ghs_FAKEt0k3nF0rT3st5Only000000000000";
+/// Whom [`TOKEN`] belongs to: the author of every comment oncall writes,
+/// the one for whom GraphQL's `viewerDidAuthor` is true.
+pub const VIEWER: &str = "github-actions[bot]";
 pub const OWNER: &str = "acme";
 pub const NAME: &str = "ops";
 
@@ -21,6 +24,27 @@ pub struct CommitObj {
     pub parents: Vec<String>,
     pub files: BTreeMap<String, String>,
     pub message: String,
+}
+
+/// A comment on an issue or a pull request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comment {
+    pub author: String,
+    pub body: String,
+}
+
+impl Comment {
+    /// A comment someone wrote (oncall's own are [`VIEWER`]'s).
+    pub fn by(author: &str, body: &str) -> Comment {
+        Comment {
+            author: author.to_owned(),
+            body: body.to_owned(),
+        }
+    }
+    /// As GraphQL answers it, to the holder of [`TOKEN`].
+    fn json(&self) -> Value {
+        json!({ "body": self.body, "viewerDidAuthor": self.author == VIEWER })
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -34,7 +58,7 @@ pub struct Pr {
     pub open: bool,
     pub labels: Vec<String>,
     pub reviewers: Vec<String>,
-    pub comments: Vec<String>,
+    pub comments: Vec<Comment>,
 }
 
 /// A fault to inject into the next request that matches.
@@ -83,7 +107,7 @@ pub struct Issue {
     pub id: String,
     pub open: bool,
     pub assignees: Vec<String>,
-    pub comments: Vec<String>,
+    pub comments: Vec<Comment>,
 }
 
 pub struct State {
@@ -97,6 +121,10 @@ pub struct State {
     pub labels: Vec<(String, String)>,
     /// Collaborators: (login, node id).
     pub users: Vec<(String, String)>,
+    /// Users' permissions on the repository (`admin`, `write`, `read`,
+    /// `none`), for `GET …/collaborators/{username}/permission`; a login
+    /// not here is unknown (404).
+    pub permissions: BTreeMap<String, String>,
     /// The "Allow GitHub Actions to create and approve pull requests" setting.
     pub actions_may_open_prs: bool,
     /// Blobs larger than this are truncated in GraphQL (`isTruncated`).
@@ -357,7 +385,7 @@ fn handover_state(st: &State, vars: &Value) -> Value {
                         "title": p.title, "body": p.body, "baseRefName": p.base,
                         "labels": { "nodes": p.labels.iter().map(|l| json!({ "name": l })).collect::<Vec<_>>() },
                         "reviewRequests": { "nodes": p.reviewers.iter().map(|r| json!({ "requestedReviewer": { "login": r } })).collect::<Vec<_>>() },
-                        "comments": { "nodes": p.comments.iter().map(|b| json!({ "body": b })).collect::<Vec<_>>() }
+                        "comments": { "nodes": p.comments.iter().map(Comment::json).collect::<Vec<_>>() }
                     })
                 })
                 .collect();
@@ -409,7 +437,7 @@ fn assign_state(st: &State, vars: &Value) -> Value {
                 "id": i.id,
                 "issueState": if i.open { "OPEN" } else { "CLOSED" },
                 "assignees": { "nodes": i.assignees.iter().map(|a| json!({ "login": a })).collect::<Vec<_>>() },
-                "comments": { "nodes": i.comments.iter().map(|c| json!({ "body": c })).collect::<Vec<_>>() }
+                "comments": { "nodes": i.comments.iter().map(Comment::json).collect::<Vec<_>>() }
             })
         });
     json!({ "data": { "repository": {
@@ -689,11 +717,11 @@ fn apply_mutation(st: &mut State, name: &str, input: &Value) -> Result<Value, Va
             Ok(json!({ "clientMutationId": null }))
         }
         "comment" => {
+            // Written with TOKEN: by VIEWER.
             let id = input["subjectId"].as_str().unwrap_or("").to_owned();
+            let comment = Comment::by(VIEWER, input["body"].as_str().unwrap_or(""));
             if let Some(issue) = st.issues.iter_mut().find(|i| i.id == id) {
-                issue
-                    .comments
-                    .push(input["body"].as_str().unwrap_or("").to_owned());
+                issue.comments.push(comment);
                 return Ok(json!({ "clientMutationId": null }));
             }
             let Some(pr) = st.prs.iter_mut().find(|p| p.id == id) else {
@@ -702,12 +730,36 @@ fn apply_mutation(st: &mut State, name: &str, input: &Value) -> Result<Value, Va
                     "Could not resolve to a node with the global id",
                 );
             };
-            pr.comments
-                .push(input["body"].as_str().unwrap_or("").to_owned());
+            pr.comments.push(comment);
             Ok(json!({ "clientMutationId": null }))
         }
         _ => err("UNPROCESSABLE", "unknown mutation"),
     }
+}
+
+/// GitHub's answer to a permission request (`repository-collaborator-permission`).
+fn permission_json(login: &str, permission: &str) -> Value {
+    let api = "https://api.github.com/users";
+    let role = permission;
+    json!({
+        "permission": permission,
+        "role_name": role,
+        "user": {
+            "login": login, "id": 1, "node_id": format!("U_{login}"),
+            "avatar_url": "https://github.com/images/error/octocat_happy.gif", "gravatar_id": "",
+            "url": format!("{api}/{login}"), "html_url": format!("https://github.com/{login}"),
+            "followers_url": format!("{api}/{login}/followers"),
+            "following_url": format!("{api}/{login}/following{{/other_user}}"),
+            "gists_url": format!("{api}/{login}/gists{{/gist_id}}"),
+            "starred_url": format!("{api}/{login}/starred{{/owner}}{{/repo}}"),
+            "subscriptions_url": format!("{api}/{login}/subscriptions"),
+            "organizations_url": format!("{api}/{login}/orgs"),
+            "repos_url": format!("{api}/{login}/repos"),
+            "events_url": format!("{api}/{login}/events{{/privacy}}"),
+            "received_events_url": format!("{api}/{login}/received_events"),
+            "type": "User", "site_admin": false, "role_name": role
+        }
+    })
 }
 
 fn json_answer(status: u16, v: &Value, request_id: u64) -> Answer {
@@ -766,6 +818,7 @@ impl FakeGitHub {
             prs: Vec::new(),
             labels: vec![("oncall".into(), "LA_kwDOoncall01".into())],
             users: Vec::new(),
+            permissions: BTreeMap::new(),
             actions_may_open_prs: true,
             graphql_text_limit: 512 * 1024,
             requests: Vec::new(),
@@ -954,6 +1007,22 @@ fn answer(
             json_answer(200, &v, n)
         }
         Target::Rest | Target::Any => {
+            // GET /repos/{owner}/{repo}/collaborators/{username}/permission
+            if req.method == "GET"
+                && let Some(login) = req
+                    .path
+                    .strip_prefix(&format!("/repos/{OWNER}/{NAME}/collaborators/"))
+                    .and_then(|r| r.strip_suffix("/permission"))
+            {
+                return match st.permissions.get(login) {
+                    Some(p) => json_answer(200, &permission_json(login, p), n),
+                    None => json_answer(
+                        404,
+                        &json!({ "message": "Not Found", "documentation_url": "https://docs.github.com/rest/collaborators/collaborators#get-repository-permissions-for-a-user", "status": "404" }),
+                        n,
+                    ),
+                };
+            }
             // GET /repos/{owner}/{repo}/contents/{path}?ref={oid}
             let (path, query) = req.path.split_once('?').unwrap_or((&req.path, ""));
             let prefix = format!("/repos/{OWNER}/{NAME}/contents/");

@@ -6,6 +6,11 @@ use crate::log::{self, Log};
 use crate::plan::Advance;
 use crate::render;
 
+/// The largest file oncall reads (the binary refuses a larger one before
+/// reading it), and so the largest it writes: a file the next run could
+/// not read is never written.
+pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+
 /// The state block could not be written (a hand-edited block the editor
 /// cannot read). A user error (exit code 2): see `src/error.rs`.
 #[derive(Debug, PartialEq, Eq)]

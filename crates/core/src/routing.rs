@@ -14,12 +14,41 @@ use serde_json::Value;
 pub enum Route {
     /// Route issue (or pull request) number N to the on-call engineer.
     Assign(u64),
+    /// Route issue N if `login` can write to the repository: the command
+    /// came from someone outside the rotation whose association (an
+    /// organisation member, a collaborator) does not say whether they can
+    /// write. The caller asks GitHub ([`can_write`]).
+    AssignIfWriter { number: u64, login: String },
     /// Nothing to do, and why (one line).
     Skip(String),
 }
 
-/// The author associations that have write access to the repository.
-const WRITERS: [&str; 3] = ["OWNER", "MEMBER", "COLLABORATOR"];
+/// The author associations that may come with write access: the
+/// repository's owner has it; an organisation member or a collaborator
+/// may have only read or triage, so theirs is asked ([`Route::AssignIfWriter`]).
+const OWNER: &str = "OWNER";
+const MAY_WRITE: [&str; 2] = ["MEMBER", "COLLABORATOR"];
+
+/// Whether GitHub's repository permission for a user (`permission` of
+/// `GET /repos/{owner}/{repo}/collaborators/{username}/permission`:
+/// `admin`, `write`, `read` or `none`; `maintain` is reported as `write`)
+/// lets them route with the command: write access or more.
+pub fn can_write(permission: &str) -> bool {
+    matches!(permission, "admin" | "maintain" | "write")
+}
+
+/// Why a command from someone outside the rotation without write access
+/// is ignored (`permission` as GitHub said it; anything but its words is
+/// shown as `unknown`).
+pub fn not_a_writer(login: &str, permission: &str) -> String {
+    let permission = match permission {
+        "admin" | "maintain" | "write" | "triage" | "read" | "none" => permission,
+        _ => "unknown",
+    };
+    format!(
+        "{login:?} is not in the rotation and has {permission} access to the repository, not write, so the command is ignored"
+    )
+}
 
 /// Decides from a GitHub Actions event (`GITHUB_EVENT_NAME` and the JSON
 /// at `GITHUB_EVENT_PATH`): a routing label added (or present when the
@@ -72,8 +101,13 @@ pub fn route(event_name: &str, event: &Value, rot: &Rotation) -> Route {
                 .members
                 .iter()
                 .any(|m| m.github.eq_ignore_ascii_case(login));
-            if member || WRITERS.contains(&association) {
+            if member || association == OWNER {
                 Route::Assign(number)
+            } else if MAY_WRITE.contains(&association) {
+                Route::AssignIfWriter {
+                    number,
+                    login: login.to_owned(),
+                }
             } else {
                 Route::Skip(format!(
                     "{login:?} is not in the rotation and has no write access ({association}), so the command is ignored"
@@ -92,6 +126,9 @@ pub struct Issue {
     pub id: String,
     pub open: bool,
     pub assignees: Vec<String>,
+    /// The comments oncall's own identity wrote (GitHub's
+    /// `viewerDidAuthor`): only those can carry its [`marker`]. Anyone can
+    /// write a comment with the marker in it; it does not count.
     pub comments: Vec<String>,
 }
 

@@ -98,9 +98,9 @@ fn apply(
         // The log first: if writing rotation.yaml then fails, the next run
         // finds the sections already there and does not add them again.
         if new.log_text != inputs.log_text {
-            fsio::write_atomic(&target.log, &new.log_text)?;
+            fsio::write_atomic(&target.log, &new.log_text).map_err(crate::error::fs)?;
         }
-        fsio::write_atomic(&target.config, &new.rotation_text)?;
+        fsio::write_atomic(&target.config, &new.rotation_text).map_err(crate::error::fs)?;
     }
     ctx.out
         .write_all(daily::terminal_summary(&inputs.rotation, day).as_bytes())?;
@@ -148,7 +148,7 @@ impl SlackRecord for LogRecord<'_> {
         self.announced
     }
     fn record(&mut self, _ctx: &Ctx) -> Result<()> {
-        fsio::write_atomic(self.path, &log::mark_announced(self.log_text))
+        fsio::write_atomic(self.path, &log::mark_announced(self.log_text)).map_err(crate::error::fs)
     }
 }
 

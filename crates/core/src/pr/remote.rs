@@ -41,6 +41,9 @@ pub struct PullRequest {
     pub base: String,
     pub labels: Vec<String>,
     pub reviewers: Vec<String>,
+    /// The comments oncall's own identity wrote (GitHub's
+    /// `viewerDidAuthor`): only those can carry its markers
+    /// ([`super::FOREIGN_MARKER`]).
     pub comments: Vec<String>,
 }
 
@@ -235,9 +238,13 @@ mod wire {
     }
 
     #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
     pub struct Body {
         #[serde(default)]
         pub body: Option<String>,
+        /// Written by the identity that asks (oncall's token).
+        #[serde(default)]
+        pub viewer_did_author: Option<bool>,
     }
 }
 
@@ -317,11 +324,14 @@ pub fn parse(data: &Value) -> Option<Remote> {
                 .into_iter()
                 .filter_map(|r| r.requested_reviewer.and_then(|u| u.login))
                 .collect(),
+            // Only oncall's own comments: a marker in anyone else's does
+            // not count (see `PullRequest::comments`).
             comments: p
                 .comments
                 .map(|c| c.nodes)
                 .unwrap_or_default()
                 .into_iter()
+                .filter(|c| c.viewer_did_author == Some(true))
                 .map(|c| c.body.unwrap_or_default())
                 .collect(),
         });
