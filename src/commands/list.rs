@@ -52,7 +52,10 @@ pub fn run(args: &ListArgs, only: Option<&str>, ctx: &mut Ctx) -> Result<()> {
             on_call: None,
             error: None,
         };
-        match load(&located.config, &located.log) {
+        let loaded = load(&located.config, &located.log).and_then(|inputs| {
+            super::lint_for_today(&located.config, &inputs.rotation, ctx.now).map(|()| inputs)
+        });
+        match loaded {
             Ok(inputs) => {
                 let rot = &inputs.rotation;
                 let today = calendar::today(rot.timezone, ctx.now);

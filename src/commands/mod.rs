@@ -204,6 +204,16 @@ pub(crate) fn open(target: &Target, ctx: &mut Ctx) -> Result<Inputs> {
     Ok(inputs)
 }
 
+/// The lint's errors for today, for a rotation read without [`open`]
+/// (`list`, `preview`, `swap`, `schedule --compare`, one member across
+/// rotations): a rotation too far behind, or whose state is in the future,
+/// is refused before any day is walked. Its warnings are not printed.
+pub(crate) fn lint_for_today(config: &Path, rot: &Rotation, now: DateTime<Utc>) -> Result<()> {
+    let today = calendar::today(rot.timezone, now);
+    oncall_core::lint::check(&label(config), rot, today).map_err(UserError::from)?;
+    Ok(())
+}
+
 /// Prints a report's warnings, as lines on stderr.
 pub(crate) fn print_warnings(report: &Report, ctx: &mut Ctx) -> Result<()> {
     for w in report.warnings() {

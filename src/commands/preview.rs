@@ -152,7 +152,9 @@ fn section(
         writeln!(out, "The change removes this rotation.")?;
         return Ok(());
     }
-    let after = match load(&l.config, &l.log) {
+    let after = match load(&l.config, &l.log)
+        .and_then(|i| super::lint_for_today(&l.config, &i.rotation, now).map(|()| i))
+    {
         Ok(i) => i,
         Err(_) => {
             writeln!(
@@ -168,7 +170,9 @@ fn section(
     let days = rot.calendar_days_for(from, working_days);
     let rows = schedule::rows(rot, &after.log, from, days);
     let before = match trees.base_is_file(&l.config) {
-        true => load_in(Some(&trees.base), &base_config, &base_log).ok(),
+        true => load_in(Some(&trees.base), &base_config, &base_log)
+            .and_then(|i| super::lint_for_today(&l.config, &i.rotation, now).map(|()| i))
+            .ok(),
         false => None,
     };
     match before {

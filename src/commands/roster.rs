@@ -47,6 +47,7 @@ pub fn swap(args: &SwapArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
     let (config, a, b) = (target.config.as_path(), args.a, args.b);
     let out = &mut *ctx.out;
     let (text, rot) = read(config)?;
+    super::lint_for_today(config, &rot, ctx.now)?;
     let swap = plan_swap(&rot, a, b).map_err(usage)?;
     let new_text = write_swap(&text, &swap, args.reason.as_deref()).map_err(usage)?;
     let warnings = validate_and_write(config, &new_text, ctx.err)?;

@@ -55,9 +55,16 @@ pub fn run(args: &ScheduleArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
         rows.retain(|r| r.github.as_deref() == Some(m.as_str()));
     }
     match &args.compare {
-        None => ctx
-            .out
-            .write_all(schedule::render(rot, &rows, table).as_bytes())?,
+        None => {
+            // Written a line at a time.
+            let mut written = Ok(());
+            schedule::render_each(rot, &rows, table, &mut |part| {
+                if written.is_ok() {
+                    written = ctx.out.write_all(part.as_bytes());
+                }
+            });
+            written?
+        }
         Some(_) if member.is_some() => {
             return Err(crate::error::usage(
                 "--compare shows every member's days: leave out --member",
@@ -67,6 +74,7 @@ pub fn run(args: &ScheduleArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
             let base_text = fsio::read_text(base_path, false).map_err(UserError::from)?;
             let (base, _) =
                 fsio::load_rotation(&label(base_path), &base_text).map_err(UserError::from)?;
+            super::lint_for_today(base_path, &base, ctx.now)?;
             let before = schedule::rows(&base, &inputs.log, from, days);
             let changes = schedule::compare(&before, &rows);
             ctx.out
@@ -91,6 +99,7 @@ fn member_across_rotations(member: &str, args: &ScheduleArgs, ctx: &mut Ctx) -> 
     let mut found = false;
     for located in &all {
         let inputs = load(&located.config, &located.log)?;
+        super::lint_for_today(&located.config, &inputs.rotation, now)?;
         let rot = &inputs.rotation;
         let Some(m) = rot.member(member) else {
             continue;

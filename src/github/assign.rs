@@ -80,6 +80,14 @@ pub async fn run(
         &mut calendars,
     )
     .map_err(|e| anyhow::Error::from(crate::error::UserError::from(e)))?;
+    // A rotation too far behind (or ahead) is refused before a day is
+    // walked, as in every command.
+    oncall_core::lint::check(
+        &format!("{config_path} (on the default branch)"),
+        &rot,
+        today(&rot),
+    )
+    .map_err(|e| anyhow::Error::from(crate::error::UserError::from(e)))?;
     match route(&rot) {
         Route::Skip(why) => return Ok(format!("nothing to do: {why}")),
         Route::Assign(n) | Route::AssignIfWriter { number: n, .. } if n != number => {

@@ -19,6 +19,7 @@ mod github_contract;
 mod hostile;
 mod job_log;
 mod layout;
+mod limits;
 mod links;
 mod mistakes;
 mod organisation;

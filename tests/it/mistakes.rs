@@ -64,7 +64,9 @@ fn an_override_that_changes_nobody_is_a_warning() {
         &yaml(&FOUR, "overrides:\n  - { date: 2026-01-06, github: ben }\n"),
         None,
     );
+    // Within a year of `start` (a catch-up of more than a year is an error).
     repo.oncall()
+        .env("ONCALL_NOW", "2026-01-05T09:00:00Z")
         .arg("check")
         .assert()
         .success()
@@ -76,18 +78,22 @@ fn an_override_that_changes_nobody_is_a_warning() {
 #[test]
 fn advance_to_a_future_date_needs_future() {
     // A year typo in the manual run's input planned 256 missed days.
+    // Today is within a year of `start` (a catch-up of more than a year
+    // is an error of its own).
     let repo = Repo::with(&yaml(&FOUR, ""), None);
     repo.oncall()
-        .args(["advance", "--date", "2028-03-01"])
+        .env("ONCALL_NOW", "2026-03-02T09:00:00Z")
+        .args(["advance", "--date", "2027-03-02"])
         .assert()
         .code(2)
         .stderr(predicate::str::contains(
-            "--date 2028-03-01 is after today (2027-03-01 in the team's time zone)",
+            "--date 2027-03-02 is after today (2026-03-02 in the team's time zone)",
         ));
     assert_eq!(repo.read("oncall-log.md"), "", "nothing written");
     // A dry run may look ahead; --future goes ahead.
     repo.oncall()
-        .args(["advance", "--date", "2027-03-02", "--dry-run"])
+        .env("ONCALL_NOW", "2026-03-02T09:00:00Z")
+        .args(["advance", "--date", "2026-03-03", "--dry-run"])
         .assert()
         .success();
     repo.oncall()
@@ -105,6 +111,7 @@ fn the_first_day_reads_first_day_everywhere() {
     let repo = Repo::with(&yaml(&FOUR, ""), None);
     let out = repo
         .oncall()
+        .env("ONCALL_NOW", "2026-01-05T09:00:00Z")
         .args(["advance", "--date", "2026-01-05"])
         .output()
         .unwrap();

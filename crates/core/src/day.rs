@@ -69,10 +69,12 @@ pub fn on(rot: &Rotation, log: &Log, date: NaiveDate) -> OnDay {
 /// The rotation's decision for a working day ahead of the last handover
 /// (R8), or `None` for a day handed over already or not a working day.
 pub fn ahead(rot: &Rotation, date: NaiveDate) -> Option<Day> {
-    Engine::new(rot)
-        .run_until(date)
-        .into_iter()
-        .find(|d| d.date == date)
+    let mut engine = Engine::new(rot);
+    engine.skip_until(date.pred_opt()?);
+    match engine.next_date() {
+        Some(d) if d == date => engine.step(),
+        _ => None,
+    }
 }
 
 /// One working day of the schedule.
@@ -164,13 +166,16 @@ pub fn rows(rot: &Rotation, log: &Log, from: NaiveDate, days: u32) -> Vec<Row> {
             out.extend(handed_over(rot, log, day));
         }
     }
-    out.extend(
-        engine
-            .run_until(to)
-            .iter()
-            .filter(|d| d.date >= from)
-            .map(|d| Row::ahead(rot, d)),
-    );
+    // The days before `from` are walked without describing them.
+    if let Some(before) = from.pred_opt() {
+        engine.skip_until(before);
+    }
+    while let Some(d) = engine.next_date().filter(|d| *d <= to) {
+        let day = engine.step().expect("a next date");
+        if d >= from {
+            out.push(Row::ahead(rot, &day));
+        }
+    }
     out
 }
 

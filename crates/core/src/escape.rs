@@ -309,7 +309,9 @@ pub fn fingerprint(text: &str) -> String {
 /// newline: every JSON output of the commands.
 pub fn json_pretty<T: serde::Serialize + ?Sized>(value: &T) -> String {
     let text = serde_json::to_string_pretty(value).expect("the outputs serialize");
-    format!("{}\n", json(&text))
+    let mut escaped = json(&text);
+    escaped.push('\n');
+    escaped
 }
 
 /// A value as JSON on one line, escaped ([`json`]), ending in a newline:

@@ -11,18 +11,47 @@ use crate::render;
 /// not read is never written.
 pub const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
-/// The state block could not be written (a hand-edited block the editor
-/// cannot read). A user error (exit code 2): see `src/error.rs`.
+/// Why the files of a handover were not made. A user error (exit code 2):
+/// see `src/error.rs`.
 #[derive(Debug, PartialEq, Eq)]
-pub struct EditError(pub String);
+pub enum EditError {
+    /// The state block could not be written (a hand-edited block the
+    /// editor cannot read).
+    State(String),
+    /// The log would grow past [`MAX_FILE_BYTES`]: the next run could not
+    /// read it, so nothing is written.
+    TooLarge {
+        /// The new sections' days.
+        days: usize,
+        /// The log was large already (half the limit or more).
+        was_large: bool,
+    },
+}
 
 impl std::fmt::Display for EditError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "could not update the state block of rotation.yaml: {}",
-            self.0
-        )
+        match self {
+            EditError::State(why) => write!(
+                f,
+                "could not update the state block of rotation.yaml: {why}"
+            ),
+            EditError::TooLarge { days, was_large } => {
+                write!(
+                    f,
+                    "the log with the {days} new day section(s) would be more than the {MAX_FILE_BYTES} bytes oncall reads, so nothing was written: "
+                )?;
+                match was_large {
+                    true => write!(
+                        f,
+                        "move the oldest day sections to another file (e.g. oncall-log-2026.md)"
+                    ),
+                    false => write!(
+                        f,
+                        "each section repeats the duties and names who is due, away or on call; shorten them in rotation.yaml, or hand over fewer days at once (set `state.since` closer to the day)"
+                    ),
+                }
+            }
+        }
     }
 }
 
@@ -42,13 +71,26 @@ pub fn after(
     log_text: &str,
     adv: &Advance,
 ) -> Result<Files, EditError> {
-    let rotation_text = edit::write_state(rotation_text, &adv.state).map_err(EditError)?;
+    let rotation_text = edit::write_state(rotation_text, &adv.state).map_err(EditError::State)?;
+    let before = log_text.len();
     let mut log_text = log_text.to_owned();
     if log_text.trim().is_empty() {
         log_text = render::header(rot);
     }
-    for h in adv.handovers.iter().filter(|h| !log.has(h.day.date)) {
+    let new: Vec<_> = adv
+        .handovers
+        .iter()
+        .filter(|h| !log.has(h.day.date))
+        .collect();
+    for h in &new {
         log::append(&mut log_text, &render::section(rot, h));
+        // Stop as soon as it is too large: never made, never written.
+        if log_text.len() as u64 > MAX_FILE_BYTES {
+            return Err(EditError::TooLarge {
+                days: new.len(),
+                was_large: before as u64 >= MAX_FILE_BYTES / 2,
+            });
+        }
     }
     Ok(Files {
         rotation_text,

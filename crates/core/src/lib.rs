@@ -13,6 +13,7 @@
 #![deny(clippy::disallowed_methods, clippy::disallowed_types)]
 
 pub mod actions;
+mod bits;
 pub mod calendar;
 pub mod config;
 pub mod conflicts;

@@ -7,14 +7,75 @@
 use crate::config::Rotation;
 use crate::diag::Problem;
 use crate::rotation::{Engine, Why};
-use chrono::NaiveDate;
+use chrono::{Months, NaiveDate};
 
 /// The problems found: errors stop the run like any invalid input.
 pub fn problems(rot: &Rotation, today: NaiveDate) -> Vec<Problem> {
     let mut out = Vec::new();
     state_is_not_in_the_future(rot, today, &mut out);
-    overrides_change_someone(rot, &mut out);
+    // A rotation more than a year behind is refused before anything walks
+    // the days between (see `catch_up`).
+    if let Some(p) = catch_up(rot, today) {
+        out.push(p);
+        return out;
+    }
+    overrides_change_someone(rot, today, &mut out);
     out
+}
+
+/// The longest catch-up a handover makes (R9): a year.
+pub const MAX_CATCH_UP: Months = Months::new(12);
+
+/// A handover on `date` would catch up more than a year (R9): the days
+/// since the last handover (`state.since`), or since `start` when nothing
+/// was handed over yet. Refused with the way out: a rotation that stood
+/// still that long is brought forward by hand, not replayed day by day
+/// (which would also write a log section for every one of those days).
+pub fn catch_up(rot: &Rotation, date: NaiveDate) -> Option<Problem> {
+    let (from, pos) = match (&rot.state, rot.state_since_pos) {
+        (Some(st), Some(pos)) => (st.since, pos),
+        (Some(st), None) => (st.since, rot.start_pos),
+        (None, _) => (rot.start.pred_opt().unwrap_or(rot.start), rot.start_pos),
+    };
+    if from
+        .checked_add_months(MAX_CATCH_UP)
+        .is_none_or(|limit| date <= limit)
+    {
+        return None;
+    }
+    let days = rot.working_days_in(from.succ_opt()?, date).count();
+    let (message, hint) = match &rot.state {
+        Some(st) => (
+            format!(
+                "`state.since` is {}, more than a year before {date}: the next handover would catch up {days} working days",
+                st.since
+            ),
+            "oncall catches up at most a year: set `state.since` to a recent working day (the last real handover, or the last working day: the cycle goes on from there), then run `oncall check`",
+        ),
+        None => (
+            format!(
+                "`start` is {} and nothing was handed over yet: the first handover would catch up {days} working days, more than a year, up to {date}",
+                rot.start
+            ),
+            "oncall catches up at most a year: set `start` to the first day you run it",
+        ),
+    };
+    Some(Problem::error(pos, message, hint))
+}
+
+/// [`catch_up`] as a refusal of `file` (the advance on `date`).
+pub fn refuse_catch_up(
+    file: &str,
+    rot: &Rotation,
+    date: NaiveDate,
+) -> Result<(), crate::diag::InvalidInput> {
+    match catch_up(rot, date) {
+        Some(p) => Err(crate::diag::InvalidInput(crate::diag::Report::new(
+            file,
+            vec![p],
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// The state says days that have not come yet were handed over: `advance`
@@ -37,14 +98,17 @@ fn state_is_not_in_the_future(rot: &Rotation, today: NaiveDate, out: &mut Vec<Pr
 }
 
 /// R6: an override that names the member the rotation has on call that day
-/// anyway changes nothing (most likely the wrong date or person).
-fn overrides_change_someone(rot: &Rotation, out: &mut Vec<Problem>) {
+/// anyway changes nothing (most likely the wrong date or person). Checked
+/// for the overrides of the coming year (the rules are walked to the last
+/// of them).
+fn overrides_change_someone(rot: &Rotation, today: NaiveDate, out: &mut Vec<Problem>) {
     let since = rot.state.as_ref().map(|s| s.since);
+    let horizon = today.checked_add_months(MAX_CATCH_UP).unwrap_or(today);
     let Some(last) = rot
         .overrides
         .keys()
         .copied()
-        .filter(|d| since.is_none_or(|s| *d > s))
+        .filter(|d| since.is_none_or(|s| *d > s) && *d <= horizon)
         .max()
     else {
         return;
@@ -95,6 +159,13 @@ pub struct Ahead {
 /// the first handover would log more than ten missed days.
 pub fn check_ahead(rot: &Rotation, log: &crate::log::Log, today: NaiveDate, ahead: u32) -> Ahead {
     let mut found = problems(rot, today);
+    // Too far behind: nothing ahead is worth walking to.
+    if catch_up(rot, today).is_some() {
+        return Ahead {
+            problems: found,
+            uncovered: 0,
+        };
+    }
     let rows = crate::day::rows(rot, log, today, ahead);
     let uncovered: Vec<_> = rows
         .iter()

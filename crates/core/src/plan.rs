@@ -3,9 +3,10 @@
 
 use crate::config::{Rotation, State};
 use crate::day;
-use crate::log::Log;
+use crate::log::{Log, Topic};
 use crate::rotation::{Day, Engine, Why};
 use chrono::NaiveDate;
+use std::sync::Arc;
 
 /// Where a member stands in the current cycle (the ADR's checkbox list).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,8 +29,8 @@ pub struct Handover {
     pub day: Day,
     /// Who was on call the working day before (None: uncovered or first day).
     pub previous: Option<String>,
-    /// The cycle as it stands after this day.
-    pub cycle: Vec<(String, Status)>,
+    /// The cycle as it stands after this day, as its checklist shows it.
+    pub cycle: CycleList,
     /// The next working day and who will be on call then.
     pub next: Option<(NaiveDate, Option<String>)>,
     /// False for days handed over late by a catch-up run (R9): nobody
@@ -37,9 +38,65 @@ pub struct Handover {
     pub announced: bool,
     /// What earlier days left open, oldest first: threads, and runbook
     /// debt (unticked items under their `### Topics`; see `log::Topic`).
-    pub open_threads: Vec<crate::log::Topic>,
-    pub runbook_debt: Vec<crate::log::Topic>,
+    /// Shared by the days of a catch-up that have the same.
+    pub open_threads: Arc<[Topic]>,
+    pub runbook_debt: Arc<[Topic]>,
 }
+
+/// A cycle listed in full up to this many members; larger cycles are
+/// summarised, so that a section stays small for a large team.
+pub const FULL_CYCLE_LIST: usize = 20;
+
+/// The cycle as a handover's checklist shows it
+/// (`render::cycle_checklist`): every member in order, up to
+/// [`FULL_CYCLE_LIST`]; for a larger cycle, the last five who served, who
+/// is on call and the next ten due, with how many more there are of each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CycleList {
+    pub shown: Vec<(String, Status)>,
+    /// Served (or lost their turn) before the ones shown.
+    pub more_served: usize,
+    /// Still due after the ones shown.
+    pub more_due: usize,
+}
+
+impl CycleList {
+    /// The list of a whole cycle, in order.
+    pub fn from_full(cycle: Vec<(String, Status)>) -> CycleList {
+        if cycle.len() <= FULL_CYCLE_LIST {
+            return CycleList {
+                shown: cycle,
+                more_served: 0,
+                more_due: 0,
+            };
+        }
+        let served: Vec<_> = cycle
+            .iter()
+            .filter(|(_, st)| matches!(st, Status::Served | Status::Replaced))
+            .cloned()
+            .collect();
+        let on_call = cycle.iter().filter(|(_, st)| {
+            matches!(
+                st,
+                Status::OnCall | Status::OverrideDue | Status::OverrideServed
+            )
+        });
+        let due: Vec<_> = cycle.iter().filter(|(_, st)| *st == Status::Due).collect();
+        let more_served = served.len().saturating_sub(SHOWN_SERVED);
+        let mut shown: Vec<(String, Status)> = served[more_served..].to_vec();
+        shown.extend(on_call.cloned());
+        shown.extend(due.iter().take(SHOWN_DUE).map(|e| (*e).clone()));
+        CycleList {
+            shown,
+            more_served,
+            more_due: due.len().saturating_sub(SHOWN_DUE),
+        }
+    }
+}
+
+/// How many of a large cycle's served and due members a checklist shows.
+const SHOWN_SERVED: usize = 5;
+const SHOWN_DUE: usize = 10;
 
 impl Handover {
     /// Why nobody handed over, when nobody did: the same words in the log,
@@ -163,28 +220,34 @@ pub fn advance(rot: &Rotation, log: &Log, date: NaiveDate) -> Plan {
         _ => {}
     }
     let mut previous = engine.state().and_then(|s| s.on_call);
-    let mut handovers = Vec::new();
+    let mut handovers: Vec<Handover> = Vec::new();
+    let mut carried = Carried::default();
     while engine.next_date().is_some_and(|d| d <= date) {
         let day = engine.step().expect("next_date is Some");
-        let next = {
-            let mut peek = engine.clone();
-            peek.step().map(|d| (d.date, d.on_call))
-        };
-        let cycle = cycle_status(&engine, &day);
+        let cycle = cycle_list(&engine, &day);
         let on_call = day.on_call.clone();
+        if let Some(before) = handovers.last_mut() {
+            before.next = Some((day.date, day.on_call.clone()));
+        }
+        let (open_threads, runbook_debt) = carried.on(log, day.date);
         handovers.push(Handover {
             // A day is announced by the run on that day; a catch-up run
             // only announces today. A section already in the log (e.g.
             // on the handover branch) was written on its day.
             announced: day.date == date || log.has(day.date),
-            open_threads: log.open_threads(day.date).into_iter().cloned().collect(),
-            runbook_debt: log.runbook_debt(day.date).into_iter().cloned().collect(),
+            open_threads,
+            runbook_debt,
             day,
             previous: previous.take(),
             cycle,
-            next,
+            next: None,
         });
         previous = on_call;
+    }
+    // The day after the last: one look ahead.
+    if let Some(last) = handovers.last_mut() {
+        let mut peek = engine.clone();
+        last.next = peek.step().map(|d| (d.date, d.on_call));
     }
     let state = engine.state().expect("at least one day was decided");
     Plan::Advance(Box::new(Advance {
@@ -223,10 +286,11 @@ pub fn done_handover(rot: &Rotation, log: &Log, date: NaiveDate) -> Option<Hando
         let mut peek = engine.clone();
         peek.step().map(|d| (d.date, d.on_call))
     };
-    let cycle = cycle_status(&engine, &day);
+    let cycle = cycle_list(&engine, &day);
+    let (open_threads, runbook_debt) = Carried::default().on(log, date);
     Some(Handover {
-        open_threads: log.open_threads(date).into_iter().cloned().collect(),
-        runbook_debt: log.runbook_debt(date).into_iter().cloned().collect(),
+        open_threads,
+        runbook_debt,
         day,
         previous,
         cycle,
@@ -235,23 +299,85 @@ pub fn done_handover(rot: &Rotation, log: &Log, date: NaiveDate) -> Option<Hando
     })
 }
 
-fn cycle_status(engine: &Engine, day: &Day) -> Vec<(String, Status)> {
+/// What earlier days left open, as of each day of a catch-up: the same
+/// list (shared) until a day adds to it.
+#[derive(Default)]
+struct Carried {
+    threads: Option<Arc<[Topic]>>,
+    debt: Option<Arc<[Topic]>>,
+}
+
+impl Carried {
+    fn on(&mut self, log: &Log, date: NaiveDate) -> (Arc<[Topic]>, Arc<[Topic]>) {
+        let keep = |kept: &mut Option<Arc<[Topic]>>, now: Vec<&Topic>| -> Arc<[Topic]> {
+            // Open before a later day means open before this one too, or
+            // added since: the same list when the count is the same.
+            match kept {
+                Some(k) if k.len() == now.len() => k.clone(),
+                _ => {
+                    let list: Arc<[Topic]> = now.into_iter().cloned().collect();
+                    *kept = Some(list.clone());
+                    list
+                }
+            }
+        };
+        (
+            keep(&mut self.threads, log.open_threads(date)),
+            keep(&mut self.debt, log.runbook_debt(date)),
+        )
+    }
+}
+
+/// Where a member stands in the cycle on `day` (after it), given whether
+/// they served.
+fn status(day: &Day, g: &str, served: bool) -> Status {
+    let on_call = day.on_call.as_deref() == Some(g);
+    match (day.why, on_call, served) {
+        (Why::Override, true, true) => Status::OverrideServed,
+        (Why::Override, true, false) => Status::OverrideDue,
+        (Why::Override, false, _) if day.replaces.as_deref() == Some(g) => Status::Replaced,
+        (_, true, _) => Status::OnCall,
+        (_, false, true) => Status::Served,
+        (_, false, false) => Status::Due,
+    }
+}
+
+/// The whole cycle after `day`, in order, with where each member stands.
+pub fn cycle_status(engine: &Engine, day: &Day) -> Vec<(String, Status)> {
     engine
         .cycle_view()
         .into_iter()
         .map(|(g, served)| {
-            let on_call = day.on_call.as_deref() == Some(g.as_str());
-            let status = match (day.why, on_call, served) {
-                (Why::Override, true, true) => Status::OverrideServed,
-                (Why::Override, true, false) => Status::OverrideDue,
-                (Why::Override, false, _) if day.replaces.as_deref() == Some(g.as_str()) => {
-                    Status::Replaced
-                }
-                (_, true, _) => Status::OnCall,
-                (_, false, true) => Status::Served,
-                (_, false, false) => Status::Due,
-            };
-            (g, status)
+            let st = status(day, &g, served);
+            (g, st)
         })
         .collect()
+}
+
+/// The cycle's checklist after `day` ([`CycleList`]): for a large cycle
+/// only the part it shows is looked up, so that a day of a catch-up costs
+/// the same for any team (`CycleList::from_full(cycle_status(…))` is the
+/// same list).
+pub fn cycle_list(engine: &Engine, day: &Day) -> CycleList {
+    let n = engine.cycle_len();
+    if n <= FULL_CYCLE_LIST {
+        return CycleList::from_full(cycle_status(engine, day));
+    }
+    let part = engine.cycle_part(day.on_call.as_deref(), SHOWN_SERVED, SHOWN_DUE);
+    // Grouped as the checklist shows them: served, on call, due.
+    let shown: Vec<(String, Status)> = part
+        .last_served
+        .into_iter()
+        .chain(part.on_call)
+        .chain(part.first_due)
+        .map(|(g, served)| {
+            let st = status(day, &g, served);
+            (g, st)
+        })
+        .collect();
+    CycleList {
+        shown,
+        more_served: part.served_total.saturating_sub(SHOWN_SERVED),
+        more_due: part.due_total.saturating_sub(SHOWN_DUE),
+    }
 }

@@ -5,7 +5,7 @@
 use crate::config::Rotation;
 use crate::escape::markdown;
 use crate::log_format as format;
-use crate::plan::{Handover, Status};
+use crate::plan::{CycleList, Handover, Status};
 use crate::rotation::Why;
 
 /// The text a new log starts with.
@@ -165,14 +165,13 @@ pub fn carried(
     s
 }
 
-/// A cycle listed in full up to this many members; larger cycles are
-/// summarised, so that a section stays small for a large team.
-pub const FULL_CYCLE_LIST: usize = 20;
+pub use crate::plan::FULL_CYCLE_LIST;
 
 /// The cycle as a checklist (the ADR's "move the checkbox"): `[x]` served,
 /// `← on call`, `[ ]` still due. Large cycles show the last five who
-/// served, the one on call and the next ten due, with counts.
-pub fn cycle_checklist(rot: &Rotation, cycle: &[(String, Status)]) -> String {
+/// served, the one on call and the next ten due, with counts
+/// ([`CycleList`]).
+pub fn cycle_checklist(rot: &Rotation, cycle: &CycleList) -> String {
     let line = |(g, status): &(String, Status)| {
         let (mark, note) = match status {
             Status::Served => ("x", ""),
@@ -187,37 +186,16 @@ pub fn cycle_checklist(rot: &Rotation, cycle: &[(String, Status)]) -> String {
         };
         format!("- [{mark}] {}{note}\n", person(rot, g))
     };
-    if cycle.len() <= FULL_CYCLE_LIST {
-        return cycle.iter().map(line).collect();
-    }
-    let served: Vec<_> = cycle
-        .iter()
-        .filter(|(_, st)| matches!(st, Status::Served | Status::Replaced))
-        .collect();
-    let on_call: Vec<_> = cycle
-        .iter()
-        .filter(|(_, st)| {
-            matches!(
-                st,
-                Status::OnCall | Status::OverrideDue | Status::OverrideServed
-            )
-        })
-        .collect();
-    let due: Vec<_> = cycle.iter().filter(|(_, st)| *st == Status::Due).collect();
     let mut s = String::new();
-    let shown_served = served.len().saturating_sub(5);
-    if shown_served > 0 {
+    if cycle.more_served > 0 {
         s.push_str(&format!(
-            "- [x] … {shown_served} more have served in this cycle\n"
+            "- [x] … {} more have served in this cycle\n",
+            cycle.more_served
         ));
     }
-    served[shown_served..]
-        .iter()
-        .for_each(|e| s.push_str(&line(e)));
-    on_call.iter().for_each(|e| s.push_str(&line(e)));
-    due.iter().take(10).for_each(|e| s.push_str(&line(e)));
-    if due.len() > 10 {
-        s.push_str(&format!("- [ ] … {} more are still due\n", due.len() - 10));
+    cycle.shown.iter().for_each(|e| s.push_str(&line(e)));
+    if cycle.more_due > 0 {
+        s.push_str(&format!("- [ ] … {} more are still due\n", cycle.more_due));
     }
     s
 }

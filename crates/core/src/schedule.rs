@@ -20,10 +20,17 @@ pub enum Format {
 
 /// The schedule in the chosen format (ends with a newline).
 pub fn render(rot: &Rotation, rows: &[Row], format: Format) -> String {
+    let mut s = String::new();
+    render_each(rot, rows, format, &mut |part| s.push_str(part));
+    s
+}
+
+/// [`render`], a line (or the JSON) at a time: a long schedule is written
+/// as it is made, never held whole.
+pub fn render_each(rot: &Rotation, rows: &[Row], format: Format, emit: &mut dyn FnMut(&str)) {
     match format {
-        Format::Json => escape::json_pretty(rows),
+        Format::Json => emit(&escape::json_pretty(rows)),
         Format::Text => {
-            let mut s = String::new();
             for r in rows {
                 let who = match &r.github {
                     Some(g) => rot.label(g),
@@ -33,16 +40,16 @@ pub fn render(rot: &Rotation, rows: &[Row], format: Format) -> String {
                 if let Some(why) = why_text(rot, r) {
                     line.push_str(&format!("  [{why}]"));
                 }
-                s.push_str(&escape::terminal(&line));
-                s.push('\n');
+                let mut line = escape::terminal(&line);
+                line.push('\n');
+                emit(&line);
             }
             if rows.is_empty() {
-                s.push_str("no working days in this range\n");
+                emit("no working days in this range\n");
             }
-            s
         }
         Format::Markdown => {
-            let mut s = String::from("| Date | Day | On call | Why |\n|---|---|---|---|\n");
+            emit("| Date | Day | On call | Why |\n|---|---|---|---|\n");
             for r in rows {
                 let who = match &r.github {
                     Some(g) => crate::render::person(rot, g),
@@ -68,13 +75,12 @@ pub fn render(rot: &Rotation, rows: &[Row], format: Format) -> String {
                     why.push_str(": ");
                     why.push_str(&escape::markdown(reason));
                 }
-                s.push_str(&format!(
+                emit(&format!(
                     "| {} | {} | {who} | {why} |\n",
                     r.date,
                     r.date.format("%a")
                 ));
             }
-            s
         }
     }
 }
@@ -118,24 +124,25 @@ pub struct Change {
 
 /// Compares two schedules day by day (working days of either).
 pub fn compare(before: &[Row], after: &[Row]) -> Vec<Change> {
-    let mut dates: Vec<NaiveDate> = before.iter().chain(after).map(|r| r.date).collect();
-    dates.sort();
-    dates.dedup();
-    let find = |rows: &[Row], d: NaiveDate| {
-        rows.iter()
-            .find(|r| r.date == d)
-            .and_then(|r| r.github.clone())
+    // Each side by date: who is on call (the first row of a date counts).
+    let by_date = |rows: &[Row]| {
+        let mut m = std::collections::BTreeMap::new();
+        for r in rows {
+            m.entry(r.date).or_insert_with(|| r.github.clone());
+        }
+        m
     };
-    let covered = |rows: &[Row], d: NaiveDate| rows.iter().any(|r| r.date == d);
+    let (b, a) = (by_date(before), by_date(after));
+    let dates: std::collections::BTreeSet<NaiveDate> = b.keys().chain(a.keys()).copied().collect();
     dates
         .into_iter()
         .map(|d| {
-            let (b, a) = (find(before, d), find(after, d));
+            let (was, is) = (b.get(&d), a.get(&d));
             Change {
                 date: d,
-                changed: b != a || covered(before, d) != covered(after, d),
-                before: b,
-                after: a,
+                changed: was != is,
+                before: was.cloned().flatten(),
+                after: is.cloned().flatten(),
             }
         })
         .collect()

@@ -10,7 +10,7 @@ use oncall_core::config;
 use oncall_core::escape;
 use oncall_core::log;
 use oncall_core::log_format;
-use oncall_core::plan::{Handover, Status};
+use oncall_core::plan::{CycleList, Handover, Status};
 use oncall_core::render;
 use oncall_core::rotation::{Day, Why};
 use proptest::prelude::*;
@@ -169,11 +169,12 @@ fn handover(c: &Case) -> Handover {
         ),
         _ => (Some(login(c.on_call)), None, None),
     };
-    let cycle = c
-        .members
-        .iter()
-        .map(|(l, _)| (l.clone(), Status::Due))
-        .collect();
+    let cycle = CycleList::from_full(
+        c.members
+            .iter()
+            .map(|(l, _)| (l.clone(), Status::Due))
+            .collect(),
+    );
     Handover {
         day: Day {
             date: c.date,
@@ -193,8 +194,8 @@ fn handover(c: &Case) -> Handover {
         cycle,
         next: None,
         announced: c.announced,
-        open_threads: Vec::new(),
-        runbook_debt: Vec::new(),
+        open_threads: Vec::new().into(),
+        runbook_debt: Vec::new().into(),
     }
 }
 

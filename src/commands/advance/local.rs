@@ -23,6 +23,8 @@ pub fn run(args: &AdvanceArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
     let today = calendar::today(rot.timezone, ctx.now);
     let date = args.date.unwrap_or(today);
     crate::error::refuse_future(date, today, args.dry_run, args.future)?;
+    oncall_core::lint::refuse_catch_up(&label(&target.config), rot, date)
+        .map_err(UserError::from)?;
     let daily = daily::plan(
         rot,
         &inputs.rotation_text,

@@ -203,6 +203,14 @@ pub fn parse(text: &str) -> Result<Vec<Entry>, Vec<Problem>> {
                         "keep one entry per date",
                     ));
                 }
+                if let Some(name) = dated.name() {
+                    super::limits::text_within_limit(
+                        pos,
+                        "this holiday's name",
+                        name,
+                        &mut problems,
+                    );
+                }
                 out.push(Entry {
                     date,
                     name: dated.name().map(str::to_owned),

@@ -5,6 +5,7 @@
 pub mod calendars;
 mod date;
 pub mod edit;
+pub mod limits;
 pub mod node;
 mod resolve;
 mod rules;
@@ -79,6 +80,8 @@ pub struct Rotation {
     pub state: Option<State>,
     /// Where `state.since` is written, for messages.
     pub state_since_pos: Option<node::Pos>,
+    /// Where `start` is written, for messages.
+    pub start_pos: node::Pos,
     /// Login → index in `members`.
     pub index: HashMap<String, usize>,
     /// The Slack user group (`slack.usergroup`) kept on today's engineer.

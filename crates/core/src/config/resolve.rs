@@ -155,6 +155,7 @@ pub(super) fn resolve(
         duties,
         state,
         state_since_pos: f.state.as_ref().map(|s| pos(&s.since)),
+        start_pos: pos(&f.start),
         member_pos: f.members.value.iter().map(|m| pos(&m.github)).collect(),
         routing_labels: match f.routing.as_ref().and_then(|r| r.labels.as_ref()) {
             Some(labels) => labels.iter().map(|l| l.value.trim().to_owned()).collect(),

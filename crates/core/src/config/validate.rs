@@ -137,6 +137,7 @@ const CHECKS: &[Check] = &[
     routing_is_usable,
     away_ranges_are_ordered,
     duties_are_not_empty,
+    super::limits::sizes_are_within_limits,
 ];
 
 fn required_values_are_present(f: &RotationFile, out: &mut Vec<Problem>) {

@@ -210,6 +210,9 @@ pub fn decide(remote: &Remote, paths: &Paths, date: NaiveDate) -> Result<Decisio
         &mut remote.calendars(),
     )
     .map_err(Refusal::Invalid)?;
+    // A catch-up of more than a year is refused (R9).
+    crate::lint::refuse_catch_up(&base_label(&paths.config), &rot, date)
+        .map_err(Refusal::Invalid)?;
     let base_log = log::parse(&base_label(&paths.log), &base_log_text).map_err(Refusal::Invalid)?;
 
     // The branch: refuse if a person changed more than the day sections.

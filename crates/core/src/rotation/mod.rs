@@ -6,10 +6,15 @@
 //! at a time. `oncall schedule` and `oncall advance` both use it, so what
 //! the schedule shows for a day is what the handover does on that day (R8).
 
+mod order;
+
+use crate::bits::Bits;
 use crate::config::{Rotation, State};
 use chrono::NaiveDate;
-use rand_chacha::ChaCha8Rng;
-use rand_chacha::rand_core::{Rng, SeedableRng};
+use order::{Fixed, shuffled};
+use std::sync::Arc;
+
+pub use order::{cycle_order, shuffle, shuffle_seed, spacing_window};
 
 /// Why a member is on call on a day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -59,12 +64,20 @@ pub struct Day {
     pub replaces: Option<String>,
 }
 
-/// The rotation engine: the state of the current cycle, by member index.
+/// The rotation engine: the state of the current cycle, by member index,
+/// and by position in the cycle's order. Who is due and available is kept
+/// as sets of positions ([`Bits`]) and time off as changes applied as the
+/// days pass, so that deciding a day costs about the same for any team and
+/// any amount of time off; a new cycle costs one pass over the members
+/// (the shuffle). The decisions are those of the rules R1-R8, unchanged.
 #[derive(Debug, Clone)]
 pub struct Engine<'a> {
     rot: &'a Rotation,
+    fixed: Arc<Fixed>,
     /// The current cycle's order (indices into `rot.members`).
     order: Vec<usize>,
+    /// `pos[i]`: member i's place in `order`.
+    pos: Vec<usize>,
     /// `served[i]`: member i has had (or lost) their turn in this cycle.
     served: Vec<bool>,
     /// The members who served in this cycle, in the order they served.
@@ -79,6 +92,24 @@ pub struct Engine<'a> {
     /// R4 spacing: the members who served the last days of the previous
     /// cycle, kept out of this cycle's first [`spacing_window`] days.
     held_back: Vec<usize>,
+    /// `held[i]`: member i is in `held_back`.
+    held: Vec<bool>,
+    /// How many time-off ranges cover member i on the day decided last.
+    away: Vec<u32>,
+    /// How many members are away on that day.
+    away_count: usize,
+    /// The next change of `fixed.away_changes` to apply.
+    next_change: usize,
+    /// Positions of the members still due.
+    due: Bits,
+    /// Positions of the members who served (or lost their turn).
+    done: Bits,
+    /// Positions of the members still due and not away.
+    due_available: Bits,
+    /// The same, without the members held back.
+    due_rested: Bits,
+    /// Positions of the members still due and away.
+    due_away: Bits,
 }
 
 impl<'a> Engine<'a> {
@@ -91,7 +122,9 @@ impl<'a> Engine<'a> {
         let index = &rot.index;
         let mut engine = Engine {
             rot,
+            fixed: Arc::new(Fixed::of(rot)),
             order: Vec::with_capacity(n),
+            pos: vec![0; n],
             served: vec![false; n],
             served_list: Vec::new(),
             cycle: 1,
@@ -99,24 +132,35 @@ impl<'a> Engine<'a> {
             since: None,
             last_removed: None,
             held_back: Vec::new(),
+            held: vec![false; n],
+            away: vec![0; n],
+            away_count: 0,
+            next_change: 0,
+            due: Bits::new(n),
+            done: Bits::new(n),
+            due_available: Bits::new(n),
+            due_rested: Bits::new(n),
+            due_away: Bits::new(n),
         };
         match &rot.state {
             None => engine.order = (0..n).collect(),
             Some(st) => {
                 engine.cycle = st.cycle;
                 engine.since = Some(st.since);
-                engine.order = st
-                    .order
-                    .iter()
-                    .filter_map(|g| index.get(g.as_str()).copied())
-                    .collect();
                 let mut in_order = vec![false; n];
-                for &i in &engine.order {
-                    in_order[i] = true;
+                for g in &st.order {
+                    if let Some(&i) = index.get(g.as_str())
+                        && !in_order[i]
+                    {
+                        in_order[i] = true;
+                        engine.order.push(i);
+                    }
                 }
                 engine.order.extend((0..n).filter(|&i| !in_order[i]));
                 for g in &st.served {
-                    if let Some(&i) = index.get(g.as_str()) {
+                    if let Some(&i) = index.get(g.as_str())
+                        && !engine.served[i]
+                    {
                         engine.served[i] = true;
                         engine.served_list.push(i);
                     }
@@ -132,7 +176,85 @@ impl<'a> Engine<'a> {
                 }
             }
         }
+        engine.place();
         engine
+    }
+
+    /// Rebuilds the positions and the sets from `order`, `served`,
+    /// `held_back` and `away` (a new cycle, or a new engine).
+    fn place(&mut self) {
+        let n = self.rot.members.len();
+        for (p, &i) in self.order.iter().enumerate() {
+            self.pos[i] = p;
+        }
+        self.held.iter_mut().for_each(|h| *h = false);
+        for &i in &self.held_back {
+            self.held[i] = true;
+        }
+        for set in [
+            &mut self.due,
+            &mut self.done,
+            &mut self.due_available,
+            &mut self.due_rested,
+            &mut self.due_away,
+        ] {
+            *set = Bits::new(n);
+        }
+        for p in 0..self.order.len() {
+            self.place_one(p);
+        }
+    }
+
+    /// Puts the member at position `p` in the sets their state says.
+    fn place_one(&mut self, p: usize) {
+        let i = self.order[p];
+        for set in [
+            &mut self.due,
+            &mut self.done,
+            &mut self.due_available,
+            &mut self.due_rested,
+            &mut self.due_away,
+        ] {
+            set.remove(p);
+        }
+        if self.served[i] {
+            self.done.insert(p);
+            return;
+        }
+        self.due.insert(p);
+        if self.away[i] > 0 {
+            self.due_away.insert(p);
+        } else {
+            self.due_available.insert(p);
+            if !self.held[i] {
+                self.due_rested.insert(p);
+            }
+        }
+    }
+
+    /// Applies the changes of time off up to `date` (the engine only moves
+    /// forward).
+    fn advance_to(&mut self, date: NaiveDate) {
+        let fixed = Arc::clone(&self.fixed);
+        while let Some(&(day, i, change)) = fixed.away_changes.get(self.next_change) {
+            if day > date {
+                break;
+            }
+            self.next_change += 1;
+            let was = self.away[i] > 0;
+            match change {
+                1 => self.away[i] += 1,
+                _ => self.away[i] = self.away[i].saturating_sub(1),
+            }
+            let is = self.away[i] > 0;
+            if was != is {
+                match is {
+                    true => self.away_count += 1,
+                    false => self.away_count -= 1,
+                }
+                self.place_one(self.pos[i]);
+            }
+        }
     }
 
     /// The last working day processed, if any.
@@ -151,7 +273,23 @@ impl<'a> Engine<'a> {
 
     /// Decides the next working day and moves the rotation to it.
     pub fn step(&mut self) -> Option<Day> {
+        self.decide(true)
+    }
+
+    /// Moves the rotation through every working day up to `until`
+    /// (inclusive) without describing them: the same decisions as
+    /// [`Self::step`], without the lists of names a [`Day`] carries.
+    pub fn skip_until(&mut self, until: NaiveDate) {
+        while self.next_date().is_some_and(|d| d <= until) {
+            self.decide(false);
+        }
+    }
+
+    /// Decides the next working day; `describe`: with the names of who
+    /// was due but away and who lost their turn.
+    fn decide(&mut self, describe: bool) -> Option<Day> {
         let date = self.next_date()?;
+        self.advance_to(date);
         let rot = self.rot;
         let mut day = Day {
             date,
@@ -167,7 +305,7 @@ impl<'a> Engine<'a> {
         // R6: the rotation underneath is decided as if there were no
         // override; an override then replaces whoever it had that day, and
         // that member counts as having had their turn.
-        let underlying = self.pick(date, &mut day);
+        let underlying = self.pick(&mut day, describe);
         let chosen = match rot.overrides.get(&date) {
             Some(o) => {
                 day.replaces = underlying.map(|i| rot.members[i].github.clone());
@@ -186,70 +324,68 @@ impl<'a> Engine<'a> {
         Some(day)
     }
 
+    /// The logins at these positions of the order.
+    fn names(&self, positions: impl Iterator<Item = usize>) -> Vec<String> {
+        positions
+            .map(|p| self.rot.members[self.order[p]].github.clone())
+            .collect()
+    }
+
     /// R3/R5: the first member still due who is available; a new cycle when
     /// nobody due is left (or nobody due is available); uncovered when no
     /// member at all is available. R4: during a cycle's first days, members
     /// held back for spacing serve only when nobody else due is available.
-    fn pick(&mut self, date: NaiveDate, day: &mut Day) -> Option<usize> {
-        let members = &self.rot.members;
-        let chosen = match self.first_due_available(date) {
+    fn pick(&mut self, day: &mut Day, describe: bool) -> Option<usize> {
+        let n = self.rot.members.len();
+        let chosen = match self.first_due_available() {
             Some(i) => i,
             None => {
-                if members.iter().all(|m| m.is_away(date)) {
+                if self.away_count == n {
                     return None;
                 }
-                day.lost_turn = self
-                    .order
-                    .iter()
-                    .filter(|&&j| !self.served[j])
-                    .map(|&j| members[j].github.clone())
-                    .collect();
+                if describe {
+                    day.lost_turn = self.names(self.due.range(0, n));
+                }
                 self.start_cycle();
                 day.new_cycle = true;
-                self.first_due_available(date)
-                    .expect("someone is available")
+                self.first_due_available().expect("someone is available")
             }
         };
         // Who was due before the one chosen, but away (R5).
-        day.away_due = self
-            .order
-            .iter()
-            .copied()
-            .take_while(|&j| j != chosen)
-            .filter(|&j| !self.served[j] && members[j].is_away(date))
-            .map(|j| members[j].github.clone())
-            .collect();
-        day.why = if day.away_due.is_empty() {
-            Why::Rotation
-        } else {
+        let before = self.pos[chosen];
+        let substitute = self.due_away.prev(before).is_some();
+        if describe {
+            day.away_due = self.names(self.due_away.range(0, before));
+        }
+        day.why = if substitute {
             Why::Substitute
+        } else {
+            Why::Rotation
         };
         self.mark_served(chosen);
         Some(chosen)
     }
 
     /// The first member of the order who is still due and available on
-    /// `date`, keeping R4's spacing when anyone else can serve.
-    fn first_due_available(&self, date: NaiveDate) -> Option<usize> {
-        let members = &self.rot.members;
-        let mut due = self
-            .order
-            .iter()
-            .copied()
-            .filter(|&i| !self.served[i] && !members[i].is_away(date));
-        let spacing = self.served_list.len() < spacing_window(members.len());
-        if spacing && !self.held_back.is_empty() {
-            let rested = due.clone().find(|i| !self.held_back.contains(i));
-            if rested.is_some() {
-                return rested;
-            }
+    /// the day decided, keeping R4's spacing when anyone else can serve.
+    fn first_due_available(&self) -> Option<usize> {
+        let spacing = self.served_list.len() < spacing_window(self.rot.members.len());
+        if spacing
+            && !self.held_back.is_empty()
+            && let Some(p) = self.due_rested.next(0)
+        {
+            return Some(self.order[p]);
         }
-        due.next()
+        self.due_available.next(0).map(|p| self.order[p])
     }
 
     fn mark_served(&mut self, i: usize) {
+        if self.served[i] {
+            return;
+        }
         self.served[i] = true;
         self.served_list.push(i);
+        self.place_one(self.pos[i]);
     }
 
     /// R3/R4: the next cycle, in a shuffled order whose first days go to
@@ -258,9 +394,10 @@ impl<'a> Engine<'a> {
         let w = spacing_window(self.rot.members.len());
         self.held_back = self.served_list[self.served_list.len().saturating_sub(w)..].to_vec();
         self.cycle += 1;
-        self.order = cycle_order(self.rot, self.cycle, &self.held_back);
+        self.order = shuffled(self.rot, &self.fixed.by_login, self.cycle, &self.held_back);
         self.served.iter_mut().for_each(|s| *s = false);
         self.served_list.clear();
+        self.place();
     }
 
     /// The state block that describes where the rotation stands now.
@@ -290,6 +427,54 @@ impl<'a> Engine<'a> {
             .collect()
     }
 
+    /// How many members the cycle has.
+    pub fn cycle_len(&self) -> usize {
+        self.order.len()
+    }
+
+    /// Part of the current cycle, as a large cycle's checklist shows it:
+    /// in order, the last `served` members who served (or lost their turn)
+    /// and the first `due` still due, but `on_call`, who is given apart;
+    /// with how many there are of each. (login, served) pairs.
+    pub fn cycle_part(&self, on_call: Option<&str>, served: usize, due: usize) -> CyclePart {
+        let except = on_call
+            .and_then(|g| self.rot.position(g))
+            .map(|i| self.pos[i]);
+        let entry = |p: usize| {
+            let i = self.order[p];
+            (self.rot.members[i].github.clone(), self.served[i])
+        };
+        let mut last_served = Vec::new();
+        let mut end = self.order.len();
+        while last_served.len() < served {
+            let Some(p) = self.done.prev(end) else { break };
+            end = p;
+            if Some(p) != except {
+                last_served.push(entry(p));
+            }
+        }
+        last_served.reverse();
+        let mut first_due = Vec::new();
+        let mut from = 0;
+        while first_due.len() < due {
+            let Some(p) = self.due.next(from) else { break };
+            from = p + 1;
+            if Some(p) != except {
+                first_due.push(entry(p));
+            }
+        }
+        let on_call = except.map(entry);
+        let on_call_served = on_call.as_ref().is_some_and(|(_, s)| *s);
+        let on_call_due = on_call.as_ref().is_some_and(|(_, s)| !*s);
+        CyclePart {
+            served_total: self.served_list.len() - usize::from(on_call_served),
+            due_total: self.order.len() - self.served_list.len() - usize::from(on_call_due),
+            last_served,
+            on_call,
+            first_due,
+        }
+    }
+
     /// Walks to `until` (inclusive) and returns the working days decided.
     pub fn run_until(&mut self, until: NaiveDate) -> Vec<Day> {
         let mut days = Vec::new();
@@ -300,72 +485,14 @@ impl<'a> Engine<'a> {
     }
 }
 
-/// R4's spacing window: with n ≥ 2 members, nobody who served one of the
-/// last w = max(1, floor(n/3)) days of a cycle serves one of the first w
-/// days of the next. 0 (no spacing) for a team of one.
-pub fn spacing_window(n: usize) -> usize {
-    if n < 2 { 0 } else { (n / 3).max(1) }
-}
-
-/// The order of `cycle` (2 and later): the members, sorted by login so that
-/// reordering `members` changes nothing (R7), shuffled by a generator seeded
-/// from the team name and the cycle number (R4). The first w places
-/// ([`spacing_window`]) are drawn from the members not `held_back` (those
-/// who served the last w days before), then the rest is shuffled: the
-/// result is uniform over the orders that keep R4's spacing.
-pub fn cycle_order(rot: &Rotation, cycle: u32, held_back: &[usize]) -> Vec<usize> {
-    let mut base: Vec<usize> = (0..rot.members.len()).collect();
-    base.sort_by(|&a, &b| {
-        rot.members[a]
-            .github
-            .to_lowercase()
-            .cmp(&rot.members[b].github.to_lowercase())
-    });
-    let mut rng = ChaCha8Rng::seed_from_u64(shuffle_seed(&rot.team, cycle));
-    let w = spacing_window(base.len());
-    let mut eligible: Vec<usize> = base
-        .iter()
-        .copied()
-        .filter(|i| !held_back.contains(i))
-        .collect();
-    shuffle(&mut eligible, &mut rng);
-    eligible.truncate(w);
-    let head = eligible;
-    // The rest in login order (as drawn from a fixed base), then shuffled.
-    let mut rest: Vec<usize> = base.iter().copied().filter(|i| !head.contains(i)).collect();
-    shuffle(&mut rest, &mut rng);
-    let mut order = head;
-    order.extend(rest);
-    order
-}
-
-/// FNV-1a (64 bit) of `oncall:{team}:{cycle}`: a seed that depends only on
-/// the text, on every platform and in every release.
-pub fn shuffle_seed(team: &str, cycle: u32) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in format!("oncall:{team}:{cycle}").bytes() {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
-}
-
-/// Fisher-Yates, written out so the order never depends on a library's
-/// shuffle implementation.
-pub fn shuffle<T>(items: &mut [T], rng: &mut ChaCha8Rng) {
-    for i in (1..items.len()).rev() {
-        let j = uniform(rng, i as u64 + 1) as usize;
-        items.swap(i, j);
-    }
-}
-
-/// A uniform integer in `0..bound` by rejection sampling (no modulo bias).
-fn uniform(rng: &mut ChaCha8Rng, bound: u64) -> u64 {
-    let limit = u64::MAX - u64::MAX % bound;
-    loop {
-        let x = rng.next_u64();
-        if x < limit {
-            return x % bound;
-        }
-    }
+/// Part of a cycle ([`Engine::cycle_part`]): (login, served) in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CyclePart {
+    pub last_served: Vec<(String, bool)>,
+    pub on_call: Option<(String, bool)>,
+    pub first_due: Vec<(String, bool)>,
+    /// How many served (or lost their turn), and how many are still due,
+    /// in all (`on_call` left out).
+    pub served_total: usize,
+    pub due_total: usize,
 }
