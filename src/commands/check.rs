@@ -5,6 +5,7 @@ use super::{Ctx, Target, label};
 use crate::cli::{CheckArgs, CheckFormat};
 use crate::error::UserError;
 use crate::fsio;
+use crate::joblog::Kept;
 use crate::layout;
 use anyhow::Result;
 use oncall_core::calendar;
@@ -26,19 +27,25 @@ pub fn run(args: &CheckArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
     // it: one annotation on its line is enough.
     let mut annotated = std::collections::HashSet::new();
     for located in &all {
-        let mut buf = Vec::new();
+        let mut kept = Kept::default();
         let checked = {
             let mut one_ctx = Ctx {
                 now: ctx.now,
                 net: ctx.net,
-                out: &mut buf,
+                out: &mut kept,
                 err: &mut *ctx.err,
             };
             one(&located.config, &located.log, args, &mut one_ctx)
         };
-        for line in String::from_utf8_lossy(&buf).split_inclusive('\n') {
-            if !line.starts_with("::") || annotated.insert(line.to_owned()) {
-                ctx.out.write_all(line.as_bytes())?;
+        for (command, bytes) in kept.parts() {
+            if !command {
+                ctx.out.write_all(bytes)?;
+                continue;
+            }
+            for line in String::from_utf8_lossy(bytes).split_inclusive('\n') {
+                if annotated.insert(line.to_owned()) {
+                    ctx.out.command(line)?;
+                }
             }
         }
         match checked {
@@ -108,7 +115,7 @@ fn print(report: &Report, format: CheckFormat, ctx: &mut Ctx) -> Result<()> {
     match format {
         CheckFormat::Github => ctx
             .out
-            .write_all(oncall_core::actions::annotations(report).as_bytes())?,
+            .command(&oncall_core::actions::annotations(report))?,
         CheckFormat::Text if report.has_errors() => writeln!(ctx.out, "{report}")?,
         CheckFormat::Text => {
             for w in report.warnings() {

@@ -16,6 +16,7 @@ use crate::cli::{Cli, Command};
 use crate::error::UserError;
 use crate::fsio;
 use crate::http::Net;
+use crate::joblog::Out;
 use crate::layout::{self, Located};
 use anyhow::Result;
 use chrono::{DateTime, Utc};
@@ -32,7 +33,10 @@ pub struct Ctx<'a> {
     pub now: DateTime<Utc>,
     /// The one runtime and HTTP client, built when first needed.
     pub net: &'a Net,
-    pub out: &'a mut dyn Write,
+    /// stdout: text, and the workflow commands the program builds
+    /// (`Out::command`); in Actions no other line can be one (`joblog`).
+    pub out: &'a mut dyn Out,
+    /// stderr (in Actions, escaped as stdout is).
     pub err: &'a mut dyn Write,
 }
 
@@ -136,6 +140,7 @@ pub(crate) fn input_report(e: &anyhow::Error) -> Option<Report> {
 /// The two files, read and validated.
 pub struct Inputs {
     pub rotation: Rotation,
+    /// The file's warnings, and (after [`open`]) the lint's.
     pub warnings: Report,
     pub rotation_text: String,
     pub log: Log,
@@ -190,13 +195,12 @@ pub(crate) fn open(target: &Target, ctx: &mut Ctx) -> Result<Inputs> {
             names.join(", ")
         )));
     }
-    let inputs = load(&target.config, &target.log)?;
+    let mut inputs = load(&target.config, &target.log)?;
     let today = calendar::today(inputs.rotation.timezone, ctx.now);
     let lint = oncall_core::lint::check(&label(&target.config), &inputs.rotation, today)
         .map_err(UserError::from)?;
-    for report in [&inputs.warnings, &lint] {
-        print_warnings(report, ctx)?;
-    }
+    inputs.warnings.problems.extend(lint.problems);
+    print_warnings(&inputs.warnings, ctx)?;
     Ok(inputs)
 }
 
@@ -210,12 +214,18 @@ pub(crate) fn lint_for_today(config: &Path, rot: &Rotation, now: DateTime<Utc>) 
     Ok(())
 }
 
-/// Prints a report's warnings: as lines on stderr, and in GitHub Actions
-/// as annotations too (on the file's path in the repository).
+/// Prints a report's warnings, as lines on stderr.
 pub(crate) fn print_warnings(report: &Report, ctx: &mut Ctx) -> Result<()> {
     for w in report.warnings() {
         writeln!(ctx.err, "{}", report.line(w))?;
     }
+    Ok(())
+}
+
+/// In GitHub Actions, a report's warnings as annotations on the file's path
+/// in the repository (the daily run's: other commands' output may be read
+/// by a program, and `check --format github` annotates on its own).
+pub(crate) fn annotate_warnings(report: &Report, ctx: &mut Ctx) -> Result<()> {
     if crate::env::in_actions() && report.warnings().next().is_some() {
         let mut in_repo = report.clone();
         in_repo
@@ -227,7 +237,7 @@ pub(crate) fn print_warnings(report: &Report, ctx: &mut Ctx) -> Result<()> {
             }
         });
         ctx.out
-            .write_all(oncall_core::actions::annotations(&in_repo).as_bytes())?;
+            .command(&oncall_core::actions::annotations(&in_repo))?;
     }
     Ok(())
 }

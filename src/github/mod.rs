@@ -13,7 +13,7 @@ use self::queries::{HANDOVER_STATE, Mutation, mutation_document};
 use crate::error::UserError;
 use anyhow::Result;
 use chrono::NaiveDate;
-use oncall_core::daily::DayPlan;
+use oncall_core::daily::{DayPlan, NoHandover};
 use oncall_core::diag::Report;
 use oncall_core::pr::remote::{self, Remote};
 use oncall_core::pr::{self as handover, Decision, Paths, Refusal};
@@ -49,6 +49,8 @@ pub struct Outcome {
     pub pr_body: Option<String>,
     /// What to tell the user (nothing to do, what was done).
     pub messages: Vec<String>,
+    /// Why there is no handover, when there is none.
+    pub nothing: Option<NoHandover>,
     pub warnings: Vec<String>,
     /// The warnings of the base branch's rotation file: its own and the
     /// lint's (`oncall_core::lint`), as a local run prints them.
@@ -293,8 +295,9 @@ pub async fn run(
         };
         let decision = match handover::decide(&remote, paths, date) {
             Ok(d) => d,
-            Err(Refusal::Nothing(message)) => {
-                outcome.messages.push(message);
+            Err(Refusal::Nothing(why)) => {
+                outcome.messages.push(why.message());
+                outcome.nothing = Some(why);
                 return Ok(outcome);
             }
             Err(Refusal::Invalid(e)) => return Err(UserError::from(e).into()),

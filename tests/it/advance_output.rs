@@ -498,3 +498,21 @@ fn the_lint_warnings_are_printed_and_annotated_on_both_paths() {
         "the warning does not stop the handover"
     );
 }
+
+#[test]
+fn in_actions_a_warning_never_mixes_into_a_commands_json() {
+    // Only the daily run annotates warnings: `schedule --format json` is
+    // read by programs, and its stdout stays JSON.
+    let repo = Repo::with(&with_idle_override(), Some(&example("oncall-log.md")));
+    let mut cmd = repo.oncall();
+    hermetic(&mut cmd, &now(ORDINARY));
+    let out = cmd
+        .args(["schedule", "--format", "json"])
+        .env("GITHUB_ACTIONS", "true")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    serde_json::from_str::<serde_json::Value>(&stdout).expect("stdout is JSON");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the override on 2026-12-01 names"));
+}

@@ -340,14 +340,28 @@ fn the_first_advance_adds_the_state_block_and_the_log() {
 
 #[test]
 fn terminal_output_escapes_control_characters_from_the_files() {
+    // A control character in free text is refused (tests/it/free_text.rs).
     let y = SMALL.replace("name: Ana", "name: \"Ana\\e[31mRED\\u202Eevil\"");
     Repo::with(&y, None)
         .oncall()
         .args(["who", "2026-11-23"])
         .assert()
-        .success()
-        .stdout(predicate::str::contains("Ana\\u{1b}[31mRED\\u{202e}evil"))
-        .stdout(predicate::str::contains("\u{1b}").not());
+        .code(2)
+        .stderr(predicate::str::contains(
+            "rotation.yaml:5:26: error: `members[0].name` contains an escape character (U+001B)",
+        ));
+    // What is echoed from a file shows its control characters escaped.
+    let y = format!("{SMALL}\"x\\e[31mRED\\u202Eevil\": 1\n");
+    Repo::with(&y, None)
+        .oncall()
+        .arg("check")
+        .assert()
+        .code(2)
+        .stdout(predicate::str::contains(
+            "unknown key `x\\u{1b}[31mRED\\u{202e}evil`",
+        ))
+        .stdout(predicate::str::contains("\u{1b}").not())
+        .stdout(predicate::str::contains("\u{202e}").not());
 }
 
 #[test]

@@ -1,7 +1,10 @@
 //! Hostile text in every text field of rotation.yaml, checked in every
 //! place it goes: the log, the PR title and body, the Slack payload, the
 //! annotations, the step summary and the terminal. Each sink must show it
-//! inert.
+//! inert. Text with a control character, a bidi control or a line
+//! separator is refused before it reaches any (`config::text`): then the
+//! sinks of a broken file (annotations, the step summary, the comment)
+//! must be inert.
 
 use crate::support;
 
@@ -18,7 +21,7 @@ fn corpus() -> Vec<String> {
         "@everyone @acme/sre #1 GH-2",
         "@octocat @org/team and #42, gh-7, owner/repo#42 (x#1)",
         "see https://github.com/acme/ops/issues/1 or www.example.com",
-        "::set-output name=oncall::mallory\n::add-mask::x\n::error::fake",
+        "::set-output name=oncall::mallory ::add-mask::x ::error::fake ##[set-output name=oncall;]mallory",
         "\u{1b}[31mred\u{1b}[0m \u{7}bell \u{0}nul \u{8}back",
         "rtl \u{202E}gnp.exe\u{202C} \u{2066}iso\u{2069}",
         "two\nlines\r\n## 2026-12-01 · a fake day heading",
@@ -143,43 +146,34 @@ fn inert_in_every_sink(index: usize) {
         let s = corpus().swap_remove(index);
         let short: String = s.chars().take(30).collect();
         let what = |sink: &str| format!("{sink} with {short:?}");
-
-        // Local: the log, the terminal, the step summary.
-        let repo = Repo::with(&team(&s), None);
-        let out = repo
-            .oncall()
-            .args(["advance", "--date", "2026-11-25"])
-            .env("GITHUB_STEP_SUMMARY", repo.path("summary.md"))
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let log = repo.read("oncall-log.md");
-        markdown_inert(&log, &what("log"));
-        github_sinks.push(github_sink(what("log"), &log, false));
-        let parsed = oncall_core::log::parse("log", &log).unwrap();
-        assert_eq!(
-            parsed.records.len(),
-            3,
-            "{}: a fake day heading was created",
-            what("log")
-        );
-        checked += 1;
-        no_controls(&String::from_utf8_lossy(&out.stdout), &what("terminal"));
-        no_controls(&String::from_utf8_lossy(&out.stderr), &what("terminal"));
-        for args in [
-            vec!["schedule", "--from", "2026-11-23"],
-            vec!["who", "2026-11-25"],
-            vec!["schedule", "--from", "2026-11-23", "--format", "json"],
-        ] {
-            let out = repo.oncall().args(&args).output().unwrap();
-            assert!(out.status.success());
-            no_controls(&String::from_utf8_lossy(&out.stdout), &what("terminal"));
+        let refused = s.chars().any(oncall_core::escape::is_unsafe_in_text);
+        if refused {
+            // Refused at validation, in every field, before any sink.
+            let repo = Repo::with(&team(&s), None);
+            let out = repo.oncall().arg("check").output().unwrap();
+            assert_eq!(out.status.code(), Some(2), "{}", what("check"));
+            let printed = String::from_utf8_lossy(&out.stdout);
+            assert_eq!(
+                printed.matches(": error: ").count(),
+                printed.matches("` contains ").count(),
+                "{}: {printed}",
+                what("check")
+            );
+            assert!(
+                printed.contains("rotation.yaml:1:7: error: `team` contains"),
+                "{printed}"
+            );
+            let out = repo
+                .oncall()
+                .args(["advance", "--date", "2026-11-25"])
+                .env("GITHUB_STEP_SUMMARY", repo.path("summary.md"))
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(2), "{}", what("advance"));
+            assert!(!repo.path("oncall-log.md").exists(), "{}", what("advance"));
+            no_controls(&String::from_utf8_lossy(&out.stderr), &what("terminal"));
+            checked += 2;
         }
-        checked += 1;
 
         // Annotations: the text in an error message.
         let bad = team(&s).replace(
@@ -227,97 +221,145 @@ fn inert_in_every_sink(index: usize) {
         ));
         checked += 1;
 
-        // GitHub and Slack: the PR title and body, the step summary, the payload.
-        let gh = FakeGitHub::start(&[("rotation.yaml", &team(&s))]);
-        gh.with(|st| st.users = vec![("ana".into(), "U_a".into()), ("ben".into(), "U_b".into())]);
-        let slack = FakeSlack::start();
-        let pr_repo = Repo::with("", None);
-        let out = pr_repo
-            .oncall()
-            .args(["advance", "--pr", "--slack", "--date", "2026-11-25"])
-            .envs(gh.env())
-            .env("SLACK_WEBHOOK_URL", &slack.url)
-            .env("GITHUB_STEP_SUMMARY", pr_repo.path("summary.md"))
-            .env("GITHUB_SERVER_URL", "https://github.com")
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let pr = gh.with(|st| st.open_prs()[0].clone());
-        // No secret reaches any sink, hostile input or not.
-        let printed = format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        for text in [
-            &printed,
-            &pr.body,
-            &pr_repo.read("summary.md"),
-            &gh.with(|st| st.file("oncall/handover", "oncall-log.md"))
-                .unwrap_or_default(),
-        ] {
-            support::secrets::assert_no_secret(text, &what("secrets"), &[]);
-        }
-        no_controls(&pr.title, &what("PR title"));
-        assert!(
-            pr.title
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || " -:@→".contains(c)),
-            "{}: {:?}",
-            what("PR title"),
-            pr.title
-        );
-        markdown_inert(&pr.body, &what("PR body"));
-        markdown_inert(&pr_repo.read("summary.md"), &what("step summary"));
-        markdown_inert(&repo.read("summary.md"), &what("step summary (local)"));
-        let branch_log = gh
-            .with(|st| st.file("oncall/handover", "oncall-log.md"))
-            .unwrap_or_default();
-        let messages: Vec<String> =
-            gh.with(|st| st.commits.values().map(|c| c.message.clone()).collect());
-        github_sinks.extend([
-            github_sink(what("PR title"), &pr.title, true),
-            github_sink(what("PR body"), &pr.body, false),
-            github_sink(what("step summary"), &pr_repo.read("summary.md"), false),
-            github_sink(
-                what("step summary (local)"),
-                &repo.read("summary.md"),
-                false,
-            ),
-            github_sink(what("log on the branch"), &branch_log, false),
-        ]);
-        for (i, m) in messages.iter().enumerate() {
-            github_sinks.push(github_sink(what(&format!("commit message {i}")), m, true));
-        }
-        for (i, c) in pr.comments.iter().enumerate() {
-            github_sinks.push(github_sink(what(&format!("comment {i}")), &c.body, false));
-        }
-        checked += 4;
-        let payload = slack.posts().pop().expect("posted");
-        let mut strings = Vec::new();
-        collect(&payload, &mut strings);
-        for text in strings {
-            no_controls(&text.replace('\n', " "), &what("Slack"));
-            // Our own mention and links are the only `<…>` allowed.
-            let mut cleaned = text.replace("<@U0HOSTILE1>", "");
-            let ours = format!("<https://github.com/{OWNER}/{NAME}/");
-            while let Some(i) = cleaned.find(&ours) {
-                let end = cleaned[i..].find('>').map_or(cleaned.len(), |e| i + e + 1);
-                cleaned.replace_range(i..end, "");
-            }
+        if !refused {
+            // Local: the log, the terminal, the step summary.
+            let repo = Repo::with(&team(&s), None);
+            let out = repo
+                .oncall()
+                .args(["advance", "--date", "2026-11-25"])
+                .env("GITHUB_STEP_SUMMARY", repo.path("summary.md"))
+                .output()
+                .unwrap();
             assert!(
-                !cleaned.contains('<') && !cleaned.contains('>'),
-                "{}: {text:?}",
-                what("Slack")
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
             );
+            let log = repo.read("oncall-log.md");
+            markdown_inert(&log, &what("log"));
+            github_sinks.push(github_sink(what("log"), &log, false));
+            let parsed = oncall_core::log::parse("log", &log).unwrap();
+            assert_eq!(
+                parsed.records.len(),
+                3,
+                "{}: a fake day heading was created",
+                what("log")
+            );
+            checked += 1;
+            no_controls(&String::from_utf8_lossy(&out.stdout), &what("terminal"));
+            no_controls(&String::from_utf8_lossy(&out.stderr), &what("terminal"));
+            for args in [
+                vec!["schedule", "--from", "2026-11-23"],
+                vec!["who", "2026-11-25"],
+                vec!["schedule", "--from", "2026-11-23", "--format", "json"],
+            ] {
+                let out = repo.oncall().args(&args).output().unwrap();
+                assert!(out.status.success());
+                no_controls(&String::from_utf8_lossy(&out.stdout), &what("terminal"));
+            }
+            checked += 1;
+
+            // GitHub and Slack: the PR title and body, the step summary, the payload.
+            let gh = FakeGitHub::start(&[("rotation.yaml", &team(&s))]);
+            gh.with(|st| {
+                st.users = vec![("ana".into(), "U_a".into()), ("ben".into(), "U_b".into())]
+            });
+            let slack = FakeSlack::start();
+            let pr_repo = Repo::with("", None);
+            let out = pr_repo
+                .oncall()
+                .args(["advance", "--pr", "--slack", "--date", "2026-11-25"])
+                .envs(gh.env())
+                .env("SLACK_WEBHOOK_URL", &slack.url)
+                .env("GITHUB_STEP_SUMMARY", pr_repo.path("summary.md"))
+                .env("GITHUB_SERVER_URL", "https://github.com")
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let pr = gh.with(|st| st.open_prs()[0].clone());
+            // No secret reaches any sink, hostile input or not.
+            let printed = format!(
+                "{}{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+            for text in [
+                &printed,
+                &pr.body,
+                &pr_repo.read("summary.md"),
+                &gh.with(|st| st.file("oncall/handover", "oncall-log.md"))
+                    .unwrap_or_default(),
+            ] {
+                support::secrets::assert_no_secret(text, &what("secrets"), &[]);
+            }
+            no_controls(&pr.title, &what("PR title"));
+            assert!(
+                pr.title
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || " -:@→".contains(c)),
+                "{}: {:?}",
+                what("PR title"),
+                pr.title
+            );
+            markdown_inert(&pr.body, &what("PR body"));
+            markdown_inert(&pr_repo.read("summary.md"), &what("step summary"));
+            markdown_inert(&repo.read("summary.md"), &what("step summary (local)"));
+            let branch_log = gh
+                .with(|st| st.file("oncall/handover", "oncall-log.md"))
+                .unwrap_or_default();
+            let messages: Vec<String> =
+                gh.with(|st| st.commits.values().map(|c| c.message.clone()).collect());
+            github_sinks.extend([
+                github_sink(what("PR title"), &pr.title, true),
+                github_sink(what("PR body"), &pr.body, false),
+                github_sink(what("step summary"), &pr_repo.read("summary.md"), false),
+                github_sink(
+                    what("step summary (local)"),
+                    &repo.read("summary.md"),
+                    false,
+                ),
+                github_sink(what("log on the branch"), &branch_log, false),
+            ]);
+            for (i, m) in messages.iter().enumerate() {
+                github_sinks.push(github_sink(what(&format!("commit message {i}")), m, true));
+            }
+            for (i, c) in pr.comments.iter().enumerate() {
+                github_sinks.push(github_sink(what(&format!("comment {i}")), &c.body, false));
+            }
+            checked += 4;
+            let payload = slack.posts().pop().expect("posted");
+            let mut strings = Vec::new();
+            collect(&payload, &mut strings);
+            for text in strings {
+                no_controls(&text.replace('\n', " "), &what("Slack"));
+                // Our own mention and links are the only `<…>` allowed.
+                let mut cleaned = text.replace("<@U0HOSTILE1>", "");
+                let ours = format!("<https://github.com/{OWNER}/{NAME}/");
+                while let Some(i) = cleaned.find(&ours) {
+                    let end = cleaned[i..].find('>').map_or(cleaned.len(), |e| i + e + 1);
+                    cleaned.replace_range(i..end, "");
+                }
+                assert!(
+                    !cleaned.contains('<') && !cleaned.contains('>'),
+                    "{}: {text:?}",
+                    what("Slack")
+                );
+            }
+            checked += 1;
         }
-        checked += 1;
     }
-    assert_eq!(checked, 8, "every sink was checked");
+    let refused = corpus()[index]
+        .chars()
+        .any(oncall_core::escape::is_unsafe_in_text);
+    assert_eq!(
+        checked,
+        if refused { 3 } else { 8 },
+        "every sink was checked"
+    );
     assert_no_mention_or_reference(&github_sinks);
 }
 

@@ -9,8 +9,9 @@ use support::repo::Repo;
 use support::validators;
 
 /// A week handed over, then a month ahead with every kind of day: a
-/// holiday, an override with a reason, a substitute, an uncovered day, and
-/// a name that must show as typed.
+/// holiday, an override with a reason, a substitute, an uncovered day, a
+/// name that must show as typed, and one long word of a name (it widened
+/// the fairness table past a phone's width).
 const TEAM: &str = r#"team: Site & <Team>
 timezone: Europe/Berlin
 start: 2027-02-22
@@ -23,6 +24,9 @@ members:
   - github: demo-ben
     away: [{ from: 2027-03-02, to: 2027-03-02 }, { from: 2027-03-10, to: 2027-03-10 }]
   - github: demo-cem
+    away: [{ from: 2027-03-10, to: 2027-03-10 }]
+  - github: demo-max
+    name: Maximilianbartholomäuskonstantinfriedrichwilhelmvonhohenzollern
     away: [{ from: 2027-03-10, to: 2027-03-10 }]
 overrides:
   - { date: 2027-03-05, github: demo-cem, reason: "release day, Cem ships it" }
@@ -75,6 +79,7 @@ fn the_site_has_the_page_and_every_feed() {
             "index.html",
             "oncall-demo-ben.ics",
             "oncall-demo-cem.ics",
+            "oncall-demo-max.ics",
             "oncall-demo-zoe.ics",
             "oncall.ics"
         ]

@@ -403,6 +403,16 @@ fn hostile_text_reaches_slack_inert() {
     let mut checked = 0;
     for s in &corpus {
         let y = hostile_team(s);
+        if s.chars().any(oncall_core::escape::is_unsafe_in_text) {
+            // A control character is refused before it can reach Slack
+            // (tests/it/free_text.rs); `escape::slack` still drops them.
+            assert!(
+                oncall_core::config::load("rotation.yaml", &y).is_err(),
+                "{s:?}"
+            );
+            checked += 3;
+            continue;
+        }
         for date in ["2026-11-23", "2026-11-26", "2026-11-30"] {
             let (t, l, _) = advance(&y, "", d("2026-11-23"));
             let p = if date == "2026-11-23" {
@@ -561,7 +571,10 @@ fn slacks_sdk_accepts_every_payload() {
     let mut corpus: Vec<String> = HOSTILE.iter().map(|s| (*s).to_owned()).collect();
     corpus.push("<!channel>".repeat(299));
     corpus.push("x".repeat(2990));
-    for s in &corpus {
+    for s in corpus
+        .iter()
+        .filter(|s| !s.chars().any(oncall_core::escape::is_unsafe_in_text))
+    {
         let y = hostile_team(s);
         for date in ["2026-11-23", "2026-11-26"] {
             let short: String = s.chars().take(20).collect();

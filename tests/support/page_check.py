@@ -3,7 +3,10 @@ from Debian's chromium and chromium-driver packages) from a local HTTP
 server, at a desktop and a phone width, checks what a person sees, and
 saves screenshots.
 
-Usage: page_check.py SITE_DIR SCREENSHOT_DIR EXPECT_JSON
+At each width it also runs axe-core (Deque's accessibility engine, the
+npm package `.ci/tools` installs): no serious or critical violation.
+
+Usage: page_check.py SITE_DIR SCREENSHOT_DIR EXPECT_JSON AXE_MIN_JS
 EXPECT_JSON: {"today": text in today's cell and the headline,
               "holiday": a holiday's name, "reason": an override's reason,
               "literal": a text that must show as typed (escaping)}
@@ -20,8 +23,9 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 
-site, shots, expect_path = sys.argv[1:4]
+site, shots, expect_path, axe_path = sys.argv[1:5]
 expect = json.load(open(expect_path))
+axe_source = open(axe_path, encoding="utf-8").read()
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):
@@ -45,6 +49,19 @@ driver = webdriver.Chrome(
 )
 
 failures = []
+driver.set_script_timeout(120)
+
+
+def axe_violations():
+    """axe-core's violations on the page as loaded: (id, impact, nodes)."""
+    driver.execute_script(axe_source)
+    found = driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        axe.run(document, { resultTypes: ['violations'] })
+            .then(r => done(r.violations.map(v => [v.id, v.impact, v.nodes.map(n => n.target.join(' '))])))
+            .catch(e => done([['axe failed', 'critical', [String(e)]]]));
+    """)
+    return found
 
 
 def check(cond, what):
@@ -53,7 +70,7 @@ def check(cond, what):
 
 
 try:
-    for name, width, height in [("desktop", 1280, 900), ("phone", 375, 812)]:
+    for name, width, height in [("desktop", 1280, 900), ("phone", 375, 812), ("narrow", 390, 844)]:
         metrics = {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600}
         driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
         driver.get(url)
@@ -96,9 +113,12 @@ try:
             return worst;
         """)
         check(worst[0] >= 4.5, f"{w}: contrast {worst[0]:.2f}:1 below 4.5:1 at {worst[1]!r}")
+        for rule, impact, nodes in axe_violations():
+            check(impact not in ("serious", "critical"), f"{w}: axe-core: {rule} ({impact}) at {nodes[:3]}")
         scroll = driver.execute_script("return document.documentElement.scrollWidth")
-        inner = driver.execute_script("return window.innerWidth")
-        check(scroll <= inner, f"{w}: horizontal scroll ({scroll}px wide in {inner}px)")
+        # Against the width asked for: a phone's layout viewport grows to
+        # fit content that is too wide (window.innerWidth with it).
+        check(scroll <= width, f"{w}: horizontal scroll ({scroll}px wide in {width}px)")
         full = driver.execute_script("return document.documentElement.scrollHeight")
         driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", dict(metrics, height=min(full, 6000)))
         os.makedirs(shots, exist_ok=True)
@@ -110,4 +130,4 @@ finally:
 if failures:
     print("\n".join(failures))
     sys.exit(1)
-print("ok desktop phone")
+print("ok desktop phone narrow")

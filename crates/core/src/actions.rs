@@ -6,6 +6,9 @@
 
 use crate::diag::{Report, Severity};
 
+/// How many of the next working days the step summary shows.
+pub const UPCOMING: u32 = 10;
+
 /// One annotation per problem: `::error file=F,line=L,col=C::message`.
 /// Control characters other than newlines are made visible first, so that
 /// nothing in the message can start a new command.
@@ -76,7 +79,7 @@ pub fn handover_summary(
     s.push_str(&format!(
         "- Slack: {slack}\n\n### The next ten working days\n\n"
     ));
-    let rows = crate::day::upcoming(rot, h.day.date, crate::daily::UPCOMING_IN_STEP_SUMMARY);
+    let rows = crate::day::upcoming(rot, h.day.date, UPCOMING);
     s.push_str(&crate::schedule::render(
         rot,
         &rows,

@@ -12,11 +12,6 @@ use crate::plan::{self, Advance, Handover, Plan};
 use crate::schedule;
 use chrono::NaiveDate;
 
-/// How many working days ahead each place shows.
-pub const UPCOMING_IN_SLACK: u32 = 5;
-pub const UPCOMING_IN_PULL_REQUEST: u32 = 5;
-pub const UPCOMING_IN_STEP_SUMMARY: u32 = 10;
-
 /// What the daily run does on a date.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Daily {
@@ -47,6 +42,42 @@ impl DayPlan {
     /// Whether this run hands the day over (rather than finding it done).
     pub fn hands_over(&self) -> bool {
         self.files.is_some()
+    }
+
+    /// The morning's Slack message (Block Kit), for either backend: the
+    /// links are where the backend put the day (the log's line, the pull
+    /// request).
+    pub fn slack_message(&self, links: crate::slack::Links) -> serde_json::Value {
+        crate::slack::handover_message(&self.after, &self.handover, self.missed.clone(), links)
+    }
+
+    /// The step summary (Markdown) and the step outputs of the day:
+    /// `log_text` is the log as it stands after the run (for the fairness
+    /// table), `pr_url` the pull request the backend opened or updated.
+    pub fn step_record(
+        &self,
+        log_text: Option<&str>,
+        pr_url: Option<&str>,
+        slack: &str,
+    ) -> (String, Vec<(&'static str, String)>) {
+        crate::actions::run_record(
+            Some((&self.after, &self.handover, log_text)),
+            Some(self.date),
+            "",
+            pr_url,
+            slack,
+        )
+    }
+}
+
+impl NoHandover {
+    /// The step summary and outputs of a day without a handover.
+    pub fn step_record(
+        &self,
+        pr_url: Option<&str>,
+        slack: &str,
+    ) -> (String, Vec<(&'static str, String)>) {
+        crate::actions::run_record(None, Some(self.date()), &self.message(), pr_url, slack)
     }
 }
 
@@ -92,10 +123,11 @@ pub fn plan(
     })
 }
 
-/// The handover in a few lines, for the terminal (escaped).
+/// The handover in a few lines, for the terminal: each value escaped
+/// before the lines are made, so that no text from a file can start a line.
 pub fn terminal_summary(rot: &Rotation, day: &DayPlan) -> String {
     let person = |g: &Option<String>| match g {
-        Some(g) => rot.label(g),
+        Some(g) => terminal(&rot.label(g)),
         None => "nobody (uncovered)".to_owned(),
     };
     let h = &day.handover;
@@ -103,12 +135,12 @@ pub fn terminal_summary(rot: &Rotation, day: &DayPlan) -> String {
         "Handover {} ({}), {} cycle {}\n",
         h.day.date,
         h.day.date.format("%A"),
-        rot.team,
+        terminal(&rot.team),
         h.day.cycle
     );
     s.push_str(&format!("  on call:        {}", person(&h.day.on_call)));
     if let Some(why) = schedule::why_text(rot, &schedule::Row::ahead(rot, &h.day)) {
-        s.push_str(&format!(" [{why}]"));
+        s.push_str(&format!(" [{}]", terminal(&why)));
     }
     s.push('\n');
     match &h.previous {
@@ -133,5 +165,5 @@ pub fn terminal_summary(rot: &Rotation, day: &DayPlan) -> String {
             missed.join(", ")
         ));
     }
-    s.lines().map(|l| terminal(l) + "\n").collect()
+    s
 }

@@ -2,14 +2,23 @@
 //! it goes. Every sink has its own function; nothing from a file reaches a
 //! sink without passing through one of them.
 
-/// Characters that can reorder or hide text on screen (bidi controls).
+/// Characters that can reorder or hide text on screen (Unicode's bidi
+/// controls).
 fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    matches!(c, '\u{61C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// True for characters that must never reach a screen or a document as is.
 pub fn is_unsafe_char(c: char) -> bool {
     c.is_control() || is_bidi_control(c)
+}
+
+/// The characters no free text from rotation.yaml or a calendar may hold
+/// (`config::text` refuses them at validation): [`is_unsafe_char`], and
+/// the line and paragraph separators (U+2028, U+2029), which some readers
+/// take for the end of a line.
+pub fn is_unsafe_in_text(c: char) -> bool {
+    is_unsafe_char(c) || matches!(c, '\u{2028}' | '\u{2029}')
 }
 
 /// For the terminal: control characters (ANSI escapes, NUL, newlines inside
@@ -185,6 +194,94 @@ pub fn json(serialised: &str) -> String {
     s
 }
 
+/// iCalendar TEXT (RFC 5545 §3.3.11) for a value written as given (the
+/// calendar's `NAME`, which the icalendar crate does not escape): a
+/// backslash, a semicolon, a comma and a line break escaped, after
+/// [`ical_plain`].
+pub fn ical_text(s: &str) -> String {
+    ical_plain(s)
+        .replace('\\', "\\\\")
+        .replace(';', "\\;")
+        .replace(',', "\\,")
+        .replace('\n', "\\n")
+}
+
+/// Text for an iCalendar TEXT value: every character that free text may
+/// not hold ([`is_unsafe_in_text`]) but the line break becomes a space. TEXT has
+/// no escape for a bare CR or a tab in a name, and a reader may take a CR
+/// or U+2028 for the end of the line. rotation.yaml cannot carry them
+/// (they are refused at validation); this is the feed's own guard.
+pub fn ical_plain(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '\n' => '\n',
+            c if is_unsafe_in_text(c) => ' ',
+            c => c,
+        })
+        .collect()
+}
+
+/// Unicode's default-ignorable code points (soft hyphen, zero-width
+/// spaces and joiners, bidi controls, variation selectors…): a
+/// culture-sensitive comparison (.NET with ICU, the runner's) skips them,
+/// so `#\u{200B}#[` is `##[` to it.
+pub fn is_default_ignorable(c: char) -> bool {
+    matches!(c,
+        '\u{AD}' | '\u{34F}' | '\u{61C}' | '\u{115F}' | '\u{1160}' | '\u{17B4}' | '\u{17B5}'
+        | '\u{180B}'..='\u{180F}' | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{206F}' | '\u{3164}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}'
+        | '\u{FFA0}' | '\u{FFF0}'..='\u{FFF8}' | '\u{1BCA0}'..='\u{1BCA3}'
+        | '\u{1D173}'..='\u{1D17A}' | '\u{E0000}'..='\u{E0FFF}')
+}
+
+/// What stands in for the `#` or `:` that would complete a workflow
+/// command in [`job_log`]: the fullwidth forms, which read the same. Not an
+/// invisible joiner: the runner compares culture-sensitively (.NET, ICU),
+/// which skips zero-width characters but tells the widths apart.
+const FULLWIDTH_NUMBER_SIGN: char = '\u{FF03}';
+const FULLWIDTH_COLON: char = '\u{FF1A}';
+
+/// For the job's log in GitHub Actions: text `oncall` prints, made unable
+/// to act as a workflow command. The runner reads a line (ended by LF, CR
+/// or CRLF) that starts with `::` after its leading spaces as a command,
+/// and `##[` anywhere in a line as one (the legacy form). Here the first
+/// `:` of a line-leading `::` and the second `#` of every `##[` become
+/// their fullwidth forms (`:：`, `#＃[`), also when ignorable characters
+/// stand between them. Every other character is kept: the text reads the
+/// same. The workflow commands `oncall` builds on purpose (annotations,
+/// masks) are written around it (the binary's `joblog`).
+pub fn job_log(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive(['\n', '\r']) {
+        let mut chars: Vec<char> = line.chars().collect();
+        // The next character at or after `i` that is not ignorable.
+        let next =
+            |chars: &[char], i: usize| (i..chars.len()).find(|&j| !is_default_ignorable(chars[j]));
+        let lead = (0..chars.len()).find(|&j| {
+            let c = chars[j];
+            !(is_default_ignorable(c) || c.is_whitespace() && c != '\n' && c != '\r')
+        });
+        if let Some(first) = lead
+            && chars[first] == ':'
+            && next(&chars, first + 1).is_some_and(|j| chars[j] == ':')
+        {
+            chars[first] = FULLWIDTH_COLON;
+        }
+        for i in 0..chars.len() {
+            if chars[i] != '#' {
+                continue;
+            }
+            if let Some(j) = next(&chars, i + 1).filter(|&j| chars[j] == '#')
+                && next(&chars, j + 1).is_some_and(|k| chars[k] == '[')
+            {
+                chars[j] = FULLWIDTH_NUMBER_SIGN;
+            }
+        }
+        out.extend(chars);
+    }
+    out
+}
+
 /// Escapes a workflow command's message (GitHub's `escapeData`).
 pub fn workflow_data(s: &str) -> String {
     s.replace('%', "%25")
@@ -233,6 +330,39 @@ mod tests {
         assert_eq!(terminal("a\u{1b}[31mb"), "a\\u{1b}[31mb");
         assert_eq!(terminal("x\u{202E}y\nz"), "x\\u{202e}y\\u{a}z");
         assert_eq!(terminal("Zoë"), "Zoë");
+    }
+
+    #[test]
+    fn the_job_log_has_no_workflow_command() {
+        assert_eq!(job_log("::error::x"), "\u{FF1A}:error::x");
+        assert_eq!(job_log("  \t::warning::x\n"), "  \t\u{FF1A}:warning::x\n");
+        assert_eq!(job_log("a ::b"), "a ::b", "only at the start of a line");
+        assert_eq!(
+            job_log("ok\r::stop-commands::t\r\n::x::\n"),
+            "ok\r\u{FF1A}:stop-commands::t\r\n\u{FF1A}:x::\n"
+        );
+        assert_eq!(
+            job_log("rotations/##[error title=Forged]x ###[ ##["),
+            "rotations/#\u{FF03}[error title=Forged]x ##\u{FF03}[ #\u{FF03}["
+        );
+        // Ignorable characters between do not help.
+        assert_eq!(job_log("#\u{200B}#[x"), "#\u{200B}\u{FF03}[x");
+        assert_eq!(
+            job_log("\u{2060}:\u{AD}:x::y"),
+            "\u{2060}\u{FF1A}\u{AD}:x::y"
+        );
+        for plain in ["# heading", "a: b", "#[x]", "## [x]", "https://x", "Zoë ::"] {
+            assert_eq!(job_log(plain), plain);
+        }
+    }
+
+    #[test]
+    fn ical_text_escapes_what_rfc_5545_names() {
+        assert_eq!(
+            ical_text("a\\b;c,d\ne\r\nf\rg\th\u{2028}i"),
+            "a\\\\b\\;c\\,d\\ne \\nf g h i"
+        );
+        assert_eq!(ical_plain("a;b\n\u{202E}c"), "a;b\n c");
     }
 
     #[test]

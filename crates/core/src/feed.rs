@@ -1,7 +1,11 @@
 //! The calendar feed (`oncall schedule --format ics`): one all-day event
 //! per on-call day, RFC 5545, written with the `icalendar` crate (which
 //! folds lines at 75 octets and escapes TEXT values). Pure: the schedule's
-//! rows and the stamp in, the feed out.
+//! rows and the stamp in, the feed out. Every TEXT value is escaped: the
+//! crate escapes SUMMARY, DESCRIPTION and X-WR-CALNAME, and NAME is
+//! escaped here (`escape::ical_text`); no value can hold a bare CR or
+//! another control character (`escape::ical_plain`; rotation.yaml cannot
+//! carry one either).
 //!
 //! A UID is derived from the team, the date and the role (`oncall` or
 //! `uncovered`), never from who serves: when a swap or time off changes who
@@ -10,9 +14,10 @@
 
 use crate::config::Rotation;
 use crate::day::Row;
+use crate::escape::{ical_plain, ical_text};
 use crate::rotation::Why;
 use chrono::{DateTime, Days, Utc};
-use icalendar::{Calendar, Component, Event, EventLike};
+use icalendar::{Calendar, Component, Event, EventLike, Property};
 
 /// A short, stable tag of the team's name.
 fn team_tag(team: &str) -> String {
@@ -96,7 +101,10 @@ pub fn ics(rot: &Rotation, rows: &[Row], member: Option<&str>, stamp: DateTime<U
         Some(m) => format!("On call: {} ({})", rot.display(m), rot.team),
         None => format!("On call: {}", rot.team),
     };
-    cal.name(&name);
+    // `Calendar::name` writes NAME unescaped (X-WR-CALNAME escaped): a
+    // `,` `;` `\` or line break in a team's name would break the feed.
+    cal.append_property(Property::new("NAME", ical_text(&name)));
+    cal.append_property(Property::new("X-WR-CALNAME", ical_plain(&name)));
     for row in rows {
         if let Some(m) = member
             && row.github.as_deref() != Some(m)
@@ -106,8 +114,8 @@ pub fn ics(rot: &Rotation, rows: &[Row], member: Option<&str>, stamp: DateTime<U
         let next = row.date.checked_add_days(Days::new(1)).unwrap_or(row.date);
         let event = Event::new()
             .uid(&uid(&rot.team, row))
-            .summary(&summary(rot, row, member.is_some()))
-            .description(&description(rot, row))
+            .summary(&ical_plain(&summary(rot, row, member.is_some())))
+            .description(&ical_plain(&description(rot, row)))
             .starts(row.date)
             .ends(next)
             .timestamp(stamp)

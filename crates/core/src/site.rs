@@ -29,7 +29,7 @@ const STYLE: &str = r#"
   --today: #0b57d0; --holiday-bg: #e6eefb; --override-bg: #fff1c2; --override-ink: #4d3800;
   --sub-bg: #e7f5ec; --sub-ink: #114a26; --unc-bg: #fde0df; --unc-ink: #7a1010; --off-bg: #f3f4f6; }
 * { box-sizing: border-box; }
-body { margin: 0; font: 16px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: var(--bg); }
+body { margin: 0; font: 16px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: var(--bg); overflow-wrap: break-word; }
 header, main, footer { max-width: 72rem; margin: 0 auto; padding: 0 1rem; }
 header { padding-top: 1.25rem; }
 h1 { font-size: 1.6rem; margin: 0 0 .5rem; }
@@ -64,6 +64,7 @@ h2 { font-size: 1.25rem; margin: 1.75rem 0 .75rem; }
 table { border-collapse: collapse; width: 100%; font-size: .95rem; }
 th, td { border-bottom: 1px solid var(--line); padding: .3rem .4rem; text-align: right; }
 th:first-child, td:first-child { text-align: left; }
+td:first-child { overflow-wrap: anywhere; }
 .scroll { overflow-x: auto; }
 a { color: #0a4fc2; }
 footer { color: var(--muted); font-size: .85rem; padding-bottom: 2rem; }
@@ -307,7 +308,7 @@ fn checklist(rot: &Rotation) -> String {
 
 fn fairness(st: &stats::Stats, rot: &Rotation) -> String {
     let mut s = format!(
-        "<section id=\"fairness\">\n<h2>Fairness</h2>\n<p>Days on call per member from {} to {} (handed over, then scheduled). <em>Share</em> is the days on call over the working days the member was on the roster; the spread between the highest and the lowest is <strong>{:.3}</strong>.</p>\n<div class=\"scroll\"><table>\n<thead><tr><th>member</th><th>served</th><th>scheduled</th><th class=\"hide-narrow\">by override</th><th class=\"hide-narrow\">as substitute</th><th class=\"hide-narrow\">turns lost</th><th>share</th></tr></thead>\n<tbody>\n",
+        "<section id=\"fairness\">\n<h2>Fairness</h2>\n<p>Days on call per member from {} to {} (handed over, then scheduled). <em>Share</em> is the days on call over the working days the member was on the roster; the spread between the highest and the lowest is <strong>{:.3}</strong>.</p>\n<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Fairness: days on call per member\"><table>\n<thead><tr><th>member</th><th>served</th><th>scheduled</th><th class=\"hide-narrow\">by override</th><th class=\"hide-narrow\">as substitute</th><th class=\"hide-narrow\">turns lost</th><th>share</th></tr></thead>\n<tbody>\n",
         st.since, st.until, st.spread
     );
     for m in &st.members {

@@ -19,6 +19,9 @@ pub const MAX_HEADER_TEXT: usize = 150;
 /// The notification fallback is kept short.
 pub const MAX_FALLBACK_TEXT: usize = 300;
 
+/// How many of the next working days the message shows.
+pub const UPCOMING: u32 = 5;
+
 /// Links to show under the message, when they exist.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Links {
@@ -106,7 +109,7 @@ pub fn handover_message(
     missed: Vec<NaiveDate>,
     links: Links,
 ) -> Value {
-    let upcoming = crate::day::upcoming(after, today.day.date, crate::daily::UPCOMING_IN_SLACK);
+    let upcoming = crate::day::upcoming(after, today.day.date, UPCOMING);
     message(
         after,
         &Announcement {

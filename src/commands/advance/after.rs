@@ -9,7 +9,7 @@ use crate::webhook;
 use anyhow::Result;
 use chrono::NaiveDate;
 use oncall_core::config::Rotation;
-use oncall_core::daily::DayPlan;
+use oncall_core::daily::{DayPlan, NoHandover};
 use oncall_core::escape::terminal;
 use reqwest::Url;
 
@@ -92,25 +92,23 @@ pub(crate) fn slack_status(announced: &Result<()>, requested: bool) -> String {
     }
 }
 
-/// The step summary and outputs of a daily run, for both backends: the
-/// day's handover, or why there was none.
-pub(crate) fn record_in_actions(
-    day: Option<(&DayPlan, Option<&str>)>,
-    no_handover: Option<(NaiveDate, String)>,
-    pr_url: Option<&str>,
-    slack: &str,
-) -> Result<()> {
-    match (day, no_handover) {
-        (Some((d, log_text)), _) => actions::record_run(
-            Some((&d.after, &d.handover, log_text)),
-            Some(d.date),
-            "",
-            pr_url,
-            slack,
-        ),
-        (None, Some((date, why))) => actions::record_run(None, Some(date), &why, pr_url, slack),
-        (None, None) => actions::record_run(None, None, "", pr_url, slack),
-    }
+/// What a daily run records for GitHub Actions.
+pub(crate) enum Record<'a> {
+    /// The day's handover, and the log as it stands after the run.
+    Day(&'a DayPlan, Option<&'a str>),
+    /// No handover, and why.
+    Nothing(&'a NoHandover),
+}
+
+/// The step summary and outputs of a daily run, for both backends (the
+/// core renders them: `DayPlan::step_record`, `NoHandover::step_record`).
+pub(crate) fn record_in_actions(record: Record, pr_url: Option<&str>, slack: &str) -> Result<()> {
+    let (summary, outputs) = match record {
+        Record::Day(day, log_text) => day.step_record(log_text, pr_url, slack),
+        Record::Nothing(why) => why.step_record(pr_url, slack),
+    };
+    actions::append_summary(&summary)?;
+    actions::set_outputs(&outputs)
 }
 
 /// Sets the Slack user group (`slack.usergroup`) to the day's engineer,

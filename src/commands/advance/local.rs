@@ -3,7 +3,7 @@
 //! post in the day's log section.
 
 use super::after::{
-    SlackRecord, post_once, record_in_actions, slack_status, sync_usergroup, webhook,
+    Record, SlackRecord, post_once, record_in_actions, slack_status, sync_usergroup, webhook,
 };
 use crate::cli::AdvanceArgs;
 use crate::commands::{Ctx, Inputs, Target, label, open};
@@ -18,6 +18,7 @@ use std::path::Path;
 
 pub fn run(args: &AdvanceArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
     let inputs = open(target, ctx)?;
+    crate::commands::annotate_warnings(&inputs.warnings, ctx)?;
     let rot = &inputs.rotation;
     let today = calendar::today(rot.timezone, ctx.now);
     let date = args.date.unwrap_or(today);
@@ -43,7 +44,7 @@ pub fn run(args: &AdvanceArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
             }
             if !args.dry_run {
                 let status = slack_status(&Ok(()), args.slack);
-                record_in_actions(None, Some((date, why.message())), None, &status)?;
+                record_in_actions(Record::Nothing(why), None, &status)?;
             }
             return Ok(());
         }
@@ -61,7 +62,7 @@ pub fn run(args: &AdvanceArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
             .files
             .as_ref()
             .map_or(inputs.log_text.as_str(), |f| f.log_text.as_str());
-        record_in_actions(Some((day, Some(log_after))), None, None, &status)?;
+        record_in_actions(Record::Day(day, Some(log_after)), None, &status)?;
     }
     announced?;
     grouped
@@ -128,8 +129,7 @@ fn announce(
         pr: None,
         log: log_link(&target.log, log.record(day.date).map(|r| r.line)),
     };
-    let payload =
-        oncall_core::slack::handover_message(&day.after, &day.handover, day.missed.clone(), links);
+    let payload = day.slack_message(links);
     let mut record = LogRecord {
         announced: log::announced_in_slack(&log, &log_text, day.date),
         path: &target.log,

@@ -57,7 +57,7 @@ fn report_broken_input(
             }
         });
         ctx.out
-            .write_all(oncall_core::actions::annotations(&in_repo).as_bytes())?;
+            .command(&oncall_core::actions::annotations(&in_repo))?;
     }
     actions::append_summary(&oncall_core::actions::failure_summary(report))?;
     if !to_slack {

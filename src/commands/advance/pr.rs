@@ -3,7 +3,9 @@
 //! handover branch and a pull request (`github::run`), and records the
 //! Slack post on the pull request.
 
-use super::after::{SlackRecord, post_once, slack_status, sync_usergroup, webhook};
+use super::after::{
+    Record, SlackRecord, post_once, record_in_actions, slack_status, sync_usergroup, webhook,
+};
 use crate::cli::AdvanceArgs;
 use crate::commands::{Ctx, Target};
 use crate::github::client::Client;
@@ -67,6 +69,7 @@ pub fn run(args: &AdvanceArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
             )
         })??;
     crate::commands::print_warnings(&outcome.report, ctx)?;
+    crate::commands::annotate_warnings(&outcome.report, ctx)?;
     for w in &outcome.warnings {
         writeln!(ctx.err, "warning: {}", terminal(w))?;
     }
@@ -97,13 +100,14 @@ pub fn run(args: &AdvanceArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
             .decision
             .as_ref()
             .and_then(|d| d.files.as_ref().map(|f| f.1.as_str()));
-        let why = (day.is_none()).then(|| outcome.messages.join("; "));
-        super::after::record_in_actions(
-            day.map(|d| (d, log_text)),
-            why.zip(outcome.date).map(|(w, d)| (d, w)),
-            outcome.pr_url.as_deref(),
-            &status,
-        )?;
+        let record = match (day, &outcome.nothing) {
+            (Some(d), _) => Some(Record::Day(d, log_text)),
+            (None, Some(why)) => Some(Record::Nothing(why)),
+            (None, None) => None,
+        };
+        if let Some(record) = record {
+            record_in_actions(record, outcome.pr_url.as_deref(), &status)?;
+        }
     }
     writeln!(ctx.err, "GitHub requests: {}", client.requests())?;
     // The user group follows the handover (from the base branch's
@@ -178,8 +182,7 @@ fn announce(
             )
         }),
     };
-    let payload =
-        oncall_core::slack::handover_message(&day.after, &day.handover, day.missed.clone(), links);
+    let payload = day.slack_message(links);
     let mut record = PrRecord {
         client,
         outcome,

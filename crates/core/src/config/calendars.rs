@@ -65,6 +65,12 @@ pub fn resolve(file: &str, include: &str) -> Result<String, String> {
     if include.trim().is_empty() {
         return Err("`include` is empty: name a calendar file".into());
     }
+    if let Some(c) = super::text::first_refused(include) {
+        return Err(format!(
+            "`include` contains {}: write the calendar's path on one line, without control characters",
+            super::text::describe(c)
+        ));
+    }
     if inc.is_absolute() || include.starts_with('/') || include.contains('\\') {
         return Err(format!(
             "{include:?} is not a relative path: write the calendar's path relative to this file, e.g. ../../calendars/berlin.yaml"

@@ -11,6 +11,7 @@ mod resolve;
 mod rules;
 pub mod schema;
 pub mod structure;
+pub mod text;
 pub mod validate;
 
 use chrono::{NaiveDate, Weekday};

@@ -23,7 +23,7 @@ use serde_saphyr::Spanned;
 #[schemars(title = "oncall rotation.yaml")]
 pub struct RotationFile {
     /// The team's display name. Also seeds the shuffle of each new cycle.
-    #[schemars(with = "String", length(min = 1))]
+    #[schemars(with = "String", length(min = 1), pattern(super::text::pattern()))]
     pub team: Spanned<String>,
     /// IANA time zone of the team, e.g. Europe/Berlin. "Today" is the date there.
     #[schemars(with = "String", length(min = 1))]
@@ -33,7 +33,7 @@ pub struct RotationFile {
     pub start: Spanned<Date>,
     /// Weekdays with an on-call engineer. Default: [mon, tue, wed, thu, fri].
     #[serde(default)]
-    #[schemars(with = "Option<Vec<Weekday>>")]
+    #[schemars(with = "Option<Vec<Weekday>>", extend("uniqueItems" = true))]
     pub working_days: Option<Spanned<Vec<Weekday>>>,
     /// Days without on-call duty: a date, {date, name}, or {include: PATH},
     /// a shared calendar (a file whose only key is `holidays`), the path
@@ -49,7 +49,7 @@ pub struct RotationFile {
     pub overrides: Vec<Override>,
     /// The on-call engineer's checklist for the day. Default: the standard duties.
     #[serde(default)]
-    #[schemars(with = "Option<Vec<String>>")]
+    #[schemars(with = "Option<Vec<String>>", inner(pattern(super::text::pattern())))]
     pub duties: Option<Vec<Spanned<String>>>,
     /// Slack beyond the webhook: the @oncall user group kept on today's engineer.
     #[serde(default)]
@@ -69,12 +69,12 @@ pub struct RoutingSettings {
     /// Labels that route an issue or pull request to the on-call engineer.
     /// Default: [kind/question].
     #[serde(default)]
-    #[schemars(with = "Option<Vec<String>>")]
+    #[schemars(with = "Option<Vec<String>>", inner(pattern(super::text::pattern())))]
     pub labels: Option<Vec<Spanned<String>>>,
     /// The comment command that routes it (the comment's first line, by a
     /// member or someone with write access). Default: /assign-to-oncall.
     #[serde(default)]
-    #[schemars(with = "Option<String>")]
+    #[schemars(with = "Option<String>", pattern(super::text::command_pattern()))]
     pub command: Option<Spanned<String>>,
 }
 
@@ -86,13 +86,17 @@ pub struct SlackSettings {
     /// members to today's on-call engineer (needs SLACK_BOT_TOKEN with the
     /// usergroups:write scope).
     #[serde(default)]
-    #[schemars(with = "Option<String>")]
+    #[schemars(with = "Option<String>", pattern(USERGROUP_PATTERN))]
     pub usergroup: Option<Spanned<String>>,
     /// The environment variable that holds this rotation's incoming webhook
     /// URL (SLACK_WEBHOOK followed by capital letters, digits or _, e.g.
     /// SLACK_WEBHOOK_SRE). Default: SLACK_WEBHOOK_URL.
     #[serde(default)]
-    #[schemars(with = "Option<String>", regex(pattern = r"^SLACK_WEBHOOK[A-Z0-9_]*$"))]
+    #[schemars(
+        with = "Option<String>",
+        regex(pattern = r"^SLACK_WEBHOOK[A-Z0-9_]*$"),
+        length(max = 100)
+    )]
     pub webhook_env: Option<Spanned<String>>,
 }
 
@@ -113,6 +117,19 @@ pub enum Weekday {
 /// The structural check applies [`Weekday::parse`] where the schema says
 /// this, so that the schema and the reader accept the same names.
 pub const WEEKDAY_PATTERN: &str = "^(?:[Mm][Oo][Nn](?:[Dd][Aa][Yy])?|[Tt][Uu][Ee](?:[Ss][Dd][Aa][Yy])?|[Ww][Ee][Dd](?:[Nn][Ee][Ss][Dd][Aa][Yy])?|[Tt][Hh][Uu](?:[Rr][Ss][Dd][Aa][Yy])?|[Ff][Rr][Ii](?:[Dd][Aa][Yy])?|[Ss][Aa][Tt](?:[Uu][Rr][Dd][Aa][Yy])?|[Ss][Uu][Nn](?:[Dd][Aa][Yy])?)$";
+
+/// The JSON Schema pattern of a GitHub login (with `minLength` 1 and
+/// `maxLength` 39): letters, digits and single hyphens, not at either end
+/// (`validate::is_github_login`).
+pub const LOGIN_PATTERN: &str = "^[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$";
+
+/// The JSON Schema pattern of a Slack member ID: U or W, then 8 to 20
+/// capital letters and digits (`validate::is_slack_member_id`).
+pub const SLACK_MEMBER_PATTERN: &str = "^[UW][A-Z0-9]{8,20}$";
+
+/// The JSON Schema pattern of a Slack user group ID: S, then 8 or more
+/// capital letters and digits (`validate::is_usergroup_id`).
+pub const USERGROUP_PATTERN: &str = "^S[A-Z0-9]{8,}$";
 
 /// The weekday names, in full, for hints.
 pub const WEEKDAY_NAMES: [&str; 7] = [
@@ -257,6 +274,7 @@ enum CalendarHoliday {
 #[schemars(deny_unknown_fields)]
 pub struct NamedHoliday {
     pub date: Date,
+    #[schemars(pattern(super::text::pattern()))]
     pub name: String,
 }
 
@@ -282,14 +300,15 @@ impl Holiday {
 #[schemars(deny_unknown_fields)]
 pub struct Member {
     /// GitHub login: the member's key, unique in the list.
-    #[schemars(with = "String")]
+    #[schemars(with = "String", length(max = 39), pattern(LOGIN_PATTERN))]
     pub github: Spanned<String>,
     /// Display name (default: the login).
     #[serde(default)]
+    #[schemars(pattern(super::text::pattern()))]
     pub name: Option<String>,
     /// Slack member ID (e.g. U012AB3CDE), used for the @-mention.
     #[serde(default)]
-    #[schemars(with = "Option<String>")]
+    #[schemars(with = "Option<String>", pattern(SLACK_MEMBER_PATTERN))]
     pub slack: Option<Spanned<String>>,
     /// Time off: inclusive date ranges.
     #[serde(default)]
@@ -307,6 +326,7 @@ pub struct Away {
     pub to: Date,
     /// Optional note (not published).
     #[serde(default)]
+    #[schemars(pattern(super::text::pattern()))]
     pub reason: Option<String>,
 }
 
@@ -316,10 +336,11 @@ pub struct Away {
 pub struct Override {
     #[schemars(with = "NaiveDate")]
     pub date: Spanned<Date>,
-    #[schemars(with = "String")]
+    #[schemars(with = "String", length(max = 39), pattern(LOGIN_PATTERN))]
     pub github: Spanned<String>,
     /// Why (shown in the schedule and the log).
     #[serde(default)]
+    #[schemars(pattern(super::text::pattern()))]
     pub reason: Option<String>,
 }
 
@@ -332,22 +353,34 @@ pub struct State {
     pub since: Spanned<Date>,
     /// Who is on call on `since` (null: the day was uncovered).
     #[serde(default)]
-    #[schemars(with = "Option<String>")]
+    #[schemars(with = "Option<String>", length(max = 39), pattern(LOGIN_PATTERN))]
     pub on_call: Option<Spanned<String>>,
     /// The current cycle's number (cycle 1 follows `members`).
     #[schemars(with = "u32", range(min = 1))]
     pub cycle: Spanned<u32>,
     /// This cycle's order.
-    #[schemars(with = "Vec<String>")]
+    #[schemars(
+        with = "Vec<String>",
+        inner(length(max = 39), pattern(LOGIN_PATTERN)),
+        extend("uniqueItems" = true)
+    )]
     pub order: Vec<Spanned<String>>,
     /// Who has had (or lost) their turn in this cycle, in the order they served.
     #[serde(default)]
-    #[schemars(with = "Vec<String>")]
+    #[schemars(
+        with = "Vec<String>",
+        inner(length(max = 39), pattern(LOGIN_PATTERN)),
+        extend("uniqueItems" = true)
+    )]
     pub served: Vec<Spanned<String>>,
     /// Who served the last days of the previous cycle and is kept out of
     /// this cycle's first days (the spacing rule); present only then.
     #[serde(default)]
-    #[schemars(with = "Vec<String>")]
+    #[schemars(
+        with = "Vec<String>",
+        inner(length(max = 39), pattern(LOGIN_PATTERN)),
+        extend("uniqueItems" = true)
+    )]
     pub held_back: Vec<Spanned<String>>,
 }
 

@@ -5,7 +5,9 @@
 //! It understands the subset of JSON Schema that schemars emits for our
 //! structs: `$ref`, `anyOf`, `type`, `enum`, `format: date`, `properties`,
 //! `required`, `additionalProperties: false`, `items`, `minItems`,
-//! `minLength`, `minimum`.
+//! `minLength`, `minimum`, and two `pattern`s: the weekday names and free
+//! text (`text::pattern`, no control character). The other patterns
+//! (logins, Slack IDs) are the rules' own checks, with better messages.
 
 use super::date::parse_date;
 use super::node::{Node, Pos, Value};
@@ -50,8 +52,13 @@ fn type_words(t: &str) -> &'static str {
 
 /// The key in `candidates` closest to `word`, if it is a plausible typo.
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let length = word.chars().count();
     candidates
         .into_iter()
+        // The lengths' difference is a lower bound of the distance: a
+        // candidate too far by length alone is not compared, so that a
+        // long value costs no more than a short one.
+        .filter(|c| length.abs_diff(c.chars().count()) <= 2.max(c.len() / 3))
         .map(|c| (edit_distance(word, c), c))
         .filter(|(d, c)| *d <= 2.max(c.len() / 3))
         .min_by_key(|(d, _)| *d)
@@ -186,6 +193,11 @@ impl Checker<'_> {
                 format!("{} is not a weekday: {:?}", path_name(path), s),
                 hint,
             ));
+        }
+        if schema.get("pattern").and_then(Json::as_str) == Some(super::text::pattern())
+            && let Some(c) = super::text::first_refused(s)
+        {
+            out.push(super::text::problem(pos, &path_name(path), c));
         }
         if let Some(values) = schema.get("enum").and_then(Json::as_array) {
             let names: Vec<&str> = values.iter().filter_map(Json::as_str).collect();

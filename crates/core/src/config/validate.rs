@@ -15,8 +15,8 @@ use super::rules::{
     duties_are_not_cut_by_comments, nothing_left_ahead, overrides_follow_r6, state_is_consistent,
     time_zone_has_a_location,
 };
-use super::schema::{self, RotationFile};
-use super::{Rotation, calendars, structure};
+use super::schema::{self, Holiday, RotationFile};
+use super::{Rotation, calendars, structure, text};
 use crate::diag::{InvalidInput, Problem, Report};
 use serde_saphyr::Spanned;
 use std::collections::HashMap;
@@ -53,7 +53,9 @@ pub fn load_from(
         })
     });
     let (raw, mut problems): (RotationFile, Vec<Problem>) = match fast {
-        Ok(raw) if !ignored => (raw, Vec::new()),
+        // A control character in free text is reported by the structural
+        // pass, at its value's position (`text`).
+        Ok(raw) if !ignored && free_text_is_plain(&raw) => (raw, Vec::new()),
         _ => {
             let tree = node::parse(text).map_err(|e| fail(vec![yaml_problem(&e, text)]))?;
             let problems = structure::check(schema::json_schema(), &tree);
@@ -90,6 +92,36 @@ pub fn load_from(
 
 fn pos<T>(s: &Spanned<T>) -> Pos {
     Pos::of(s)
+}
+
+/// Whether no free-text value of the typed file (the fields whose schema
+/// carries `text::pattern`) holds a character that free text may not
+/// (`text`): a file with one takes the structural pass, which reports each
+/// one at its position.
+fn free_text_is_plain(f: &RotationFile) -> bool {
+    let members = f.members.value.iter().flat_map(|m| {
+        m.name
+            .iter()
+            .map(String::as_str)
+            .chain(m.away.iter().filter_map(|a| a.value.reason.as_deref()))
+    });
+    let holidays = f.holidays.iter().filter_map(|h| match &h.value {
+        Holiday::Named(n) => Some(n.name.as_str()),
+        Holiday::Include(_) | Holiday::Date(_) => None,
+    });
+    let overrides = f.overrides.iter().filter_map(|o| o.reason.as_deref());
+    let duties = f.duties.iter().flatten().map(|d| d.value.as_str());
+    let labels = f
+        .routing
+        .iter()
+        .flat_map(|r| r.labels.iter().flatten().map(|l| l.value.as_str()));
+    std::iter::once(f.team.value.as_str())
+        .chain(members)
+        .chain(holidays)
+        .chain(overrides)
+        .chain(duties)
+        .chain(labels)
+        .all(|s| text::first_refused(s).is_none())
 }
 
 type Check = fn(&RotationFile, &mut Vec<Problem>);
@@ -303,7 +335,9 @@ fn routing_is_usable(f: &RotationFile, out: &mut Vec<Problem>) {
     if let Some(c) = &r.command
         && (!c.value.starts_with('/')
             || c.value.len() < 2
-            || c.value.chars().any(char::is_whitespace))
+            || c.value
+                .chars()
+                .any(|c| c.is_whitespace() || text::is_refused(c)))
     {
         out.push(Problem::error(
             pos(c),

@@ -24,6 +24,9 @@ pub const LOG_BASE_TRAILER: &str = "Oncall-Log-Base:";
 /// The hidden line of the PR comment about a foreign change.
 pub const FOREIGN_MARKER: &str = "<!-- oncall: branch changed by hand -->";
 
+/// How many of the next working days the pull request shows.
+pub const UPCOMING: u32 = 5;
+
 /// Where things are.
 #[derive(Debug, Clone)]
 pub struct Paths {
@@ -88,7 +91,7 @@ impl Decision {
 #[derive(Debug)]
 pub enum Refusal {
     /// Nothing to hand over today (not a working day, before start, done).
-    Nothing(String),
+    Nothing(crate::daily::NoHandover),
     /// Someone changed the branch beyond the log's day sections.
     Foreign {
         reason: String,
@@ -248,9 +251,9 @@ pub fn decide(remote: &Remote, paths: &Paths, date: NaiveDate) -> Result<Decisio
     let day = match daily::plan(&rot, &rotation_text, &merged, &merged_log, date)
         .map_err(Refusal::Edit)?
     {
-        Daily::Nothing(why) => return Err(Refusal::Nothing(why.message())),
+        Daily::Nothing(why) => return Err(Refusal::Nothing(why)),
         Daily::Day(day) if !day.hands_over() => {
-            return Err(Refusal::Nothing(daily::already_done(date)));
+            return Err(Refusal::Nothing(daily::NoHandover::AlreadyDone { date }));
         }
         Daily::Day(day) => day,
     };
@@ -431,7 +434,7 @@ pub fn body(
         Some(20),
     ));
     s.push_str("\n### Next five working days\n\n");
-    let rows = crate::day::upcoming(rot, date, daily::UPCOMING_IN_PULL_REQUEST);
+    let rows = crate::day::upcoming(rot, date, UPCOMING);
     s.push_str(&schedule::render(rot, &rows, schedule::Format::Markdown));
     let uncovered: Vec<String> = rows
         .iter()
