@@ -23,6 +23,7 @@ mod limits;
 mod links;
 mod mistakes;
 mod organisation;
+mod readme;
 mod release;
 mod reliability;
 mod roster;
