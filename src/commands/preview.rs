@@ -3,6 +3,8 @@
 //! rotation file, its log or a shared calendar it includes (before or
 //! after the change) differs between the base tree `DIR` and the working
 //! tree; a calendar change so shows in every rotation that includes it.
+//! A change to a log alone that moves no upcoming day (notes written
+//! during the day) is named in one line, not previewed.
 
 use super::{label, load, load_in};
 use crate::fsio::{self, Kind, Root};
@@ -109,10 +111,19 @@ pub fn preview(
     };
     let single = all.len() == 1;
     let mut shown = 0;
+    let mut log_only = Vec::new();
     for l in &all {
         let Some(why) = touched(l, &trees) else {
             continue;
         };
+        let mut text = Vec::new();
+        let moved = section(l, &trees, working_days, now, &mut text)?;
+        // A change to the log alone (notes written during the day) that
+        // moves no upcoming day is not a change to the schedule.
+        if why == [l.log.display().to_string()] && moved == Some(0) {
+            log_only.push(markdown(&l.name));
+            continue;
+        }
         shown += 1;
         // Paths as escaped text, not code spans: an include's path is text
         // from rotation.yaml and could hold a backtick.
@@ -126,31 +137,39 @@ pub fn preview(
                 changed.join(", ")
             )?,
         }
-        section(l, &trees, working_days, now, out)?;
+        out.write_all(&text)?;
         writeln!(out)?;
     }
-    if shown == 0 {
-        writeln!(
+    match (shown, log_only.is_empty()) {
+        (0, true) => writeln!(
             out,
             "This change touches no rotation file, log or shared calendar: the schedule stays as it is."
-        )?;
+        )?,
+        (_, false) => writeln!(
+            out,
+            "{} the log of {}, and no upcoming day moves.",
+            if shown == 0 { "This change touches only" } else { "It also changes" },
+            log_only.join(", ")
+        )?,
+        _ => {}
     }
     Ok(())
 }
 
-/// One rotation's before and after.
+/// One rotation's before and after; how many of its upcoming days the
+/// change moves, when both sides load.
 fn section(
     l: &Located,
     trees: &Trees,
     working_days: u32,
     now: DateTime<Utc>,
     out: &mut dyn Write,
-) -> Result<()> {
+) -> Result<Option<usize>> {
     let base_config: PathBuf = trees.base_dir.join(&l.config);
     let base_log: PathBuf = trees.base_dir.join(&l.log);
     if !trees.head_is_file(&l.config) {
         writeln!(out, "The change removes this rotation.")?;
-        return Ok(());
+        return Ok(None);
     }
     let after = match load(&l.config, &l.log)
         .and_then(|i| super::lint_for_today(&l.config, &i.rotation, now).map(|()| i))
@@ -162,7 +181,7 @@ fn section(
                 "Not previewed: {} has problems after the change (see the check's annotations).",
                 markdown(&label(&l.config))
             )?;
-            return Ok(());
+            return Ok(None);
         }
     };
     let rot = &after.rotation;
@@ -182,6 +201,7 @@ fn section(
             out.write_all(
                 schedule::render_compare(&b.rotation, rot, &changes, Format::Markdown).as_bytes(),
             )?;
+            Ok(Some(changes.iter().filter(|c| c.changed).count()))
         }
         None => {
             let why = match trees.base_is_file(&l.config) {
@@ -190,9 +210,9 @@ fn section(
             };
             writeln!(out, "The schedule after the change ({why}):\n")?;
             out.write_all(schedule::render(rot, &rows, Format::Markdown).as_bytes())?;
+            Ok(None)
         }
     }
-    Ok(())
 }
 
 /// `oncall preview --base DIR`.

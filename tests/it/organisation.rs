@@ -359,6 +359,42 @@ fn preview_shows_every_rotation_a_change_touches() {
     assert!(md.contains("The change removes this rotation."), "{md}");
 }
 
+/// A change to a log alone (notes written during the day) moves no
+/// upcoming day: the preview names it in one line and previews nothing
+/// (issue 23). With a roster change beside it, that one is previewed.
+#[test]
+fn preview_does_not_report_a_rotation_whose_log_alone_changed() {
+    let org = Org::new();
+    let base = tempfile::tempdir().unwrap();
+    copy_tree(Path::new(FIXTURE), base.path());
+    let base_dir = base.path().display().to_string();
+    std::fs::write(
+        org.path("rotations/sre/oncall-log.md"),
+        "# On-call log\n\nA note written during the day.\n",
+    )
+    .unwrap();
+    let out = org.run(&["preview", "--base", &base_dir, "--working-days", "10"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        stdout(&out),
+        "This change touches only the log of sre, and no upcoming day moves.\n"
+    );
+
+    org.edit("rotations/db/rotation.yaml", |t| {
+        t.replace(
+            "  - { github: fay, name: Fay Example }\n  - { github: gus, name: Gus Example }\n",
+            "  - { github: gus, name: Gus Example }\n  - { github: fay, name: Fay Example }\n",
+        )
+    });
+    let md = stdout(&org.run(&["preview", "--base", &base_dir, "--working-days", "4"]));
+    assert!(md.contains("### Rotation `db`"), "{md}");
+    assert!(!md.contains("### Rotation `sre`"), "{md}");
+    assert!(
+        md.ends_with("It also changes the log of sre, and no upcoming day moves.\n"),
+        "{md}"
+    );
+}
+
 /// Each rotation's webhook is in the variable its rotation.yaml names;
 /// a missing one is named; every webhook variable is masked in Actions.
 #[test]
