@@ -24,8 +24,9 @@ pub fn run(args: &CheckArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
     let mut failed = false;
     let mut valid = Vec::new();
     // A shared calendar's problem is found once per rotation that includes
-    // it: one annotation on its line is enough.
+    // it: one annotation on its line, or one line of text, is enough.
     let mut annotated = std::collections::HashSet::new();
+    let mut said = std::collections::HashSet::new();
     for located in &all {
         let mut kept = Kept::default();
         let checked = {
@@ -39,7 +40,12 @@ pub fn run(args: &CheckArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
         };
         for (command, bytes) in kept.parts() {
             if !command {
-                ctx.out.write_all(bytes)?;
+                for line in String::from_utf8_lossy(bytes).split_inclusive('\n') {
+                    let problem = line.contains(": error: ") || line.contains(": warning: ");
+                    if !problem || said.insert(line.to_owned()) {
+                        ctx.out.write_all(line.as_bytes())?;
+                    }
+                }
                 continue;
             }
             for line in String::from_utf8_lossy(bytes).split_inclusive('\n') {

@@ -148,7 +148,11 @@ pub fn preview(
         (_, false) => writeln!(
             out,
             "{} the log of {}, and no upcoming day moves.",
-            if shown == 0 { "This change touches only" } else { "It also changes" },
+            if shown == 0 {
+                "This change touches only"
+            } else {
+                "It also changes"
+            },
             log_only.join(", ")
         )?,
         _ => {}

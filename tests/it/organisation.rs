@@ -184,6 +184,20 @@ fn calendar_problems_are_reported_with_their_file_and_position() {
         "{text}"
     );
     assert!(text.contains("rotations/db/rotation.yaml: ok"), "{text}");
+    // Listed once, though two rotations include the calendar (issue 23).
+    assert_eq!(
+        text.matches("calendars/berlin.yaml:9:5: error:").count(),
+        1,
+        "{text}"
+    );
+    assert!(
+        text.contains("rotations/sre/rotation.yaml: 2 errors"),
+        "{text}"
+    );
+    assert!(
+        text.contains("rotations/platform/rotation.yaml: 2 errors"),
+        "{text}"
+    );
     // As annotations: on the calendar's own lines, once, though two
     // rotations include it.
     let out = org.run(&["check", "--format", "github"]);
