@@ -66,7 +66,7 @@ pub async fn run(
     let oid = repo["defaultBranchRef"]["target"]["oid"]
         .as_str()
         .unwrap_or_default();
-    let files = super::fetch_calendars(client, config_path, text, oid)
+    let files = super::fetch_calendars(client, config_path, text, oid, &Default::default())
         .await
         .map_err(anyhow::Error::from)?;
     let mut calendars = oncall_core::config::calendars::Fetched {

@@ -108,6 +108,7 @@ fn variables(client: &Client, base: Option<&str>, paths: &Paths) -> Value {
         "config": paths.config,
         "log": paths.log,
         "label": paths.label,
+        "calendars": queries::CALENDARS_DIR,
     })
 }
 
@@ -140,23 +141,27 @@ pub async fn read(client: &Client, base: Option<&str>, paths: &Paths) -> Result<
         }
     }
     // The shared calendars the base's rotation file includes, at the same
-    // commit: one request each (none for a rotation without includes).
+    // commit: read with it when they are in the calendars' directory, else
+    // one request each (none for a rotation without includes).
     if let Some(base) = &remote.base
         && let Some(text) = base.rotation.as_ref().and_then(|f| f.text.as_deref())
     {
-        remote.base_calendars = fetch_calendars(client, &paths.config, text, &base.head).await?;
+        remote.base_calendars =
+            fetch_calendars(client, &paths.config, text, &base.head, &base.calendar_dir).await?;
     }
     Ok(remote)
 }
 
 /// The shared calendars a rotation file (`text`, at `config` on commit
-/// `oid`) includes: path → text, one request each. A calendar that does not
-/// exist is left out (loading the rotation then says so, at the include).
+/// `oid`) includes: path → text, from `read` (the files a query read at the
+/// same commit) or else one request each. A calendar that does not exist
+/// is left out (loading the rotation then says so, at the include).
 pub async fn fetch_calendars(
     client: &Client,
     config: &str,
     text: &str,
     oid: &str,
+    read: &std::collections::BTreeMap<String, String>,
 ) -> Result<std::collections::BTreeMap<String, String>, GitHubError> {
     let mut files = std::collections::BTreeMap::new();
     for include in oncall_core::config::calendars::includes_in(text) {
@@ -164,6 +169,10 @@ pub async fn fetch_calendars(
             continue; // the rotation's check reports it
         };
         if files.contains_key(&path) {
+            continue;
+        }
+        if let Some(text) = read.get(&path) {
+            files.insert(path, text.clone());
             continue;
         }
         match client.raw_file(&path, oid).await {

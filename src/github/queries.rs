@@ -1,17 +1,18 @@
 //! The GraphQL documents the program sends. Every one is checked against
 //! GitHub's schema in the tests (`tests/github_contract.rs`).
 
-/// Everything a daily run needs, in one request: the base branch's files,
-/// the handover branch (its files, recent commits, open pull request), the
-/// label and the users who can be asked for a review.
-pub const HANDOVER_STATE: &str = r#"query HandoverState($owner: String!, $name: String!, $useDefault: Boolean!, $baseRef: String!, $branchRef: String!, $claimRef: String!, $config: String!, $log: String!, $label: String!) {
+/// Everything a daily run needs, in one request: the base branch's files
+/// and the shared calendars in its [`CALENDARS_DIR`], the handover branch
+/// (its files, recent commits, open pull request), the label and the users
+/// who can be asked for a review.
+pub const HANDOVER_STATE: &str = r#"query HandoverState($owner: String!, $name: String!, $useDefault: Boolean!, $baseRef: String!, $branchRef: String!, $claimRef: String!, $config: String!, $log: String!, $label: String!, $calendars: String!) {
   repository(owner: $owner, name: $name) {
     id
     defaultBranchRef @include(if: $useDefault) {
-      ...BranchFiles
+      ...BaseFiles
     }
     baseRef: ref(qualifiedName: $baseRef) @skip(if: $useDefault) {
-      ...BranchFiles
+      ...BaseFiles
     }
     branchRef: ref(qualifiedName: $branchRef) {
       ...BranchFiles
@@ -100,6 +101,29 @@ fragment FileText on TreeEntry {
   }
 }
 
+fragment BaseFiles on Ref {
+  ...BranchFiles
+  target {
+    ... on Commit {
+      calendars: file(path: $calendars) {
+        object {
+          ... on Tree {
+            entries {
+              path
+              object {
+                ... on Blob {
+                  text
+                  isTruncated
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
 fragment BranchFiles on Ref {
   name
   target {
@@ -115,6 +139,11 @@ fragment BranchFiles on Ref {
   }
 }
 "#;
+
+/// The directory of shared calendars whose files the handover query reads
+/// with the base's rotation file (where the README's layout keeps them); a
+/// calendar included from elsewhere costs a request of its own.
+pub const CALENDARS_DIR: &str = "calendars";
 
 /// One mutation of a handover; a run sends the ones it needs, in this
 /// order, in one document (GitHub runs a document's mutations in order).

@@ -514,7 +514,8 @@ fn a_pull_request_run_reads_the_calendar_from_github() {
             .output()
             .unwrap()
     };
-    // Christmas Eve, a Thursday, is in the calendar only.
+    // Christmas Eve, a Thursday, is in the calendar only: read in the
+    // same query as the rotation, no request of its own (issue 23).
     let f = FakeGitHub::start(&refs);
     let out = run(&f, "2026-12-24T08:00:00Z");
     assert!(out.status.success(), "{}", stderr(&out));
@@ -524,6 +525,22 @@ fn a_pull_request_run_reads_the_calendar_from_github() {
         stdout(&out)
     );
     assert_eq!(f.with(|s| s.prs.len()), 0);
+    let asked: Vec<String> = f.with(|s| s.requests.iter().map(|r| r.what.clone()).collect());
+    assert_eq!(asked, ["query HandoverState"], "one request");
+    // A first morning: the query, the branch with its commit and pull
+    // request, then the label on it; the calendar costs nothing more.
+    let f = FakeGitHub::start(&refs);
+    let out = run(&f, NOW);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let asked: Vec<String> = f.with(|s| s.requests.iter().map(|r| r.what.clone()).collect());
+    assert_eq!(
+        asked,
+        [
+            "query HandoverState",
+            "mutation createBranch,commit,createPullRequest",
+            "mutation addLabels"
+        ]
+    );
     // Without the calendar on the branch: the include's line, on main.
     let f = FakeGitHub::start(&refs[1..]);
     let out = run(&f, NOW);

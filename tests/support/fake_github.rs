@@ -321,7 +321,44 @@ fn tree_entries(commit: &CommitObj) -> Value {
     )
 }
 
-fn base_branch_json(st: &State, name: &str, config: &str, log: &str) -> Value {
+/// `file(path: dir)` of a directory, as GitHub answers it: the tree's
+/// direct entries with their full paths, a blob's text (cut like any other
+/// at the GraphQL limit), a subdirectory without one; null when absent.
+fn dir_json(st: &State, commit: &CommitObj, dir: &str) -> Value {
+    let prefix = format!("{dir}/");
+    let mut entries = BTreeMap::new();
+    for (path, text) in &commit.files {
+        let Some(rest) = path.strip_prefix(&prefix) else {
+            continue;
+        };
+        let entry = match rest.split_once('/') {
+            Some((sub, _)) => (format!("{prefix}{sub}"), json!({})),
+            None => {
+                let truncated = text.len() > st.graphql_text_limit;
+                let shown = if truncated {
+                    &text[..st.graphql_text_limit]
+                } else {
+                    text
+                };
+                (
+                    path.clone(),
+                    json!({ "text": shown, "isTruncated": truncated }),
+                )
+            }
+        };
+        entries.insert(entry.0, entry.1);
+    }
+    if entries.is_empty() {
+        return Value::Null;
+    }
+    let entries: Vec<Value> = entries
+        .into_iter()
+        .map(|(path, object)| json!({ "path": path, "object": object }))
+        .collect();
+    json!({ "object": { "entries": entries } })
+}
+
+fn base_branch_json(st: &State, name: &str, config: &str, log: &str, calendars: &str) -> Value {
     let Some(head) = st.head(name) else {
         return Value::Null;
     };
@@ -329,7 +366,12 @@ fn base_branch_json(st: &State, name: &str, config: &str, log: &str) -> Value {
     json!({
         "id": format!("REF_{name}"),
         "name": name,
-        "target": { "oid": head, "rotation": file_json(st, c, config, true), "log": file_json(st, c, log, true) }
+        "target": {
+            "oid": head,
+            "rotation": file_json(st, c, config, true),
+            "log": file_json(st, c, log, true),
+            "calendars": dir_json(st, c, calendars)
+        }
     })
 }
 
@@ -339,16 +381,17 @@ fn handover_state(st: &State, vars: &Value) -> Value {
     }
     let config = vars["config"].as_str().unwrap_or("");
     let log = vars["log"].as_str().unwrap_or("");
+    let calendars = vars["calendars"].as_str().unwrap_or("");
     let use_default = vars["useDefault"].as_bool().unwrap_or(true);
     let mut repo = json!({ "id": st.repo_id });
     if use_default {
-        repo["defaultBranchRef"] = base_branch_json(st, &st.default_branch, config, log);
+        repo["defaultBranchRef"] = base_branch_json(st, &st.default_branch, config, log, calendars);
     } else {
         let name = vars["baseRef"]
             .as_str()
             .unwrap_or("")
             .trim_start_matches("refs/heads/");
-        repo["baseRef"] = base_branch_json(st, name, config, log);
+        repo["baseRef"] = base_branch_json(st, name, config, log, calendars);
     }
     let branch = vars["branchRef"]
         .as_str()

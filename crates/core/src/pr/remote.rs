@@ -29,6 +29,10 @@ pub struct Branch {
     pub head: String,
     pub rotation: Option<File>,
     pub log: Option<File>,
+    /// The files of the shared calendars' directory, read in the same
+    /// query (the base branch only): path → text; a file too large for
+    /// GraphQL is left out (fetched on its own if a rotation includes it).
+    pub calendar_dir: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,6 +133,29 @@ mod wire {
         pub log: Option<File>,
         #[serde(default)]
         pub history: Option<Nodes<Commit>>,
+        #[serde(default)]
+        pub calendars: Option<Dir>,
+    }
+
+    /// A directory's tree entry (or a file's, whose object has no entries).
+    #[derive(Deserialize)]
+    pub struct Dir {
+        #[serde(default)]
+        pub object: Option<DirObject>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct DirObject {
+        #[serde(default)]
+        pub entries: Option<Vec<DirEntry>>,
+    }
+
+    #[derive(Deserialize)]
+    pub struct DirEntry {
+        #[serde(default)]
+        pub path: Option<String>,
+        #[serde(default)]
+        pub object: Option<Blob>,
     }
 
     #[derive(Deserialize)]
@@ -260,11 +287,26 @@ fn file(f: wire::File) -> File {
 }
 
 fn branch(r: &mut wire::Ref) -> Branch {
+    let calendar_dir = r
+        .target
+        .calendars
+        .take()
+        .and_then(|d| d.object)
+        .and_then(|o| o.entries)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|e| {
+            let blob = e.object?;
+            let text = blob.text.filter(|_| blob.is_truncated != Some(true))?;
+            Some((e.path?, text))
+        })
+        .collect();
     Branch {
         name: r.name.clone(),
         head: r.target.oid.clone(),
         rotation: r.target.rotation.take().map(file),
         log: r.target.log.take().map(file),
+        calendar_dir,
     }
 }
 
@@ -378,5 +420,30 @@ mod tests {
         let mut no_id = answer(json!("abc123"));
         no_id["repository"].as_object_mut().unwrap().remove("id");
         assert_eq!(parse(&no_id), None);
+    }
+
+    /// The calendars' directory as GitHub answers `file(path:)` of a tree:
+    /// a blob's text is kept; a cut text and a subdirectory are left out
+    /// (a rotation that includes one reads it on its own).
+    #[test]
+    fn the_calendar_directory_keeps_whole_files_only() {
+        let mut a = answer(json!("abc123"));
+        a["repository"]["defaultBranchRef"]["target"]["calendars"] = json!({ "object": { "entries": [
+            { "path": "calendars/berlin.yaml", "object": { "text": "holidays: []\n", "isTruncated": false } },
+            { "path": "calendars/huge.yaml", "object": { "text": "holi", "isTruncated": true } },
+            { "path": "calendars/old", "object": {} }
+        ] } });
+        let base = parse(&a).unwrap().base.unwrap();
+        assert_eq!(
+            base.calendar_dir.into_iter().collect::<Vec<_>>(),
+            [(
+                "calendars/berlin.yaml".to_owned(),
+                "holidays: []\n".to_owned()
+            )]
+        );
+        // No such directory: nothing read, nothing refused.
+        let mut a = answer(json!("abc123"));
+        a["repository"]["defaultBranchRef"]["target"]["calendars"] = Value::Null;
+        assert!(parse(&a).unwrap().base.unwrap().calendar_dir.is_empty());
     }
 }
