@@ -83,6 +83,39 @@ pub enum Command {
     Init(InitArgs),
     /// Import a rotation from another tool into rotation.yaml.
     Import(ImportArgs),
+    /// Shared holiday calendars: `holidays import FILE.ics --out
+    /// calendars/NAME.yaml` writes a public-holiday iCalendar file's dates
+    /// into a calendar file (or adds them to it).
+    Holidays(HolidaysArgs),
+}
+
+/// `oncall holidays`.
+#[derive(Debug, Clone, Args)]
+pub struct HolidaysArgs {
+    #[command(subcommand)]
+    pub command: HolidaysCommand,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum HolidaysCommand {
+    /// Write the all-day events of an iCalendar file (a country's public
+    /// holidays, as published) into a shared calendar file, as dates:
+    /// creates it, or adds the dates it does not have yet (keeping its own
+    /// names and comments). Repeating events are expanded.
+    Import {
+        /// The iCalendar file (.ics).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The calendar file to write (e.g. calendars/berlin.yaml).
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+        /// The first day to import. Default: today (UTC).
+        #[arg(long, value_parser = parse_date, value_name = "DATE")]
+        from: Option<NaiveDate>,
+        /// The last day to import. Default: the end of the year after --from's.
+        #[arg(long, value_parser = parse_date, value_name = "DATE")]
+        until: Option<NaiveDate>,
+    },
 }
 
 /// `oncall check`.

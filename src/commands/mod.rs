@@ -5,6 +5,7 @@
 mod advance;
 mod assign;
 mod check;
+mod holidays;
 mod init;
 mod list;
 mod preview;
@@ -60,6 +61,7 @@ pub fn run(cli: &Cli, ctx: &mut Ctx) -> Result<()> {
         Command::Leave(a) => roster::leave(a, &target()?, ctx),
         Command::Init(a) => init::init(a, &target()?, ctx),
         Command::Import(a) => init::import(a, &target()?, ctx),
+        Command::Holidays(a) => holidays::run(a, ctx),
     }
 }
 

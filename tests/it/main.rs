@@ -16,6 +16,7 @@ mod feed;
 mod free_text;
 mod github;
 mod github_contract;
+mod holidays;
 mod hostile;
 mod job_log;
 mod layout;

@@ -24,6 +24,7 @@ pub mod diff;
 pub mod escape;
 pub mod feed;
 pub mod files;
+pub mod holidays;
 pub mod lint;
 pub mod log;
 pub mod log_format;

@@ -1,0 +1,101 @@
+//! `oncall holidays import FILE.ics --out calendars/NAME.yaml`: a shared
+//! calendar's holidays from a public-holiday iCalendar file, written out
+//! as dates (the rotation never reads the iCalendar file itself, R8).
+
+use super::Ctx;
+use crate::cli::{HolidaysArgs, HolidaysCommand};
+use crate::error::{UserError, usage};
+use crate::fsio;
+use anyhow::Result;
+use oncall_core::config::calendars;
+use oncall_core::diag::{InvalidInput, Report};
+use oncall_core::escape::terminal;
+use oncall_core::holidays::{self, Holiday};
+
+pub fn run(args: &HolidaysArgs, ctx: &mut Ctx) -> Result<()> {
+    let HolidaysCommand::Import {
+        file,
+        out: path,
+        from,
+        until,
+    } = &args.command;
+    let from = from.unwrap_or_else(|| ctx.now.date_naive());
+    let until = until.unwrap_or_else(|| holidays::default_until(from));
+    if until < from {
+        return Err(usage(format!(
+            "--until {until} is before --from {from}: give an --until on or after it"
+        )));
+    }
+    let label = |p: &std::path::Path| p.display().to_string();
+    let ics = fsio::read_text(file, false).map_err(UserError::from)?;
+    let read = holidays::from_ics(&ics, from, until)
+        .map_err(|e| usage(format!("{}: {e}", label(file))))?;
+    // The calendar file as it is (if it is), checked before it is changed.
+    let existing = fsio::read_text(path, true).map_err(UserError::from)?;
+    let exists = fsio::kind(path).map_err(crate::error::fs)? != fsio::Kind::Missing;
+    let entries = match exists {
+        false => Vec::new(),
+        true => calendars::parse(&existing).map_err(|problems| {
+            UserError::from(InvalidInput(Report::new(label(path), problems)))
+        })?,
+    };
+    // The iCalendar file's name only: the path is the importing machine's.
+    let name: String = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect();
+    let header = format!(
+        "# Public holidays from {name}, {from} to {until}, written by\n\
+         # `oncall holidays import`. A rotation includes them with an item\n\
+         # `- include: PATH` under `holidays:`, PATH relative to its rotation.yaml.\n"
+    );
+    let merged = holidays::merge(
+        exists.then_some((existing.as_str(), entries.as_slice())),
+        &read.holidays,
+        &header,
+    )
+    .map_err(|e| usage(format!("{}: {e}; nothing was written", label(path))))?;
+    if !merged.added.is_empty() || !exists {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            fsio::create_dir_all(dir).map_err(crate::error::fs)?;
+        }
+        fsio::write_atomic(path, &merged.text).map_err(crate::error::fs)?;
+    }
+    let day = |h: &Holiday| match &h.name {
+        Some(n) => format!("{} {n}", h.date),
+        None => h.date.to_string(),
+    };
+    let mut text = format!(
+        "{}: {} holiday(s) added, {} there already ({} from {from} to {until}).\n",
+        label(path),
+        merged.added.len(),
+        merged.present.len(),
+        label(file),
+    );
+    for h in &merged.added {
+        text.push_str(&format!("  + {}\n", day(h)));
+    }
+    for d in &merged.present {
+        text.push_str(&format!("  = {d} (there already; its name is kept)\n"));
+    }
+    for s in &read.skipped {
+        let what = match s.summary.is_empty() {
+            true => "an event without a name".to_owned(),
+            false => format!("\"{}\"", s.summary),
+        };
+        text.push_str(&format!("  skipped {what}: {}\n", s.why));
+    }
+    if read.holidays.is_empty() {
+        text.push_str(&format!(
+            "No holiday from {from} to {until} in {}: check the dates (--from, --until).\n",
+            label(file)
+        ));
+    }
+    for line in text.lines() {
+        writeln!(ctx.out, "{}", terminal(line))?;
+    }
+    Ok(())
+}
