@@ -10,7 +10,7 @@ use anyhow::Result;
 use oncall_core::config::calendars;
 use oncall_core::diag::{InvalidInput, Report};
 use oncall_core::escape::terminal;
-use oncall_core::holidays::{self, Holiday};
+use oncall_core::holidays;
 
 pub fn run(args: &HolidaysArgs, ctx: &mut Ctx) -> Result<()> {
     let HolidaysCommand::Import {
@@ -64,36 +64,7 @@ pub fn run(args: &HolidaysArgs, ctx: &mut Ctx) -> Result<()> {
         }
         fsio::write_atomic(path, &merged.text).map_err(crate::error::fs)?;
     }
-    let day = |h: &Holiday| match &h.name {
-        Some(n) => format!("{} {n}", h.date),
-        None => h.date.to_string(),
-    };
-    let mut text = format!(
-        "{}: {} holiday(s) added, {} there already ({} from {from} to {until}).\n",
-        label(path),
-        merged.added.len(),
-        merged.present.len(),
-        label(file),
-    );
-    for h in &merged.added {
-        text.push_str(&format!("  + {}\n", day(h)));
-    }
-    for d in &merged.present {
-        text.push_str(&format!("  = {d} (there already; its name is kept)\n"));
-    }
-    for s in &read.skipped {
-        let what = match s.summary.is_empty() {
-            true => "an event without a name".to_owned(),
-            false => format!("\"{}\"", s.summary),
-        };
-        text.push_str(&format!("  skipped {what}: {}\n", s.why));
-    }
-    if read.holidays.is_empty() {
-        text.push_str(&format!(
-            "No holiday from {from} to {until} in {}: check the dates (--from, --until).\n",
-            label(file)
-        ));
-    }
+    let text = holidays::report(&label(path), &label(file), (from, until), &read, &merged);
     for line in text.lines() {
         writeln!(ctx.out, "{}", terminal(line))?;
     }

@@ -282,6 +282,45 @@ fn append(text: &str, items: Vec<String>) -> Result<String, String> {
     Ok(doc.to_string())
 }
 
+/// What an import did, for the terminal: the holidays added, the dates
+/// that were there, and each event left out with why.
+pub fn report(
+    calendar: &str,
+    ics: &str,
+    (from, until): (NaiveDate, NaiveDate),
+    read: &Read,
+    merged: &Merged,
+) -> String {
+    let day = |h: &Holiday| match &h.name {
+        Some(n) => format!("{} {n}", h.date),
+        None => h.date.to_string(),
+    };
+    let mut text = format!(
+        "{calendar}: {} holiday(s) added, {} there already ({ics} from {from} to {until}).\n",
+        merged.added.len(),
+        merged.present.len(),
+    );
+    for h in &merged.added {
+        text.push_str(&format!("  + {}\n", day(h)));
+    }
+    for d in &merged.present {
+        text.push_str(&format!("  = {d} (there already; its name is kept)\n"));
+    }
+    for s in &read.skipped {
+        let what = match s.summary.is_empty() {
+            true => "an event without a name".to_owned(),
+            false => format!("\"{}\"", s.summary),
+        };
+        text.push_str(&format!("  skipped {what}: {}\n", s.why));
+    }
+    if read.holidays.is_empty() {
+        text.push_str(&format!(
+            "No holiday from {from} to {until} in {ics}: check the dates (--from, --until).\n"
+        ));
+    }
+    text
+}
+
 /// The default end of an import: the end of the year after `from`'s.
 pub fn default_until(from: NaiveDate) -> NaiveDate {
     NaiveDate::from_ymd_opt(from.year() + 1, 12, 31).unwrap_or(NaiveDate::MAX)
