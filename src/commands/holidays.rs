@@ -40,18 +40,11 @@ pub fn run(args: &HolidaysArgs, ctx: &mut Ctx) -> Result<()> {
         })?,
     };
     // The iCalendar file's name only: the path is the importing machine's.
-    let name: String = file
+    let name = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default()
-        .chars()
-        .filter(|c| !c.is_control())
-        .collect();
-    let header = format!(
-        "# Public holidays from {name}, {from} to {until}, written by\n\
-         # `oncall holidays import`. A rotation includes them with an item\n\
-         # `- include: PATH` under `holidays:`, PATH relative to its rotation.yaml.\n"
-    );
+        .unwrap_or_default();
+    let header = holidays::header(&name, from, until);
     let merged = holidays::merge(
         exists.then_some((existing.as_str(), entries.as_slice())),
         &read.holidays,

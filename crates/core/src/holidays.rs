@@ -282,6 +282,17 @@ fn append(text: &str, items: Vec<String>) -> Result<String, String> {
     Ok(doc.to_string())
 }
 
+/// The comment a new calendar file starts with: where its dates came from
+/// (the iCalendar file's name, on one line) and how a rotation uses them.
+pub fn header(ics_name: &str, from: NaiveDate, until: NaiveDate) -> String {
+    let name: String = ics_name.chars().filter(|c| !c.is_control()).collect();
+    format!(
+        "# Public holidays from {name}, {from} to {until}, written by\n\
+         # `oncall holidays import`. A rotation includes them with an item\n\
+         # `- include: PATH` under `holidays:`, PATH relative to its rotation.yaml.\n"
+    )
+}
+
 /// What an import did, for the terminal: the holidays added, the dates
 /// that were there, and each event left out with why.
 pub fn report(
