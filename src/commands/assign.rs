@@ -49,12 +49,31 @@ pub fn run(args: &AssignArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
         },
         (None, None) => bail!("internal: no issue and no event"),
     };
+    // Several rotations, none named: the event's label or command picks
+    // one (the routing workflow's checkout is the default branch), or
+    // nothing is done, without a request.
+    let mut config = target.config.clone();
+    if target.names_no_file() && crate::layout::has_rotations_dir().map_err(crate::error::fs)? {
+        let Some((name, json)) = &event else {
+            return Err(settings_error(
+                "this repository has several rotations: add --rotation NAME to route issue --issue N to one of them".into(),
+            )
+            .into());
+        };
+        match pick(name, json, ctx)? {
+            Ok(path) => config = path,
+            Err(why) => {
+                writeln!(ctx.out, "nothing to do: {}", terminal(&why))?;
+                return Ok(());
+            }
+        }
+    }
     let settings = settings(args.repo.as_deref(), args.api_url.as_deref())?;
     let client = {
         let _entered = ctx.net.enter()?;
         Client::new(settings, ctx.net.client()?.clone())?
     };
-    let config = repo_path(&target.config)?;
+    let config = repo_path(&config)?;
     let route = |rot: &oncall_core::config::Rotation| match &event {
         None => oncall_core::routing::Route::Assign(number),
         Some((name, json)) => oncall_core::routing::route(name, json, rot),
@@ -72,4 +91,40 @@ pub fn run(args: &AssignArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
     writeln!(ctx.out, "{}", terminal(&said))?;
     writeln!(ctx.err, "GitHub requests: {}", client.requests())?;
     Ok(())
+}
+
+/// The rotation file of the rotation whose `routing` names the event's
+/// label or command (`routing::pick`), read from this checkout; `Err` with
+/// why when none does. A rotation that does not load is left out, and
+/// said so on stderr (`oncall check` reports its problems).
+fn pick(
+    event_name: &str,
+    event: &serde_json::Value,
+    ctx: &mut Ctx,
+) -> Result<Result<std::path::PathBuf, String>> {
+    let all = crate::layout::discover(std::path::Path::new(".")).map_err(crate::error::usage)?;
+    let mut rotations = Vec::new();
+    let mut paths = Vec::new();
+    for l in all {
+        let loaded = crate::fsio::read_text(&l.config, false)
+            .ok()
+            .and_then(|text| crate::fsio::load_rotation(&super::label(&l.config), &text).ok());
+        match loaded {
+            Some((rot, _)) => {
+                rotations.push((l.name.clone(), rot));
+                paths.push(l.config);
+            }
+            None => writeln!(
+                ctx.err,
+                "{} does not load, so it routes nothing: run oncall check",
+                terminal(&super::label(&l.config))
+            )?,
+        }
+    }
+    Ok(
+        match oncall_core::routing::pick(event_name, event, &rotations) {
+            oncall_core::routing::Pick::Rotation(i) => Ok(paths.swap_remove(i)),
+            oncall_core::routing::Pick::Skip(why) => Err(why),
+        },
+    )
 }

@@ -62,8 +62,8 @@ pub fn run(args: &CheckArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
             Err(e) => return Err(e),
         }
     }
-    cross_rotation_warnings(&valid, args, ctx)?;
-    match failed {
+    let clash = across_rotations(&valid, args, ctx)?;
+    match failed || clash {
         true => Err(UserError::CheckFailed.into()),
         false => Ok(()),
     }
@@ -133,15 +133,17 @@ fn print(report: &Report, format: CheckFormat, ctx: &mut Ctx) -> Result<()> {
 }
 
 /// `oncall check` over several rotations: a warning in both files for each
-/// day someone is on call in two of them, within the horizon. `valid`: the
-/// rotations that passed their own check, as it read them.
-fn cross_rotation_warnings(
+/// day someone is on call in two of them, within the horizon, and an error
+/// in both for a routing label or command two of them name. `valid`: the
+/// rotations that passed their own check, as it read them. True when
+/// there is an error.
+fn across_rotations(
     valid: &[(String, Rotation, Log)],
     args: &CheckArgs,
     ctx: &mut Ctx,
-) -> Result<()> {
+) -> Result<bool> {
     let Some((_, first, _)) = valid.first() else {
-        return Ok(());
+        return Ok(false);
     };
     // The horizon from the first rotation's today (zones differ by hours).
     let today = calendar::today(first.timezone, ctx.now);
@@ -157,6 +159,12 @@ fn cross_rotation_warnings(
     for (i, p) in oncall_core::conflicts::warnings(&named, today, args.ahead) {
         per_file[i].push(p);
     }
+    let files: Vec<(&str, &Rotation)> = valid.iter().map(|(f, r, _)| (f.as_str(), r)).collect();
+    let claims = oncall_core::routing::claims_across(&files);
+    let clash = !claims.is_empty();
+    for (i, p) in claims {
+        per_file[i].push(p);
+    }
     for ((file, _, _), problems) in valid.iter().zip(per_file) {
         if problems.is_empty() {
             continue;
@@ -165,11 +173,11 @@ fn cross_rotation_warnings(
         match args.format {
             CheckFormat::Github => print(&report, args.format, ctx)?,
             CheckFormat::Text => {
-                for w in report.warnings() {
-                    writeln!(ctx.out, "{}", report.line(w))?;
+                for p in &report.problems {
+                    writeln!(ctx.out, "{}", report.line(p))?;
                 }
             }
         }
     }
-    Ok(())
+    Ok(clash)
 }

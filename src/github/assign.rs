@@ -51,7 +51,13 @@ pub async fn run(
     let data = client
         .query(
             ASSIGN_STATE,
-            json!({ "owner": s.owner, "name": s.name, "config": config_path, "number": number }),
+            json!({
+                "owner": s.owner,
+                "name": s.name,
+                "config": config_path,
+                "number": number,
+                "calendars": super::queries::CALENDARS_DIR,
+            }),
         )
         .await
         .map_err(anyhow::Error::from)?;
@@ -66,7 +72,9 @@ pub async fn run(
     let oid = repo["defaultBranchRef"]["target"]["oid"]
         .as_str()
         .unwrap_or_default();
-    let files = super::fetch_calendars(client, config_path, text, oid, &Default::default())
+    let read =
+        oncall_core::pr::remote::calendar_dir(&repo["defaultBranchRef"]["target"]["calendars"]);
+    let files = super::fetch_calendars(client, config_path, text, oid, &read)
         .await
         .map_err(anyhow::Error::from)?;
     let mut calendars = oncall_core::config::calendars::Fetched {

@@ -251,9 +251,10 @@ pub fn mutation_document(mutations: &[Mutation]) -> String {
     )
 }
 
-/// `oncall assign`: the default branch's rotation.yaml, the issue (or pull
-/// request) and who can be assigned, in one request.
-pub const ASSIGN_STATE: &str = r#"query AssignState($owner: String!, $name: String!, $config: String!, $number: Int!) {
+/// `oncall assign`: the default branch's rotation.yaml and the shared
+/// calendars in [`CALENDARS_DIR`], the issue (or pull request) and who can
+/// be assigned, in one request.
+pub const ASSIGN_STATE: &str = r#"query AssignState($owner: String!, $name: String!, $config: String!, $number: Int!, $calendars: String!) {
   repository(owner: $owner, name: $name) {
     defaultBranchRef {
       name
@@ -265,6 +266,21 @@ pub const ASSIGN_STATE: &str = r#"query AssignState($owner: String!, $name: Stri
               ... on Blob {
                 text
                 isTruncated
+              }
+            }
+          }
+          calendars: file(path: $calendars) {
+            object {
+              ... on Tree {
+                entries {
+                  path
+                  object {
+                    ... on Blob {
+                      text
+                      isTruncated
+                    }
+                  }
+                }
               }
             }
           }

@@ -28,6 +28,7 @@ mod readme;
 mod release;
 mod reliability;
 mod roster;
+mod routing_org;
 mod schema;
 mod setup;
 mod site;

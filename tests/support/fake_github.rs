@@ -483,8 +483,11 @@ fn assign_state(st: &State, vars: &Value) -> Value {
                 "comments": { "nodes": i.comments.iter().map(Comment::json).collect::<Vec<_>>() }
             })
         });
+    let calendars = st.commits.get(&head).map_or(Value::Null, |c| {
+        dir_json(st, c, vars["calendars"].as_str().unwrap_or(""))
+    });
     json!({ "data": { "repository": {
-        "defaultBranchRef": { "name": st.default_branch, "target": { "oid": head, "rotation": rotation } },
+        "defaultBranchRef": { "name": st.default_branch, "target": { "oid": head, "rotation": rotation, "calendars": calendars } },
         "issueOrPullRequest": issue,
         "assignableUsers": { "nodes": st.users.iter().map(|(l, id)| json!({ "id": id, "login": l })).collect::<Vec<_>>() }
     } } })

@@ -120,6 +120,118 @@ pub fn route(event_name: &str, event: &Value, rot: &Rotation) -> Route {
     }
 }
 
+/// Which rotation of a repository an event is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Pick {
+    /// The index of the rotation whose `routing` names the event's label
+    /// or command.
+    Rotation(usize),
+    /// None is: nothing to do, and why (one line).
+    Skip(String),
+}
+
+/// The rotation an event is for, in a repository of several rotations
+/// (`rotations`: each one's name and rotation): the one whose `routing`
+/// names the label added (or, on an issue opened, the first of its labels
+/// that one names) or the comment's command. A rotation that names no
+/// `routing` routes nothing here: the defaults would be every rotation's.
+/// [`route`] then decides with that rotation as with a single one.
+pub fn pick(event_name: &str, event: &Value, rotations: &[(String, Rotation)]) -> Pick {
+    let claimed = |what: &str, is: &dyn Fn(&Rotation) -> bool| -> Pick {
+        let found: Vec<usize> = (0..rotations.len())
+            .filter(|i| is(&rotations[*i].1))
+            .collect();
+        match found.as_slice() {
+            [one] => Pick::Rotation(*one),
+            [] => Pick::Skip(format!("{what} routes to no rotation")),
+            several => Pick::Skip(format!(
+                "{what} is claimed by {}: `oncall check` names both places",
+                several
+                    .iter()
+                    .map(|i| rotations[*i].0.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" and ")
+            )),
+        }
+    };
+    fn names_label(l: &str) -> impl Fn(&Rotation) -> bool + '_ {
+        move |r: &Rotation| r.routing_named.labels.iter().any(|(n, _)| n == l)
+    }
+    match (event_name, event["action"].as_str().unwrap_or("")) {
+        ("issues", "labeled") => match event["label"]["name"].as_str() {
+            Some(l) => claimed(&format!("the label {l:?}"), &names_label(l)),
+            None => Pick::Skip("the event names no label".into()),
+        },
+        ("issues", "opened") => {
+            let labels = event["issue"]["labels"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|l| l["name"].as_str());
+            for l in labels {
+                if rotations.iter().any(|(_, r)| names_label(l)(r)) {
+                    return claimed(&format!("the label {l:?}"), &names_label(l));
+                }
+            }
+            Pick::Skip("the issue was opened without a label that routes to a rotation".into())
+        }
+        ("issue_comment", "created") => {
+            let body = event["comment"]["body"].as_str().unwrap_or("");
+            let first = body.lines().next().unwrap_or("").trim();
+            claimed(&format!("the command {first:?}"), &|r: &Rotation| {
+                r.routing_named
+                    .command
+                    .as_ref()
+                    .is_some_and(|(c, _)| c == first)
+            })
+        }
+        (name, action) => Pick::Skip(format!(
+            "the {name:?} event ({action:?}) does not route issues"
+        )),
+    }
+}
+
+/// The routing labels and commands that two rotations of one repository
+/// both name: an error at each place (an issue must route to one team).
+/// `rotations`: each one's file (as messages name it) and rotation.
+pub fn claims_across(rotations: &[(&str, &Rotation)]) -> Vec<(usize, crate::diag::Problem)> {
+    let mut out = Vec::new();
+    let claims = |r: &Rotation| {
+        let labels = r
+            .routing_named
+            .labels
+            .iter()
+            .map(|(l, p)| (format!("routing label {l:?}"), *p));
+        let command = r
+            .routing_named
+            .command
+            .iter()
+            .map(|(c, p)| (format!("routing command {c:?}"), *p));
+        labels.chain(command).collect::<Vec<_>>()
+    };
+    for (i, (_, rot)) in rotations.iter().enumerate() {
+        for (what, pos) in claims(rot) {
+            let others: Vec<&str> = rotations
+                .iter()
+                .enumerate()
+                .filter(|(j, (_, r))| *j != i && claims(r).iter().any(|(w, _)| *w == what))
+                .map(|(_, (file, _))| *file)
+                .collect();
+            if !others.is_empty() {
+                out.push((
+                    i,
+                    crate::diag::Problem::error(
+                        pos,
+                        format!("the {what} is also named by {}", others.join(", ")),
+                        "give each rotation its own label and command: an issue routes to one team",
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
 /// An issue or pull request as GitHub has it now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Issue {

@@ -92,6 +92,11 @@ pub struct Rotation {
     pub routing_labels: Vec<String>,
     /// `routing.command` (default: [`DEFAULT_ROUTING_COMMAND`]).
     pub routing_command: String,
+    /// What the file's `routing` names itself, with positions: in a
+    /// repository of several rotations, a rotation routes only by these
+    /// (the defaults would be everyone's), and no two rotations may name
+    /// the same ([`crate::routing::claims_across`]).
+    pub routing_named: RoutingNamed,
     /// The environment variable with the Slack webhook's URL
     /// (`slack.webhook_env`, default [`DEFAULT_WEBHOOK_ENV`]).
     pub webhook_env: String,
@@ -99,6 +104,13 @@ pub struct Rotation {
     /// rotation file is read (the repository's root, or the working
     /// directory), in the order included.
     pub calendars: Vec<String>,
+}
+
+/// The labels and the command a rotation file's `routing` names itself.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RoutingNamed {
+    pub labels: Vec<(String, node::Pos)>,
+    pub command: Option<(String, node::Pos)>,
 }
 
 /// The label that routes an issue to the on-call engineer by default (the

@@ -169,6 +169,19 @@ pub(super) fn resolve(
                 || crate::config::DEFAULT_ROUTING_COMMAND.to_owned(),
                 |c| c.value.clone(),
             ),
+        routing_named: crate::config::RoutingNamed {
+            labels: f
+                .routing
+                .iter()
+                .flat_map(|r| r.labels.iter().flatten())
+                .map(|l| (l.value.trim().to_owned(), pos(l)))
+                .collect(),
+            command: f
+                .routing
+                .as_ref()
+                .and_then(|r| r.command.as_ref())
+                .map(|c| (c.value.clone(), pos(c))),
+        },
         usergroup: f
             .slack
             .as_ref()

@@ -286,12 +286,14 @@ fn file(f: wire::File) -> File {
     }
 }
 
-fn branch(r: &mut wire::Ref) -> Branch {
-    let calendar_dir = r
-        .target
-        .calendars
-        .take()
-        .and_then(|d| d.object)
+/// The files of a directory as `file(path:)` of a tree answers it (the
+/// shared calendars'): path → text, whole files only.
+pub fn calendar_dir(answer: &Value) -> std::collections::BTreeMap<String, String> {
+    files_of(wire::Dir::deserialize(answer).ok())
+}
+
+fn files_of(dir: Option<wire::Dir>) -> std::collections::BTreeMap<String, String> {
+    dir.and_then(|d| d.object)
         .and_then(|o| o.entries)
         .unwrap_or_default()
         .into_iter()
@@ -300,7 +302,11 @@ fn branch(r: &mut wire::Ref) -> Branch {
             let text = blob.text.filter(|_| blob.is_truncated != Some(true))?;
             Some((e.path?, text))
         })
-        .collect();
+        .collect()
+}
+
+fn branch(r: &mut wire::Ref) -> Branch {
+    let calendar_dir = files_of(r.target.calendars.take());
     Branch {
         name: r.name.clone(),
         head: r.target.oid.clone(),
