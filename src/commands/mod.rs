@@ -5,6 +5,7 @@
 mod advance;
 mod assign;
 mod check;
+mod import;
 mod init;
 mod list;
 mod preview;
@@ -59,7 +60,7 @@ pub fn run(cli: &Cli, ctx: &mut Ctx) -> Result<()> {
         Command::Swap(a) => roster::swap(a, &target()?, ctx),
         Command::Leave(a) => roster::leave(a, &target()?, ctx),
         Command::Init(a) => init::init(a, &target()?, ctx),
-        Command::Import(a) => init::import(a, &target()?, ctx),
+        Command::Import(a) => import::import(a, &target()?, ctx),
     }
 }
 
