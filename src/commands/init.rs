@@ -371,6 +371,13 @@ pub(super) fn init(args: &InitArgs, target: &Target, ctx: &mut Ctx) -> Result<()
         force,
     } = args;
     let (now, net, out, err) = (ctx.now, ctx.net, &mut *ctx.out, &mut *ctx.err);
+    // Files that exist refuse the run before anything is asked or looked up.
+    let workflows = [Path::new(DAILY_WORKFLOW), Path::new(CHECK_WORKFLOW)];
+    let rotation_files = [target.config.as_path(), target.log.as_path()];
+    match workflows_only {
+        true => refuse_existing(&workflows, *force)?,
+        false => refuse_existing(&[&rotation_files[..], &workflows[..]].concat(), *force)?,
+    }
     let action = match action {
         Some(a) if valid_action(a) => a.clone(),
         Some(a) => {
@@ -394,14 +401,6 @@ pub(super) fn init(args: &InitArgs, target: &Target, ctx: &mut Ctx) -> Result<()
         let first = first_handover(rotation, calendar::today(rotation.timezone, now));
         return next_steps(out, &action, first);
     }
-    // Files that exist refuse the run before any question is asked.
-    let paths = [
-        target.config.as_path(),
-        target.log.as_path(),
-        Path::new(DAILY_WORKFLOW),
-        Path::new(CHECK_WORKFLOW),
-    ];
-    refuse_existing(&paths, *force)?;
     let a = answers(team, timezone, members, *start, err)?;
     let tz = zone(&a.timezone)?;
     let start = a
