@@ -1,6 +1,7 @@
 //! The files a new setup starts with (`oncall init`, `oncall import`):
 //! rotation.yaml, the log's header, and the two workflows. Pure: text in,
-//! text out; the shell (`app/init.rs`) asks, checks and writes.
+//! text out; the shell (`src/commands/init.rs`, `import.rs`) asks, checks
+//! and writes.
 
 use crate::config::edit::scalar;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
