@@ -118,11 +118,15 @@ pub enum HolidaysCommand {
     },
 }
 
+/// How many days ahead `oncall check` looks for uncovered days (also what
+/// `init` and `import` check their files with).
+pub const CHECK_AHEAD: u32 = 28;
+
 /// `oncall check`.
 #[derive(Debug, Clone, Args)]
 pub struct CheckArgs {
     /// How many days ahead to look for uncovered days.
-    #[arg(long, default_value_t = 28, value_name = "N")]
+    #[arg(long, default_value_t = CHECK_AHEAD, value_name = "N")]
     pub ahead: u32,
     /// `github` prints the problems as GitHub Actions annotations.
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
@@ -350,9 +354,10 @@ pub struct ImportArgs {
 /// The tools `oncall import` reads.
 #[derive(Debug, Clone, Subcommand)]
 pub enum ImportFrom {
-    /// The Operate First slack-first bot's config: the member the bot names
-    /// on the switch day stays on call that day, and the rest of its current
-    /// pass follows its order.
+    /// The Operate First slack-first bot's config: the switch day is the
+    /// rotation's first day, the member the bot names then is on call that
+    /// day, and the first cycle follows the bot's order from them. On a
+    /// terminal, it asks for what the flags do not say.
     SlackFirst {
         /// The bot's config file (SLACK_BOT_CONFIG).
         #[arg(value_name = "CONFIG")]
@@ -361,13 +366,14 @@ pub enum ImportFrom {
         /// `onCall.members` is not in CONFIG.
         #[arg(long, value_name = "FILE")]
         members: Option<PathBuf>,
-        /// The team's name.
-        #[arg(long, value_name = "NAME", default_value = "On-call rotation")]
-        team: String,
+        /// The team's name. Default: "On-call rotation".
+        #[arg(long, value_name = "NAME")]
+        team: Option<String>,
         /// The team's IANA time zone. Default: this machine's.
         #[arg(long, value_name = "ZONE")]
         timezone: Option<String>,
-        /// The day the team switches to oncall. Default: today.
+        /// The day the team switches to oncall (the rotation's first day;
+        /// it may be ahead). Default: today.
         #[arg(long, value_parser = parse_date, value_name = "DATE")]
         date: Option<NaiveDate>,
         /// Overwrite rotation.yaml and the log if they exist.

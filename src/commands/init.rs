@@ -1,10 +1,10 @@
-//! The shell of `oncall init` and `oncall import`: gathers the answers
-//! (flags, or questions on a terminal), checks the files they make like any
-//! rotation.yaml, and writes them all, or nothing.
+//! The shell of `oncall init` (and what `import` shares with it): gathers
+//! the answers (flags, or questions on a terminal), checks the files they
+//! make like `oncall check`, and writes them all, or nothing.
 
 use super::{Ctx, Target};
 use crate::build_info;
-use crate::cli::{ImportArgs, ImportFrom, InitArgs};
+use crate::cli::InitArgs;
 use crate::error::{UserError, usage};
 use crate::fsio;
 use anyhow::Result;
@@ -12,10 +12,9 @@ use chrono::NaiveDate;
 use chrono_tz::Tz;
 use oncall_core::calendar;
 use oncall_core::config;
-use oncall_core::diag::InvalidInput;
+use oncall_core::diag::{InvalidInput, Report};
 use oncall_core::render;
 use oncall_core::setup::{self, NewMember, NewRotation, Workflows};
-use oncall_core::slack_first;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -23,7 +22,7 @@ const DAILY_WORKFLOW: &str = ".github/workflows/oncall.yml";
 const CHECK_WORKFLOW: &str = ".github/workflows/oncall-check.yml";
 
 /// A time zone given on the command line or in answer to a question.
-fn zone(name: &str) -> Result<Tz> {
+pub fn zone(name: &str) -> Result<Tz> {
     name.parse().map_err(|_| {
         usage(format!(
             "{name:?} is not an IANA time zone (e.g. Europe/Berlin, America/New_York, UTC); nothing was written"
@@ -130,7 +129,7 @@ pub fn ask(
         let mut line = String::new();
         if input.read_line(&mut line)? == 0 {
             return Err(usage(format!(
-                "no answer to \"{question}\": give it as a flag (see `oncall init --help`)"
+                "no answer to \"{question}\": give it as a flag (see the command's --help); nothing was written"
             )));
         }
         let answer = line.trim();
@@ -228,25 +227,45 @@ fn answers(
     Ok(a)
 }
 
-/// Checks a generated rotation.yaml as `oncall check` would; the problems
-/// name the answers' lines in it.
-fn validated(config_path: &Path, text: &str) -> Result<config::Rotation> {
-    let label = format!(
-        "{} (from your answers; nothing was written)",
-        config_path.display()
+/// Checks a generated rotation.yaml as `oncall check` would (the
+/// validation, and the checks of today's date and the days ahead) and
+/// prints its warnings, as `check` does, to `err`. An error writes
+/// nothing: its problems name the answers' lines in the file.
+pub fn checked(
+    config_path: &Path,
+    text: &str,
+    now: chrono::DateTime<chrono::Utc>,
+    err: &mut dyn Write,
+) -> Result<config::Rotation> {
+    let file = super::label(config_path);
+    let refuse = |mut report: Report| -> anyhow::Error {
+        report.file = format!("{file} (from your answers; nothing was written)");
+        UserError::from(InvalidInput(report)).into()
+    };
+    let (rotation, mut report) =
+        crate::fsio::load_rotation(&file, text).map_err(|InvalidInput(report)| refuse(report))?;
+    let today = calendar::today(rotation.timezone, now);
+    let ahead = oncall_core::lint::check_ahead(
+        &rotation,
+        &oncall_core::log::Log::default(),
+        today,
+        crate::cli::CHECK_AHEAD,
     );
-    match crate::fsio::load_rotation(&label, text) {
-        Ok((rotation, _warnings)) => Ok(rotation),
-        Err(e) => Err(UserError::from(e).into()),
+    report.problems.extend(ahead.problems);
+    if report.has_errors() {
+        return Err(refuse(report));
     }
+    for w in report.warnings() {
+        writeln!(err, "{}", report.line(w))?;
+    }
+    Ok(rotation)
 }
 
-/// Writes every file, after checking that none exists (unless `force`):
-/// all of them, or nothing. A symbolic link on the way to any of them (a
-/// linked `.github`) refuses them all before anything is written.
-fn write_all(files: &[(PathBuf, String)], force: bool, out: &mut dyn Write) -> Result<()> {
+/// Refuses when any of `paths` exists (unless `force`), naming them:
+/// before anything is asked or written.
+pub fn refuse_existing(paths: &[&Path], force: bool) -> Result<()> {
     let mut existing = Vec::new();
-    for (p, _) in files {
+    for p in paths {
         if fsio::kind(p).map_err(crate::error::fs)? != fsio::Kind::Missing {
             existing.push(p.display().to_string());
         }
@@ -259,6 +278,15 @@ fn write_all(files: &[(PathBuf, String)], force: bool, out: &mut dyn Write) -> R
             if existing.len() == 1 { "it" } else { "them" },
         )));
     }
+    Ok(())
+}
+
+/// Writes every file, after checking that none exists (unless `force`):
+/// all of them, or nothing. A symbolic link on the way to any of them (a
+/// linked `.github`) refuses them all before anything is written.
+pub fn write_all(files: &[(PathBuf, String)], force: bool, out: &mut dyn Write) -> Result<()> {
+    let paths: Vec<&Path> = files.iter().map(|(p, _)| p.as_path()).collect();
+    refuse_existing(&paths, force)?;
     for (path, text) in files {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             fsio::create_dir_all(dir).map_err(crate::error::fs)?;
@@ -284,13 +312,36 @@ fn workflow_files(target: &Target, action: &str, timezone: &str) -> Vec<(PathBuf
     ]
 }
 
-fn next_steps(out: &mut dyn Write, action: &str) -> Result<()> {
+/// The day whose handover the first dry run should show: the rotation's
+/// first working day, when it is still ahead (before it, a dry run has no
+/// handover to show).
+pub fn first_handover(rotation: &config::Rotation, today: NaiveDate) -> Option<NaiveDate> {
+    match rotation.state {
+        Some(_) => None,
+        None => rotation.first_day().filter(|d| *d > today),
+    }
+}
+
+fn next_steps(out: &mut dyn Write, action: &str, first: Option<NaiveDate>) -> Result<()> {
     if action.starts_with("OWNER/") {
         writeln!(
             out,
             "\nNote: this oncall was built without the name of the repository it is released from (Cargo.toml's `repository` says OWNER/oncall): replace OWNER in the two workflows, or run `oncall init --workflows-only --force --action OWNER/NAME@REF`."
         )?;
     }
+    let dry_run = match first {
+        Some(day) => format!(
+            "4. First run, as a dry run of the first day: Actions → On-call handover → Run\n\
+             \x20  workflow, with dry_run ticked and date {day} (gh workflow run oncall.yml\n\
+             \x20  -f dry_run=true -f date={day}; locally: oncall advance --dry-run --date {day}).\n\
+             \x20  Its log shows the pull request and the Slack message it would make. From\n\
+             \x20  {day} on, the scheduled run hands over every working morning."
+        ),
+        None => "4. First run, as a dry run: Actions → On-call handover → Run workflow, with\n\
+                 \x20  dry_run ticked (gh workflow run oncall.yml -f dry_run=true). Its log shows the\n\
+                 \x20  pull request and the Slack message it would make. Then run it for real."
+            .to_owned(),
+    };
     writeln!(
         out,
         "\nThe workflows use the action {action}.\n\
@@ -303,9 +354,7 @@ fn next_steps(out: &mut dyn Write, action: &str) -> Result<()> {
          3. Let Actions open pull requests: Settings → Actions → General → Workflow\n\
          \x20  permissions → tick \"Allow GitHub Actions to create and approve pull requests\"\n\
          \x20  (or use a GitHub App token: see docs/security.md).\n\
-         4. First run, as a dry run: Actions → On-call handover → Run workflow, with\n\
-         \x20  dry_run ticked (gh workflow run oncall.yml -f dry_run=true). Its log shows the\n\
-         \x20  pull request and the Slack message it would make. Then run it for real."
+         {dry_run}"
     )?;
     Ok(())
 }
@@ -322,6 +371,13 @@ pub(super) fn init(args: &InitArgs, target: &Target, ctx: &mut Ctx) -> Result<()
         force,
     } = args;
     let (now, net, out, err) = (ctx.now, ctx.net, &mut *ctx.out, &mut *ctx.err);
+    // Files that exist refuse the run before anything is asked or looked up.
+    let workflows = [Path::new(DAILY_WORKFLOW), Path::new(CHECK_WORKFLOW)];
+    let rotation_files = [target.config.as_path(), target.log.as_path()];
+    match workflows_only {
+        true => refuse_existing(&workflows, *force)?,
+        false => refuse_existing(&[&rotation_files[..], &workflows[..]].concat(), *force)?,
+    }
     let action = match action {
         Some(a) if valid_action(a) => a.clone(),
         Some(a) => {
@@ -339,9 +395,11 @@ pub(super) fn init(args: &InitArgs, target: &Target, ctx: &mut Ctx) -> Result<()
     };
     if *workflows_only {
         let inputs = super::load(&target.config, &target.log)?;
-        let tz = inputs.rotation.timezone.name().to_owned();
+        let rotation = &inputs.rotation;
+        let tz = rotation.timezone.name().to_owned();
         write_all(&workflow_files(target, &action, &tz), *force, out)?;
-        return next_steps(out, &action);
+        let first = first_handover(rotation, calendar::today(rotation.timezone, now));
+        return next_steps(out, &action, first);
     }
     let a = answers(team, timezone, members, *start, err)?;
     let tz = zone(&a.timezone)?;
@@ -354,84 +412,25 @@ pub(super) fn init(args: &InitArgs, target: &Target, ctx: &mut Ctx) -> Result<()
         start,
         members: a.members,
         preface: Vec::new(),
-        state: None,
     };
     let text = setup::rotation_yaml(&new);
-    let rotation = validated(&target.config, &text)?;
+    let rotation = checked(&target.config, &text, now, err)?;
     let mut files = vec![
         (target.config.clone(), text),
         (target.log.clone(), render::header(&rotation)),
     ];
     files.extend(workflow_files(target, &action, tz.name()));
     write_all(&files, *force, out)?;
+    let first = first_handover(&rotation, calendar::today(tz, now));
     writeln!(
         out,
-        "\n{} member{}; the rotation starts on {start}. `oncall schedule` shows the first weeks.",
+        "\n{} member{}; the rotation starts on {start}. `oncall schedule` shows the first weeks{}.",
         rotation.members.len(),
-        if rotation.members.len() == 1 { "" } else { "s" }
+        if rotation.members.len() == 1 { "" } else { "s" },
+        match first {
+            Some(day) => format!(", `oncall advance --dry-run --date {day}` the first handover"),
+            None => String::new(),
+        }
     )?;
-    next_steps(out, &action)
-}
-
-/// `oncall import slack-first`.
-pub(super) fn import(args: &ImportArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
-    let ImportFrom::SlackFirst {
-        bot_config: config,
-        members,
-        team,
-        timezone,
-        date,
-        force,
-    } = &args.from;
-    let (now, out) = (ctx.now, &mut *ctx.out);
-    let timezone = timezone
-        .clone()
-        .or_else(machine_timezone)
-        .unwrap_or_else(|| "UTC".to_owned());
-    let tz = zone(&timezone)?;
-    let day = date.unwrap_or_else(|| calendar::today(tz, now));
-    let label = |p: &Path| p.display().to_string();
-    let text = fsio::read_text(config, false).map_err(UserError::from)?;
-    let members_text = match members {
-        Some(p) => Some(fsio::read_text(p, false).map_err(UserError::from)?),
-        None => None,
-    };
-    let members_label = members.as_deref().map(label);
-    let new = slack_first::import(
-        &label(config),
-        &text,
-        members_label.as_deref().zip(members_text.as_deref()),
-        &slack_first::ImportOptions {
-            team,
-            timezone: &timezone,
-            day,
-            source: &label(config),
-        },
-    )
-    .map_err(|e: InvalidInput| anyhow::Error::from(UserError::from(e)))?;
-    let text = setup::rotation_yaml(&new);
-    let rotation = validated(&target.config, &text)?;
-    write_all(
-        &[
-            (target.config.clone(), text),
-            (target.log.clone(), render::header(&rotation)),
-        ],
-        *force,
-        out,
-    )?;
-    let first = setup::weekday_after(day - chrono::Duration::days(1));
-    let on_call = match oncall_core::day::on(&rotation, &oncall_core::log::Log::default(), first) {
-        oncall_core::day::OnDay::Working(row) => row.github.unwrap_or_else(|| "nobody".to_owned()),
-        _ => "nobody".to_owned(),
-    };
-    writeln!(
-        out,
-        "\n{} members imported from {}. On {first}, {on_call} is on call, as the bot has it;\n\
-         the comment at the top of {} says what changes for the team.\n\
-         Next: `oncall init --workflows-only` adds the two workflows.",
-        rotation.members.len(),
-        label(config),
-        target.config.display()
-    )?;
-    Ok(())
+    next_steps(out, &action, first)
 }

@@ -1,4 +1,5 @@
-//! `oncall list`: every rotation of the repository, with today's engineer.
+//! `oncall list`: every rotation of the repository, with today's engineer,
+//! its webhook's variable and the calendars it includes.
 
 use super::{Ctx, input_report, load};
 use crate::cli::{ListArgs, ListFormat};
@@ -105,13 +106,22 @@ pub fn run(args: &ListArgs, only: Option<&str>, ctx: &mut Ctx) -> Result<()> {
                     (_, Some(Some(g))) => format!("{today}: @{g}"),
                     _ => format!("{today}: nobody on call"),
                 };
+                // The JSON's fields, in words: the webhook's variable, and
+                // the calendars (unknown for an invalid rotation).
+                let calendars = match &r.calendars {
+                    Some(c) if c.is_empty() => "  calendars: none".to_owned(),
+                    Some(c) => format!("  calendars: {}", c.join(", ")),
+                    None => String::new(),
+                };
                 writeln!(
                     ctx.out,
-                    "{}  {}  {}  {}",
+                    "{}  {}  {}  {}  webhook: {}{}",
                     terminal(&r.name),
                     terminal(&r.config),
                     terminal(r.team.as_deref().unwrap_or("")),
-                    terminal(&who)
+                    terminal(&who),
+                    terminal(&r.webhook_env),
+                    terminal(&calendars)
                 )?;
             }
         }

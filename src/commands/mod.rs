@@ -6,6 +6,7 @@ mod advance;
 mod assign;
 mod check;
 mod holidays;
+mod import;
 mod init;
 mod list;
 mod preview;
@@ -60,7 +61,7 @@ pub fn run(cli: &Cli, ctx: &mut Ctx) -> Result<()> {
         Command::Swap(a) => roster::swap(a, &target()?, ctx),
         Command::Leave(a) => roster::leave(a, &target()?, ctx),
         Command::Init(a) => init::init(a, &target()?, ctx),
-        Command::Import(a) => init::import(a, &target()?, ctx),
+        Command::Import(a) => import::import(a, &target()?, ctx),
         Command::Holidays(a) => holidays::run(a, ctx),
     }
 }

@@ -41,8 +41,9 @@ impl fmt::Debug for Settings {
 /// Why a GitHub request failed. Never contains the token.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GitHubError {
-    /// No answer: the connection failed or timed out.
-    Transport { message: String },
+    /// No answer: the connection failed or timed out. `host`: the host
+    /// (and port) asked, from the API's URL (no path, user or password).
+    Transport { message: String, host: String },
     /// An HTTP error status, with GitHub's message.
     Http {
         status: u16,
@@ -91,7 +92,7 @@ impl GitHubError {
     /// GitHub's message (for a GraphQL error, after its path).
     pub fn message(&self) -> &str {
         match self {
-            GitHubError::Transport { message }
+            GitHubError::Transport { message, .. }
             | GitHubError::Http { message, .. }
             | GitHubError::GraphQl { message, .. }
             | GitHubError::Malformed { message, .. } => message,
@@ -118,9 +119,12 @@ impl GitHubError {
     /// What to do about it, when known.
     pub fn hint(&self) -> Option<String> {
         match self {
-            GitHubError::Transport { .. } => {
+            GitHubError::Transport { host, .. } if host == "api.github.com" => {
                 Some("GitHub may be unavailable; run again later".into())
             }
+            GitHubError::Transport { .. } => Some(
+                "Check the API's address (--api-url, GITHUB_API_URL, GITHUB_GRAPHQL_URL), or run again later".into(),
+            ),
             GitHubError::Http {
                 status, message, ..
             } => hint_for(*status, message),
@@ -141,7 +145,7 @@ impl GitHubError {
 impl fmt::Display for GitHubError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            GitHubError::Transport { message } => write!(f, "{message}")?,
+            GitHubError::Transport { message, .. } => write!(f, "{message}")?,
             GitHubError::Http {
                 status, message, ..
             } => write!(f, "GitHub answered HTTP {status}: {message}")?,
@@ -230,8 +234,8 @@ impl Client {
             .octo
             ._post(url, Some(body))
             .await
-            .map_err(|e| transport_error(&e))?;
-        read(&self.octo, resp).await
+            .map_err(|e| transport_error(&e, url))?;
+        read(&self.octo, resp, url).await
     }
 
     async fn get_once(&self, url: &str, accept: &str) -> Result<Raw, GitHubError> {
@@ -245,8 +249,8 @@ impl Client {
             .octo
             ._get_with_headers(url, Some(headers))
             .await
-            .map_err(|e| transport_error(&e))?;
-        read(&self.octo, resp).await
+            .map_err(|e| transport_error(&e, url))?;
+        read(&self.octo, resp, url).await
     }
 
     /// How long to wait before a retry, as GitHub asks: `retry-after`, else
@@ -443,6 +447,7 @@ fn encode(segment: &str) -> String {
 async fn read(
     octo: &Octocrab,
     resp: ::http::Response<http_body_util::combinators::BoxBody<bytes::Bytes, octocrab::Error>>,
+    url: &str,
 ) -> Result<Raw, GitHubError> {
     let status = resp.status().as_u16();
     let h = resp.headers();
@@ -467,7 +472,7 @@ async fn read(
     let body = octo
         .body_to_string(resp)
         .await
-        .map_err(|e| transport_error(&e))?;
+        .map_err(|e| transport_error(&e, url))?;
     Ok(Raw {
         status,
         retry_after,
@@ -477,25 +482,40 @@ async fn read(
     })
 }
 
-/// A transport failure (connection, timeout). octocrab's errors
-/// do not carry the token; they are reduced to their kind anyway.
-fn transport_error(e: &octocrab::Error) -> GitHubError {
-    let mut message = String::from("could not reach GitHub");
+/// The host (and a port that is not the scheme's) of a request's URL, for
+/// a message: never its path, query, user or password.
+pub fn host_of(url: &str) -> String {
+    match reqwest::Url::parse(url) {
+        Ok(u) => match (u.host_str(), u.port()) {
+            (Some(h), Some(p)) => format!("{h}:{p}"),
+            (Some(h), None) => h.to_owned(),
+            (None, _) => "an address without a host".to_owned(),
+        },
+        Err(_) => "an address that is not a URL".to_owned(),
+    }
+}
+
+/// A transport failure (connection, timeout), naming the host asked.
+/// octocrab's errors do not carry the token; they are reduced to their
+/// kind anyway.
+fn transport_error(e: &octocrab::Error, url: &str) -> GitHubError {
+    let host = oncall_core::escape::terminal(&host_of(url));
+    let mut message = format!("could not reach GitHub at {host}");
     let mut source: Option<&dyn std::error::Error> = Some(e);
     while let Some(s) = source {
         if let Some(re) = s.downcast_ref::<reqwest::Error>() {
             message = if re.is_timeout() {
-                "GitHub did not answer in time".to_owned()
+                format!("GitHub at {host} did not answer in time")
             } else if re.is_connect() {
-                "could not connect to GitHub".to_owned()
+                format!("could not connect to GitHub at {host}")
             } else {
-                "the connection to GitHub failed".to_owned()
+                format!("the connection to GitHub at {host} failed")
             };
             break;
         }
         source = s.source();
     }
-    GitHubError::Transport { message }
+    GitHubError::Transport { message, host }
 }
 
 fn clean(s: &str) -> String {

@@ -9,6 +9,7 @@ mod common;
 mod support;
 
 mod action;
+mod adoption;
 mod advance_output;
 mod assign;
 mod cli;

@@ -11,10 +11,10 @@ use std::path::Path;
 use support::validators;
 
 /// Friday morning in Berlin: the next working day is Monday 2026-11-30.
-const NOW: &str = "2026-11-27T08:00:00Z";
+pub(crate) const NOW: &str = "2026-11-27T08:00:00Z";
 /// The bot's real config (a copy of the public file; real people: a fixture
 /// only, never contacted).
-const FIXTURE: &str = "tests/fixtures/slack-first/config.yaml";
+pub(crate) const FIXTURE: &str = "tests/fixtures/slack-first/config.yaml";
 
 /// The commit the fake GitHub's tag `vX.Y.Z` (this version) points at:
 /// the commit `oncall init` pins the workflows to.
@@ -35,7 +35,7 @@ fn releases() -> &'static support::fake_github::FakeGitHub {
     })
 }
 
-fn oncall(dir: &Path, now: &str) -> Command {
+pub(crate) fn oncall(dir: &Path, now: &str) -> Command {
     let mut c = Command::cargo_bin("oncall").unwrap();
     c.current_dir(dir)
         .env("GITHUB_API_URL", &releases().url)
@@ -47,7 +47,7 @@ fn oncall(dir: &Path, now: &str) -> Command {
     c
 }
 
-fn git_repo() -> tempfile::TempDir {
+pub(crate) fn git_repo() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let ok = std::process::Command::new("git")
         .args(["init", "-q"])
@@ -60,7 +60,7 @@ fn git_repo() -> tempfile::TempDir {
 }
 
 /// Every file under `dir` (but .git), with its content.
-fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     let mut files = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
@@ -351,7 +351,7 @@ fn init_on_a_terminal_asks() {
 
 /// The fixture's list, in its order (read here independently of the
 /// importer, with a plain YAML parse).
-fn fixture_members() -> Vec<String> {
+pub(crate) fn fixture_members() -> Vec<String> {
     let v: serde_json::Value =
         serde_saphyr::from_str(&std::fs::read_to_string(FIXTURE).unwrap()).unwrap();
     v["onCall"]["members"]
@@ -364,11 +364,11 @@ fn fixture_members() -> Vec<String> {
 
 /// Whom the bot names on `d`: members[getDayOfYear(d) % n], day 1 being
 /// 1 January.
-fn bot_daily(members: &[String], d: NaiveDate) -> &str {
+pub(crate) fn bot_daily(members: &[String], d: NaiveDate) -> &str {
     &members[d.ordinal() as usize % members.len()]
 }
 
-fn import(dir: &Path, date: &str, extra: &[&str]) -> std::process::Output {
+pub(crate) fn import(dir: &Path, date: &str, extra: &[&str]) -> std::process::Output {
     oncall(dir, &format!("{date}T08:00:00Z"))
         .args(["import", "slack-first"])
         .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join(FIXTURE))
@@ -378,7 +378,7 @@ fn import(dir: &Path, date: &str, extra: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
-fn who(dir: &Path, date: NaiveDate) -> String {
+pub(crate) fn who(dir: &Path, date: NaiveDate) -> String {
     let out = oncall(dir, &format!("{date}T08:00:00Z"))
         .args(["who", &date.to_string()])
         .output()
@@ -483,13 +483,15 @@ fn the_import_keeps_ids_order_and_says_what_changes() {
     let out = import(dir, "2026-12-08", &[]);
     assert!(out.status.success());
     let rotation = std::fs::read_to_string(dir.join("rotation.yaml")).unwrap();
-    // Members in the same order, with their Slack IDs.
+    // Members in the bot's order, with their Slack IDs, from whom the bot
+    // names on the switch day (day 342 of 2026: 342 % 8 = 6) round to the
+    // one before.
     let fixture: serde_json::Value =
         serde_saphyr::from_str(&std::fs::read_to_string(FIXTURE).unwrap()).unwrap();
-    let listed: String = fixture["onCall"]["members"]
-        .as_array()
-        .unwrap()
+    let list = fixture["onCall"]["members"].as_array().unwrap();
+    let listed: String = list[6..]
         .iter()
+        .chain(&list[..6])
         .map(|m| {
             format!(
                 "  - github: {}\n    slack: {}\n",

@@ -1,9 +1,9 @@
 //! The files a new setup starts with (`oncall init`, `oncall import`):
 //! rotation.yaml, the log's header, and the two workflows. Pure: text in,
-//! text out; the shell (`app/init.rs`) asks, checks and writes.
+//! text out; the shell (`src/commands/init.rs`, `import.rs`) asks, checks
+//! and writes.
 
-use crate::config::State;
-use crate::config::edit::{scalar, write_state};
+use crate::config::edit::scalar;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
 /// The first Monday-to-Friday day after `day` (a new rotation's working
@@ -12,15 +12,6 @@ pub fn weekday_after(day: NaiveDate) -> NaiveDate {
     let mut d = day + Duration::days(1);
     while matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
         d += Duration::days(1);
-    }
-    d
-}
-
-/// The last Monday-to-Friday day before `day`.
-pub fn weekday_before(day: NaiveDate) -> NaiveDate {
-    let mut d = day - Duration::days(1);
-    while matches!(d.weekday(), Weekday::Sat | Weekday::Sun) {
-        d -= Duration::days(1);
     }
     d
 }
@@ -59,8 +50,6 @@ pub struct NewRotation {
     /// Comment lines for the top of the file (without `# `), e.g. what an
     /// import changes for the team.
     pub preface: Vec<String>,
-    /// A state block, when the rotation continues an earlier one.
-    pub state: Option<State>,
 }
 
 /// A YAML double-quoted scalar (a JSON string is one).
@@ -130,10 +119,7 @@ pub fn rotation_yaml(r: &NewRotation) -> String {
          # day; nobody else's day moves. A swap is two overrides (`oncall swap`).\n\
          overrides: []\n",
     );
-    match &r.state {
-        Some(state) => write_state(&s, state).expect("a fresh file takes a state block"),
-        None => s,
-    }
+    s
 }
 
 /// Where the generated files live, and which action they use.

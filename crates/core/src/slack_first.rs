@@ -6,14 +6,15 @@
 //! `getDayOfYear(today)` (1 on 1 January) for `schedule: daily`, or
 //! `getWeek(today)` (weeks from Sunday, week 1 holds 1 January) for
 //! `weekly`; weekends included; `onCall.override`, when set, named that
-//! member instead. The import keeps the member the bot names on the switch
-//! day on call that day, and the rest of the bot's current pass through the
-//! list in its order: the state block says who has already served in it.
+//! member instead. The import makes the switch day `start` (the first
+//! working day on or after it), so the file is valid on every day before
+//! it, and lists the members in the bot's order from the one the bot names
+//! then: cycle 1 (R3) goes once through the list as the bot would have,
+//! with no state block.
 
-use crate::config::State;
 use crate::config::node::yaml_problem;
 use crate::diag::{InvalidInput, Pos, Problem, Report};
-use crate::setup::{NewMember, NewRotation, weekday_after, weekday_before};
+use crate::setup::{NewMember, NewRotation, weekday_after};
 use chrono::{Datelike, Duration, NaiveDate};
 use serde::Deserialize;
 use serde_saphyr::Spanned;
@@ -96,7 +97,8 @@ pub struct ImportOptions<'a> {
     pub timezone: &'a str,
     /// The day the team switches to `oncall`.
     pub day: NaiveDate,
-    /// Where the bot's config was read from, for the comment.
+    /// The bot's config file's name, for the comment (its name only: the
+    /// comment is committed, and a path would be the importing machine's).
     pub source: &'a str,
 }
 
@@ -189,40 +191,38 @@ pub fn import(
     let logins: Vec<String> = members.iter().map(|m| m.github.clone()).collect();
 
     // The first working day from the switch day on (the bot counted
-    // weekends; `oncall` does not), and whom the bot names then.
-    let first = weekday_after(opts.day - Duration::days(1));
-    let k = bot_pick(schedule, n, first);
-    let (start, state) = if k == 0 {
-        (first, None)
-    } else {
-        // The bot's current pass is at member k: members 0..k have served
-        // in it. The state says so as of the working day before.
-        let before = weekday_before(first);
-        (
-            before,
-            Some(State {
-                since: before,
-                on_call: Some(logins[k - 1].clone()),
-                cycle: 1,
-                order: logins.clone(),
-                served: logins[..k].to_vec(),
-                held_back: Vec::new(),
-            }),
-        )
-    };
+    // weekends; `oncall` does not), and whom the bot names then: that day
+    // is `start`, and cycle 1 is the bot's list from that member on, once
+    // round (the bot's own order: after the last comes the first). No
+    // state block: nothing has been handed over before `start`, so the
+    // file is valid today however far ahead the switch is (R7: before the
+    // first handover, the file's order is cycle 1's order).
+    let start = weekday_after(opts.day - Duration::days(1));
+    let k = bot_pick(schedule, n, start);
+    let order: Vec<&OldMember> = members[k..].iter().chain(&members[..k]).collect();
 
     let issues = config.github.and_then(|g| g.issues).unwrap_or_default();
     let mut preface = vec![
         format!(
-            "Imported from the slack-first bot's config ({}) by `oncall import slack-first`,",
+            "Imported from the slack-first bot's config ({}) by",
             one_line(opts.source)
         ),
         format!(
-            "for a switch on {first}: {} (whom the bot names that day) is on call then, and",
+            "`oncall import slack-first`, for a switch on {start} (`start`): {}, whom",
             logins[k]
         ),
-        "the rest of the bot's current pass follows its order (the state block at the".into(),
-        "end says who has served in it).".into(),
+        "the bot names that day, is on call then. Until that day the bot stays in".into(),
+        "charge, and `oncall` hands nothing over. `members` is the bot's list in its".into(),
+        "order, starting from that member: the first pass (cycle 1) follows it, one".into(),
+    ];
+    preface.push(match k {
+        0 => "working day each.".to_owned(),
+        _ => format!(
+            "working day each (the bot's own list starts with {}).",
+            logins[0]
+        ),
+    });
+    preface.extend([
         String::new(),
         "What changes for the team:".into(),
         "- Weekends and holidays no longer count: one engineer per working day (Monday".into(),
@@ -232,7 +232,7 @@ pub fn import(
         "- When everyone on the list has served, the list is shuffled for the next pass.".into(),
         "- Swaps and cover are overrides for one date (`oncall swap`), not a standing".into(),
         "  `override` that names one person until someone removes it.".into(),
-    ];
+    ]);
     if schedule == Schedule::Weekly {
         preface.push("- The bot handed over weekly; `oncall` hands over every working day.".into());
     }
@@ -273,15 +273,14 @@ pub fn import(
         team: opts.team.to_owned(),
         timezone: opts.timezone.to_owned(),
         start,
-        members: members
-            .iter()
+        members: order
+            .into_iter()
             .map(|m| NewMember {
                 github: m.github.clone(),
                 slack: Some(m.slack.clone()),
             })
             .collect(),
         preface,
-        state,
     })
 }
 

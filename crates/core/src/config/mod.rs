@@ -95,7 +95,7 @@ pub struct Rotation {
     /// What the file's `routing` names itself, with positions: in a
     /// repository of several rotations, a rotation routes only by these
     /// (the defaults would be everyone's), and no two rotations may name
-    /// the same ([`crate::routing::claims_across`]).
+    /// the same (`claims_across` in the routing module).
     pub routing_named: RoutingNamed,
     /// The environment variable with the Slack webhook's URL
     /// (`slack.webhook_env`, default [`DEFAULT_WEBHOOK_ENV`]).
