@@ -73,6 +73,10 @@ pub fn stats(args: &StatsArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
 
 /// `oncall site --out DIR`.
 pub fn site(args: &SiteArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
+    // Several rotations, none named: the organisation's page.
+    if target.names_no_file() && crate::layout::has_rotations_dir().map_err(crate::error::fs)? {
+        return organisation_site(args, ctx);
+    }
     let inputs = open(target, ctx)?;
     let site = oncall_core::site::build(&inputs.rotation, &inputs.log, &inputs.log_text, ctx.now);
     let dir = &args.out;
@@ -83,6 +87,69 @@ pub fn site(args: &SiteArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
     writeln!(
         ctx.out,
         "wrote {} files to {} (index.html, the team's feed oncall.ics, one feed per member)",
+        site.files.len(),
+        dir.display()
+    )?;
+    Ok(())
+}
+
+/// `oncall site --out DIR` with several rotations: the index, each team's
+/// site under its name, and a feed per person on several teams. Every
+/// rotation must load (a broken one stops the run, naming its problems:
+/// the page would otherwise drop a team without a word).
+fn organisation_site(args: &SiteArgs, ctx: &mut Ctx) -> Result<()> {
+    let all = crate::layout::discover(std::path::Path::new(".")).map_err(crate::error::usage)?;
+    let mut loaded = Vec::new();
+    for l in &all {
+        let inputs = super::load(&l.config, &l.log)?;
+        super::lint_for_today(&l.config, &inputs.rotation, ctx.now)?;
+        super::print_warnings(&inputs.warnings, ctx)?;
+        loaded.push((l.name.clone(), inputs));
+    }
+    // The shared calendars, each read once.
+    let mut paths: Vec<String> = loaded
+        .iter()
+        .flat_map(|(_, i)| i.rotation.calendars.iter().cloned())
+        .collect();
+    paths.sort();
+    paths.dedup();
+    let mut calendars = Vec::new();
+    for p in &paths {
+        let text = fsio::read_text(std::path::Path::new(p), false)
+            .map_err(crate::error::UserError::from)?;
+        let entries = oncall_core::config::calendars::parse(&text).map_err(|problems| {
+            crate::error::UserError::from(oncall_core::diag::InvalidInput(
+                oncall_core::diag::Report::new(p.clone(), problems),
+            ))
+        })?;
+        calendars.push((p.clone(), entries));
+    }
+    let teams: Vec<oncall_core::organisation::Team> = loaded
+        .iter()
+        .map(|(name, i)| oncall_core::organisation::Team {
+            name,
+            rotation: &i.rotation,
+            log: &i.log,
+            log_text: &i.log_text,
+        })
+        .collect();
+    let shared: Vec<oncall_core::organisation::Shared> = calendars
+        .iter()
+        .map(|(path, entries)| oncall_core::organisation::Shared { path, entries })
+        .collect();
+    let site = oncall_core::organisation::build(&teams, &shared, ctx.now);
+    let dir = &args.out;
+    let root = fsio::output_dir(dir).map_err(crate::error::fs)?;
+    for (name, text) in &site.files {
+        let path = dir.join(name);
+        if let Some(parent) = path.parent() {
+            root.create_dir_all(parent).map_err(crate::error::fs)?;
+        }
+        fsio::write_in(&root, &path, text).map_err(crate::error::fs)?;
+    }
+    writeln!(
+        ctx.out,
+        "wrote {} files to {} (index.html for every team; each team's page and feeds under its name; people/: a feed per person on several teams)",
         site.files.len(),
         dir.display()
     )?;

@@ -111,16 +111,49 @@ pub fn ics(rot: &Rotation, rows: &[Row], member: Option<&str>, stamp: DateTime<U
         {
             continue;
         }
-        let next = row.date.checked_add_days(Days::new(1)).unwrap_or(row.date);
-        let event = Event::new()
-            .uid(&uid(&rot.team, row))
-            .summary(&ical_plain(&summary(rot, row, member.is_some())))
-            .description(&ical_plain(&description(rot, row)))
-            .starts(row.date)
-            .ends(next)
-            .timestamp(stamp)
-            .done();
-        cal.push(event);
+        cal.push(event(rot, row, member.is_some(), stamp));
+    }
+    cal.done().to_string()
+}
+
+/// One day's all-day event, with its rotation's UID.
+fn event(rot: &Rotation, row: &Row, member_feed: bool, stamp: DateTime<Utc>) -> Event {
+    let next = row.date.checked_add_days(Days::new(1)).unwrap_or(row.date);
+    Event::new()
+        .uid(&uid(&rot.team, row))
+        .summary(&ical_plain(&summary(rot, row, member_feed)))
+        .description(&ical_plain(&description(rot, row)))
+        .starts(row.date)
+        .ends(next)
+        .timestamp(stamp)
+        .done()
+}
+
+/// One person's days in every rotation they are on (`parts`: each
+/// rotation and its rows), by date: each event is the one its rotation's
+/// own feed has (the same UID), so a calendar subscribed to both shows a
+/// day once.
+pub fn ics_across(parts: &[(&Rotation, &[Row])], login: &str, stamp: DateTime<Utc>) -> String {
+    let mut cal = Calendar::new();
+    let display = parts
+        .iter()
+        .find_map(|(rot, _)| rot.member(login).map(|m| m.display().to_owned()))
+        .unwrap_or_else(|| login.to_owned());
+    let name = format!("On call: {display} (every team)");
+    cal.append_property(Property::new("NAME", ical_text(&name)));
+    cal.append_property(Property::new("X-WR-CALNAME", ical_plain(&name)));
+    let mut days: Vec<(&Rotation, &Row)> = parts
+        .iter()
+        .flat_map(|(rot, rows)| rows.iter().map(move |r| (*rot, r)))
+        .filter(|(_, r)| {
+            r.github
+                .as_deref()
+                .is_some_and(|g| g.eq_ignore_ascii_case(login))
+        })
+        .collect();
+    days.sort_by(|a, b| (a.1.date, &a.0.team).cmp(&(b.1.date, &b.0.team)));
+    for (rot, row) in days {
+        cal.push(event(rot, row, true, stamp));
     }
     cal.done().to_string()
 }

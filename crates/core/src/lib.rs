@@ -28,6 +28,7 @@ pub mod holidays;
 pub mod lint;
 pub mod log;
 pub mod log_format;
+pub mod organisation;
 pub mod plan;
 pub mod pr;
 pub mod render;

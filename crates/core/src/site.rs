@@ -24,7 +24,7 @@ pub fn member_feed(login: &str) -> String {
     format!("oncall-{login}.ics")
 }
 
-const STYLE: &str = r#"
+pub(crate) const STYLE: &str = r#"
 :root { --ink: #1b1f24; --muted: #4a5560; --line: #c9d1d9; --bg: #ffffff;
   --today: #0b57d0; --holiday-bg: #e6eefb; --override-bg: #fff1c2; --override-ink: #4d3800;
   --sub-bg: #e7f5ec; --sub-ink: #114a26; --unc-bg: #fde0df; --unc-ink: #7a1010; --off-bg: #f3f4f6; }
