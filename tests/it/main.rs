@@ -32,6 +32,7 @@ mod site;
 mod slack;
 mod stats;
 mod structure;
+mod substitutes;
 mod time;
 mod topics;
 mod usergroup;
