@@ -11,6 +11,7 @@ mod support;
 mod action;
 mod advance_output;
 mod assign;
+mod carried_links;
 mod cli;
 mod feed;
 mod free_text;

@@ -120,13 +120,15 @@ pub fn section(rot: &Rotation, h: &Handover) -> String {
     s
 }
 
-/// One open item: its day, who logged it, its text (escaped).
+/// One open item: its day, who logged it, its text as written (but for
+/// references and mentions, `carry`).
 fn carried_item(rot: &Rotation, t: &crate::log::Topic) -> String {
     let by =
         t.by.as_deref()
             .map(|g| format!(" ({})", person(rot, g)))
             .unwrap_or_default();
-    format!("- {}{by}: {}\n", t.date, markdown(t.shown()))
+    // The engineer's Markdown, links intact (`carry`).
+    format!("- {}{by}: {}\n", t.date, crate::carry::markdown(t.shown()))
 }
 
 /// What earlier days left open (open threads, runbook debt), oldest first,
