@@ -24,6 +24,7 @@ mod limits;
 mod links;
 mod mistakes;
 mod organisation;
+mod ranges;
 mod release;
 mod reliability;
 mod roster;
