@@ -90,3 +90,38 @@ fn a_misspelt_member_gets_a_suggestion() {
         "{err}"
     );
 }
+
+/// The same across the rotations of a repository (`rotations/NAME/`).
+#[test]
+fn across_rotations_too() {
+    let repo = Repo::with("", None);
+    std::fs::remove_file(repo.path("rotation.yaml")).unwrap();
+    std::fs::create_dir_all(repo.path("rotations/sre")).unwrap();
+    std::fs::write(repo.path("rotations/sre/rotation.yaml"), TEAM).unwrap();
+    let run = |args: &[&str]| {
+        repo.oncall()
+            .env("ONCALL_NOW", NOW)
+            .arg("schedule")
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = run(&["--member", "gerta"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("\"gerta\" is not a member of any rotation here: did you mean `greta`?"),
+        "{err}"
+    );
+    let out = run(&["--member", "greta", "--days", "5"]);
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "greta has no on-call day in this range\n"
+    );
+    // Counted from the start: Greta's first day is the seventh working day.
+    let out = run(&["--member", "greta", "--working-days", "7"]);
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "2026-12-15 Tue  sre  Berlin SRE  rotation\n"
+    );
+}

@@ -18,7 +18,9 @@
 //! day inside the cycle (the counterfactual would have had M serve it) is
 //! taken as moving nobody, and an engine started from a state block after
 //! the cycle's first w turns replays them without the hold-back (R4), which
-//! the state no longer records.
+//! the state no longer records. An engine whose state names a member who
+//! has left since, or whose cycle is too large to replay
+//! ([`REPLAY_BUDGET`]), starts without pairs.
 
 use super::{Engine, spacing_window};
 use chrono::NaiveDate;
@@ -114,7 +116,14 @@ impl Engine<'_> {
         let candidates: Vec<usize> = (0..rot.members.len())
             .filter(|&i| !self.served[i] && !rot.members[i].away.is_empty())
             .collect();
-        if k == 0 || candidates.is_empty() || k.saturating_mul(candidates.len()) > REPLAY_BUDGET {
+        // A member of the state's `served` who has left the roster (R7):
+        // the turns can no longer be matched with their days.
+        let whole = rot.state.as_ref().is_some_and(|st| st.served.len() == k);
+        if !whole
+            || k == 0
+            || candidates.is_empty()
+            || k.saturating_mul(candidates.len()) > REPLAY_BUDGET
+        {
             return;
         }
         let mut dates: Vec<NaiveDate> = Vec::with_capacity(k);
