@@ -29,14 +29,19 @@ pub fn run(args: &ScheduleArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
     let from = args.from.unwrap_or(today);
     let days = match args.working_days {
         None => args.days,
-        Some(n) => rot.calendar_days_for(from, n),
+        Some(n) => rot.rotation_days_for(from, n),
     };
     let member = &args.member;
     if let Some(m) = member
         && rot.member(m).is_none()
     {
+        let logins = rot.members.iter().map(|m| m.github.as_str());
+        let hint = match oncall_core::config::structure::suggest(m, logins) {
+            Some(n) => format!(": did you mean `{n}`?"),
+            None => ": give a login from `members`".to_owned(),
+        };
         return Err(crate::error::usage(format!(
-            "--member {m:?} is not in `members` of {}",
+            "--member {m:?} is not in `members` of {}{hint}",
             label(&target.config)
         )));
     }
@@ -55,6 +60,11 @@ pub fn run(args: &ScheduleArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
         rows.retain(|r| r.github.as_deref() == Some(m.as_str()));
     }
     match &args.compare {
+        None if rows.is_empty() && table == schedule::Format::Text => {
+            let said = schedule::nothing_shown(rot, from, days, member.as_deref());
+            ctx.out
+                .write_all(format!("{}\n", terminal(&said)).as_bytes())?;
+        }
         None => {
             // Written a line at a time.
             let mut written = Ok(());
@@ -108,7 +118,7 @@ fn member_across_rotations(member: &str, args: &ScheduleArgs, ctx: &mut Ctx) -> 
         let from = from.unwrap_or_else(|| calendar::today(rot.timezone, now));
         let days = match working_days {
             None => days,
-            Some(n) => rot.calendar_days_for(from, n),
+            Some(n) => rot.rotation_days_for(from, n),
         };
         for row in schedule::rows(rot, &inputs.log, from, days) {
             if row.github.as_deref() == Some(m.github.as_str()) {
@@ -117,8 +127,20 @@ fn member_across_rotations(member: &str, args: &ScheduleArgs, ctx: &mut Ctx) -> 
         }
     }
     if !found {
+        let logins: Vec<String> = all
+            .iter()
+            .filter_map(|l| load(&l.config, &l.log).ok())
+            .flat_map(|i| i.rotation.members.into_iter().map(|m| m.github))
+            .collect();
+        let hint = match oncall_core::config::structure::suggest(
+            member,
+            logins.iter().map(String::as_str),
+        ) {
+            Some(n) => format!(": did you mean `{n}`?"),
+            None => String::new(),
+        };
         return Err(crate::error::usage(format!(
-            "{member:?} is not a member of any rotation here"
+            "{member:?} is not a member of any rotation here{hint}"
         )));
     }
     rows.sort_by(|a, b| (a.1.date, &a.0).cmp(&(b.1.date, &b.0)));
@@ -164,7 +186,7 @@ fn member_across_rotations(member: &str, args: &ScheduleArgs, ctx: &mut Ctx) -> 
         }
     }
     if rows.is_empty() {
-        writeln!(out, "no days for {} in this range", terminal(member))?;
+        writeln!(out, "{} has no on-call day in this range", terminal(member))?;
     }
     Ok(())
 }

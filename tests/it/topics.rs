@@ -83,7 +83,8 @@ fn expected(list: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
         .collect()
 }
 
-/// The block a handover shows for the hand count: escaped, oldest first.
+/// The block a handover shows for the hand count: as written (issue 22,
+/// bug 5: the engineers' Markdown is carried byte for byte), oldest first.
 const BLOCK: &str = "### Open from earlier days
 
 Each is ticked in its own day's section when it is done.
@@ -91,12 +92,12 @@ Each is ticked in its own day's section when it is done.
 **Open threads (2)**
 
 - 2027-01-05 (`@demo-b`): waiting for the storage team on the quota request
-- 2027-01-11 (`@demo-c`): ask \\<b\\>Bob\\</b\\> about the \\*DNS\\* flake
+- 2027-01-11 (`@demo-c`): ask <b>Bob</b> about the *DNS* flake
 
 **Runbook debt (2)**
 
 - 2027-01-05 (`@demo-b`): restore etcd from backup
-- 2027-01-11 (`@demo-c`): node drain \\(nested\\)
+- 2027-01-11 (`@demo-c`): node drain (nested)
 ";
 
 #[test]
@@ -119,7 +120,10 @@ fn open_and_runbooks_list_what_the_hand_count_says() {
     assert!(text.starts_with("Open threads (2), oldest first:\n  2027-01-05    20 d  @demo-b  waiting for the storage team"), "{text}");
     let md = run(&repo, &["runbooks", "--format", "markdown"]);
     assert!(md.contains("**Runbooks still to write (2)**"), "{md}");
-    support::validators::github_markdown(&[json!({ "name": "runbooks", "text": md })]).unwrap();
+    support::validators::github_markdown(&[
+        json!({ "what": "runbooks", "text": md, "links": ["https://example.org/certs.md"] }),
+    ])
+    .unwrap();
 }
 
 #[test]
@@ -241,8 +245,9 @@ fn the_pull_request_carries_them_until_ticked_on_the_base() {
     assert!(slack.posts()[1].to_string().contains("*Open threads: 1*"));
 }
 
-/// The engineers' text goes to GitHub and Slack escaped: no mention, no
-/// reference, no link, no Slack broadcast forms from it.
+/// The engineers' text goes to GitHub with its mentions and references in
+/// code spans (their links carried as written, issue 22) and to Slack
+/// escaped: no mention, no reference, no Slack broadcast forms from it.
 #[test]
 fn hostile_items_are_inert_everywhere_they_are_carried() {
     let repo = fixture();
@@ -267,10 +272,16 @@ fn hostile_items_are_inert_everywhere_they_are_carried() {
     let log = repo.read("oncall-log.md");
     let section = log[log.find("## 2027-01-25").unwrap()..].to_owned();
     assert!(section.contains("**Open threads (3)**"), "{section}");
+    assert!(
+        section.contains("ping `@octocat` and `@org/team` about `owner/repo#42`, `#7`, `GH-9`"),
+        "{section}"
+    );
     let md = run(&repo, &["open", "--format", "markdown"]);
+    // The item's own links, as written, are the only ones.
+    let links = ["https://evil%7Cdocs", "http://www.evil.example"];
     support::validators::github_markdown(&[
-        json!({ "name": "carried in the log section", "text": section }),
-        json!({ "name": "oncall open --format markdown", "text": md }),
+        json!({ "what": "carried in the log section", "text": section, "links": links }),
+        json!({ "what": "oncall open --format markdown", "text": md, "links": links }),
     ])
     .unwrap();
 }

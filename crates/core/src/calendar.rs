@@ -51,6 +51,15 @@ impl Rotation {
         3660
     }
 
+    /// How many calendar days from `from` hold the rotation's first `n`
+    /// working days on or after `from`: the days before `start` are not
+    /// the rotation's working days (issue 22, bug 7).
+    pub fn rotation_days_for(&self, from: NaiveDate, n: u32) -> u32 {
+        let first = from.max(self.start);
+        let before = (first - from).num_days().clamp(0, 3660) as u32;
+        before.saturating_add(self.calendar_days_for(first, n))
+    }
+
     /// The working days in `from..=to`.
     pub fn working_days_in(
         &self,

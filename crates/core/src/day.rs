@@ -87,7 +87,7 @@ pub struct Row {
     /// Their display name.
     pub name: Option<String>,
     pub why: Why,
-    /// The cycle (null for days read back from the log).
+    /// The cycle (null for a day whose log section does not say it).
     pub cycle: Option<u32>,
     /// The override's reason, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -95,7 +95,8 @@ pub struct Row {
     /// For an override: the member the rotation had that day (R6).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub replaces: Option<String>,
-    /// For a substitute: the members due that day, but away (R5).
+    /// For a substitute: the away members they stand in for (R5); for a
+    /// day handed over, as its log section says (empty when it does not).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub substitute_for: Vec<String>,
     /// On a cycle's first day: who lost their turn in the previous cycle,
@@ -116,11 +117,11 @@ pub fn handed_over(rot: &Rotation, log: &Log, date: NaiveDate) -> Option<Row> {
             github: r.on_call.clone(),
             name: name(&r.on_call),
             why: r.why,
-            cycle: None,
+            cycle: r.cycle,
             // What the log says happened, not today's rotation.yaml.
             reason: r.reason.clone(),
             replaces: r.replaces.clone(),
-            substitute_for: Vec::new(),
+            substitute_for: r.substitute_for.clone(),
             lost_turn: r.lost_turn.clone(),
             past: true,
         });

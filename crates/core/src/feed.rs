@@ -69,10 +69,15 @@ fn description(rot: &Rotation, row: &Row) -> String {
                 .iter()
                 .map(|m| format!("{} (@{m})", rot.display(m)))
                 .collect();
-            s.push_str(&format!(
-                "Substitute for {}, who is away.\n",
-                away.join(", ")
-            ));
+            // A log section that does not name them: nobody is named.
+            if away.is_empty() {
+                s.push_str("Substitute for a member who is away.\n");
+            } else {
+                s.push_str(&format!(
+                    "Substitute for {}, who is away.\n",
+                    away.join(", ")
+                ));
+            }
         }
         Why::Rotation | Why::Uncovered => {}
     }

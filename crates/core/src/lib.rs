@@ -15,6 +15,7 @@
 pub mod actions;
 mod bits;
 pub mod calendar;
+pub mod carry;
 pub mod config;
 pub mod conflicts;
 pub mod daily;

@@ -92,6 +92,11 @@ pub struct Record {
     pub reason: Option<String>,
     /// Who lost their turn in the previous cycle (R5), as the section says.
     pub lost_turn: Vec<String>,
+    /// For a substitute: whom they stood in for (R5), as the section says
+    /// (empty when its note does not name them).
+    pub substitute_for: Vec<String>,
+    /// The cycle, as the section's facts line says (None when it does not).
+    pub cycle: Option<u32>,
 }
 
 impl Log {
@@ -145,10 +150,16 @@ pub fn parse(file: &str, text: &str) -> Result<Log, InvalidInput> {
                     record.replaces = replaces;
                     record.reason = reason.map(crate::escape::unmarkdown);
                 }
-                Some(Note::Substitute) => record.why = Why::Substitute,
+                Some(Note::Substitute(text)) => {
+                    record.why = Why::Substitute;
+                    record.substitute_for = format::read_substitute(text);
+                }
                 Some(Note::Uncovered) => record.why = Why::Uncovered,
                 Some(Note::LostTurn(logins)) => record.lost_turn = logins,
                 None => {}
+            }
+            if record.cycle.is_none() {
+                record.cycle = format::read_cycle(line);
             }
         }
         let Some((word, rest)) = format::read_heading(line) else {
@@ -190,6 +201,8 @@ pub fn parse(file: &str, text: &str) -> Result<Log, InvalidInput> {
             replaces: None,
             reason: None,
             lost_turn: Vec::new(),
+            substitute_for: Vec::new(),
+            cycle: None,
         });
     }
     if problems.is_empty() {

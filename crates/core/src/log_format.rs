@@ -136,6 +136,63 @@ fn after_person(s: &str) -> Option<(String, &str)> {
     None
 }
 
+/// The substitute note's words: who stands in for whom (R5).
+pub const STANDS_IN_FOR: &str = " stands in for ";
+/// After the members stood in for.
+pub const STAY_DUE: &str = ", away; they stay due in this cycle.";
+
+/// `**Substitute:** ON stands in for AWAY, away; …` (Markdown in; each
+/// person ends with their login as code, which the reader reads back).
+pub fn substitute_note(on: &str, away: &str) -> String {
+    format!("{SUBSTITUTE} {on}{STANDS_IN_FOR}{away}{STAY_DUE}")
+}
+
+/// The logins a substitute note says the member on call stands in for, in
+/// order; empty for a note without them (a log written by hand, or before
+/// the note named them): then nobody is named, never an empty "for".
+pub fn read_substitute(note: &str) -> Vec<String> {
+    let rest = note.strip_prefix(SUBSTITUTE).unwrap_or(note);
+    let Some((_, rest)) = after_person(rest) else {
+        return Vec::new();
+    };
+    let Some(mut rest) = rest.strip_prefix(STANDS_IN_FOR) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    while let Some((login, after)) = after_person(rest) {
+        out.push(login);
+        match after.strip_prefix(", ") {
+            Some(more) => rest = more,
+            None => break,
+        }
+    }
+    out
+}
+
+/// The section's facts line: `On call: … · handed over by … · cycle N`.
+pub const ON_CALL: &str = "On call: ";
+/// The facts line's last part.
+pub const CYCLE: &str = "cycle ";
+
+/// The facts line's part that says the day's cycle.
+pub fn cycle_fact(cycle: u32) -> String {
+    format!("{CYCLE}{cycle}")
+}
+
+/// The cycle a facts line gives, if the line is one and says it (the last
+/// part, so that a name cannot pass for it).
+pub fn read_cycle(line: &str) -> Option<u32> {
+    if !line.starts_with(ON_CALL) {
+        return None;
+    }
+    line.trim_end()
+        .rsplit(HEADING_SEPARATOR)
+        .next()?
+        .strip_prefix(CYCLE)?
+        .parse()
+        .ok()
+}
+
 /// `** lost their turn in cycle N (away until it ended).`
 pub const LOST_TURN: &str = " lost their turn in cycle ";
 
@@ -148,7 +205,7 @@ pub fn lost_turn_note(who: &str, cycle: u32) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Note<'a> {
     Override(&'a str),
-    Substitute,
+    Substitute(&'a str),
     Uncovered,
     LostTurn(Vec<String>),
 }
@@ -161,7 +218,7 @@ pub fn read_note(line: &str) -> Option<Note<'_>> {
     if kind(OVERRIDE) {
         Some(Note::Override(text))
     } else if kind(SUBSTITUTE) {
-        Some(Note::Substitute)
+        Some(Note::Substitute(text))
     } else if kind(UNCOVERED) {
         Some(Note::Uncovered)
     } else if text.contains(LOST_TURN) {

@@ -50,14 +50,14 @@ pub fn section(rot: &Rotation, h: &Handover) -> String {
     s.push_str(&format::heading(day.date, &who));
     s.push('\n');
     let mut facts = vec![match &day.on_call {
-        Some(g) => format!("On call: **{}**", person(rot, g)),
-        None => "On call: **nobody** (uncovered)".to_owned(),
+        Some(g) => format!("{}**{}**", format::ON_CALL, person(rot, g)),
+        None => format!("{}**nobody** (uncovered)", format::ON_CALL),
     }];
     facts.push(match &h.previous {
         Some(p) => format!("handed over by {}", person(rot, p)),
         None => format!("no handover ({})", h.no_handover_reason(rot)),
     });
-    facts.push(format!("cycle {}", day.cycle));
+    facts.push(format::cycle_fact(day.cycle));
     s.push_str(&facts.join(" · "));
     s.push_str("\n\n");
     let mut notes = Vec::new();
@@ -73,13 +73,11 @@ pub fn section(rot: &Rotation, h: &Handover) -> String {
             format::UNCOVERED
         )),
         Why::Override => notes.push(override_note(rot, day)),
-        Why::Substitute => notes.push(format!(
-            "{} {} stands in for {}, away; they stay due in this cycle.",
-            format::SUBSTITUTE,
-            day.on_call
+        Why::Substitute => notes.push(format::substitute_note(
+            &day.on_call
                 .as_deref()
                 .map_or_else(String::new, |g| person(rot, g)),
-            list(rot, &day.away_due)
+            &list(rot, &day.away_due),
         )),
         Why::Rotation => {}
     }
@@ -122,13 +120,15 @@ pub fn section(rot: &Rotation, h: &Handover) -> String {
     s
 }
 
-/// One open item: its day, who logged it, its text (escaped).
+/// One open item: its day, who logged it, its text as written (but for
+/// references and mentions, `carry`).
 fn carried_item(rot: &Rotation, t: &crate::log::Topic) -> String {
     let by =
         t.by.as_deref()
             .map(|g| format!(" ({})", person(rot, g)))
             .unwrap_or_default();
-    format!("- {}{by}: {}\n", t.date, markdown(t.shown()))
+    // The engineer's Markdown, links intact (`carry`).
+    format!("- {}{by}: {}\n", t.date, crate::carry::markdown(t.shown()))
 }
 
 /// What earlier days left open (open threads, runbook debt), oldest first,

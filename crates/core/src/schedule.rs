@@ -85,6 +85,37 @@ pub fn render_each(rot: &Rotation, rows: &[Row], format: Format, emit: &mut dyn 
     }
 }
 
+/// What `schedule` says when a range shows no day (one line of text,
+/// without its newline): the truth of the range `from..from + days`, which is before
+/// `start`, holds no working day, or (with `member`) holds days but none
+/// of theirs. `member` is a login of `rot`.
+pub fn nothing_shown(rot: &Rotation, from: NaiveDate, days: u32, member: Option<&str>) -> String {
+    let to = from
+        .checked_add_days(chrono::Days::new(u64::from(days)))
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(from);
+    let starts = format!(
+        "the rotation starts on {} {}",
+        rot.start.format("%A"),
+        rot.start
+    );
+    if days == 0 {
+        return "the range holds no day: give --days 1 or more".to_owned();
+    }
+    if to < rot.start {
+        return format!("{starts}: nobody is on call before it");
+    }
+    let working = rot
+        .working_days_in(from.max(rot.start), to)
+        .next()
+        .is_some();
+    match member {
+        Some(m) if working => format!("{m} has no on-call day in this range ({from} to {to})"),
+        _ if from < rot.start => format!("no working days in this range ({starts})"),
+        _ => format!("no working days in this range ({from} to {to})"),
+    }
+}
+
 /// Why a day is not a plain rotation day, for the terminal: `override for
 /// Ben (@ben): reason`, `substitute for @ben (away)`, `uncovered`.
 pub fn why_text(rot: &Rotation, r: &Row) -> Option<String> {

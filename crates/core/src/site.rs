@@ -164,7 +164,11 @@ fn cell(rot: &Rotation, log: &Log, d: NaiveDate, today: NaiveDate) -> String {
                 Why::Substitute => {
                     classes.push("substitute");
                     let names: Vec<&str> = substitute_for.iter().map(|g| rot.display(g)).collect();
-                    notes.push(format!("Substitute for {} (away).", names.join(", ")));
+                    notes.push(if names.is_empty() {
+                        "Substitute for a member who is away.".to_owned()
+                    } else {
+                        format!("Substitute for {} (away).", names.join(", "))
+                    });
                 }
                 Why::Uncovered => {
                     classes.push("uncovered");

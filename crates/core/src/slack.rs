@@ -326,6 +326,10 @@ pub fn message(rot: &Rotation, a: &Announcement) -> Value {
                     .map(|r| format!(" ({})", escape::slack(r)))
                     .unwrap_or_default()
             )),
+            (Some(g), Why::Substitute) if row.substitute_for.is_empty() => notes.push(format!(
+                "*{day}:* {} substitutes for a member who is away",
+                name(rot, g),
+            )),
             (Some(g), Why::Substitute) => notes.push(format!(
                 "*{day}:* {} substitutes for {} (away)",
                 name(rot, g),

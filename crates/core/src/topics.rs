@@ -3,7 +3,7 @@
 //! `log::parse`), with their age. Pure: the log and today in, text out.
 
 use crate::config::Rotation;
-use crate::escape::{markdown, terminal};
+use crate::escape::terminal;
 use crate::log::{Log, Topic};
 use crate::schedule::Format;
 use chrono::NaiveDate;
@@ -51,7 +51,8 @@ fn list(rot: &Rotation, title: &str, items: &[Aged], format: Format, out: &mut S
                     a.topic.date,
                     a.age_days,
                     by(rot, a.topic, true),
-                    markdown(a.topic.shown()),
+                    // As written, links intact (`carry`); `|` would end the cell.
+                    crate::carry::markdown(a.topic.shown()).replace('|', "\\|"),
                     a.topic.line
                 ));
             }

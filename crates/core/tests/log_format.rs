@@ -183,7 +183,14 @@ fn handover(c: &Case) -> Handover {
             cycle: c.cycle,
             new_cycle: c.new_cycle,
             away_due: match c.why {
-                Why::Substitute => vec![login((c.on_call + 1) % c.members.len())],
+                Why::Substitute => {
+                    let n = c.members.len();
+                    let mut away = vec![login((c.on_call + 1) % n)];
+                    if n > 2 {
+                        away.push(login((c.on_call + 2) % n));
+                    }
+                    away
+                }
                 _ => Vec::new(),
             },
             lost_turn: c.lost_turn.iter().map(|i| login(*i)).collect(),
@@ -215,6 +222,13 @@ proptest! {
         prop_assert_eq!(&r.on_call, &h.day.on_call, "{}", text);
         prop_assert_eq!(r.why, h.day.why, "{}", text);
         prop_assert_eq!(&r.lost_turn, &h.day.lost_turn, "{}", text);
+        // Whom a substitute stood in for, and the cycle (issue 22, bug 2).
+        let stood_in_for = match h.day.why {
+            Why::Substitute => h.day.away_due.clone(),
+            _ => Vec::new(),
+        };
+        prop_assert_eq!(&r.substitute_for, &stood_in_for, "{}", text);
+        prop_assert_eq!(r.cycle, Some(h.day.cycle), "{}", text);
         if h.day.why == Why::Override {
             prop_assert_eq!(&r.replaces, &h.day.replaces, "{}", text);
             // The log records the reason as escaped text: read back, it is

@@ -7,6 +7,7 @@
 //! the schedule shows for a day is what the handover does on that day (R8).
 
 mod order;
+mod substitute;
 
 use crate::bits::Bits;
 use crate::config::{Rotation, State};
@@ -52,7 +53,8 @@ pub struct Day {
     pub cycle: u32,
     /// This day started a new cycle (its order was shuffled).
     pub new_cycle: bool,
-    /// Members who were due before the one serving, but away (R5).
+    /// The away members this day's member stands in for (R5): those
+    /// without whose time off someone else would have served today.
     pub away_due: Vec<String>,
     /// Members who lost their turn in the previous cycle because they were
     /// away until it ended (R5).
@@ -110,6 +112,11 @@ pub struct Engine<'a> {
     due_rested: Bits,
     /// Positions of the members still due and away.
     due_away: Bits,
+    /// R5's counterfactual (see `substitute.rs`): (M, y), an away member
+    /// still due and whom the rotation served in their place.
+    subs: Vec<(usize, usize)>,
+    /// `tracked[i]`: member i is the M of a pair in `subs`.
+    tracked: Vec<bool>,
 }
 
 impl<'a> Engine<'a> {
@@ -141,6 +148,8 @@ impl<'a> Engine<'a> {
             due_available: Bits::new(n),
             due_rested: Bits::new(n),
             due_away: Bits::new(n),
+            subs: Vec::new(),
+            tracked: vec![false; n],
         };
         match &rot.state {
             None => engine.order = (0..n).collect(),
@@ -177,6 +186,7 @@ impl<'a> Engine<'a> {
             }
         }
         engine.place();
+        engine.replay_substitutes();
         engine
     }
 
@@ -351,17 +361,21 @@ impl<'a> Engine<'a> {
                 self.first_due_available().expect("someone is available")
             }
         };
-        // Who was due before the one chosen, but away (R5).
-        let before = self.pos[chosen];
-        let substitute = self.due_away.prev(before).is_some();
-        if describe {
-            day.away_due = self.names(self.due_away.range(0, before));
-        }
-        day.why = if substitute {
-            Why::Substitute
-        } else {
+        // Whom the one chosen stands in for: the away members without
+        // whose time off someone else would serve today (R5).
+        let spacing = self.spacing_active();
+        let stands_in_for = self.substitute_for(chosen, spacing);
+        day.why = if stands_in_for.is_empty() {
             Why::Rotation
+        } else {
+            Why::Substitute
         };
+        if describe {
+            day.away_due = stands_in_for
+                .iter()
+                .map(|&i| self.rot.members[i].github.clone())
+                .collect();
+        }
         self.mark_served(chosen);
         Some(chosen)
     }
@@ -394,6 +408,7 @@ impl<'a> Engine<'a> {
         let w = spacing_window(self.rot.members.len());
         self.held_back = self.served_list[self.served_list.len().saturating_sub(w)..].to_vec();
         self.cycle += 1;
+        self.clear_substitutes();
         self.order = shuffled(self.rot, &self.fixed.by_login, self.cycle, &self.held_back);
         self.served.iter_mut().for_each(|s| *s = false);
         self.served_list.clear();
