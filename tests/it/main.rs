@@ -35,4 +35,5 @@ mod structure;
 mod time;
 mod topics;
 mod usergroup;
+mod walkthrough;
 mod workflows;
