@@ -42,4 +42,5 @@ mod substitutes;
 mod time;
 mod topics;
 mod usergroup;
+mod walkthrough;
 mod workflows;
