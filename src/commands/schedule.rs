@@ -99,11 +99,11 @@ pub fn run(args: &ScheduleArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
 fn member_across_rotations(member: &str, args: &ScheduleArgs, ctx: &mut Ctx) -> Result<()> {
     let (from, days, working_days, now) = (args.from, args.days, args.working_days, ctx.now);
     let out = &mut ctx.out;
-    let Some(table) = args.format.table() else {
-        return Err(crate::error::usage(
-            "a calendar feed is one rotation's: add --rotation NAME",
-        ));
-    };
+    // A feed: the member's days in every rotation, each event its
+    // rotation's own (the same UID as in that rotation's feed).
+    let table = args.format.table();
+    let mut feed_parts: Vec<(oncall_core::config::Rotation, Vec<oncall_core::day::Row>)> =
+        Vec::new();
     let all = layout::discover(Path::new(".")).map_err(crate::error::usage)?;
     let mut rows: Vec<(String, oncall_core::day::Row, String)> = Vec::new();
     let mut found = false;
@@ -120,10 +120,14 @@ fn member_across_rotations(member: &str, args: &ScheduleArgs, ctx: &mut Ctx) -> 
             None => days,
             Some(n) => rot.rotation_days_for(from, n),
         };
-        for row in schedule::rows(rot, &inputs.log, from, days) {
+        let its = schedule::rows(rot, &inputs.log, from, days);
+        for row in &its {
             if row.github.as_deref() == Some(m.github.as_str()) {
-                rows.push((located.name.clone(), row, rot.team.clone()));
+                rows.push((located.name.clone(), row.clone(), rot.team.clone()));
             }
+        }
+        if table.is_none() {
+            feed_parts.push((inputs.rotation.clone(), its));
         }
     }
     if !found {
@@ -143,6 +147,14 @@ fn member_across_rotations(member: &str, args: &ScheduleArgs, ctx: &mut Ctx) -> 
             "{member:?} is not a member of any rotation here{hint}"
         )));
     }
+    let Some(table) = table else {
+        let parts: Vec<(&oncall_core::config::Rotation, &[oncall_core::day::Row])> = feed_parts
+            .iter()
+            .map(|(r, rows)| (r, rows.as_slice()))
+            .collect();
+        out.write_all(oncall_core::feed::ics_across(&parts, member, now).as_bytes())?;
+        return Ok(());
+    };
     rows.sort_by(|a, b| (a.1.date, &a.0).cmp(&(b.1.date, &b.0)));
     match table {
         schedule::Format::Json => {

@@ -118,7 +118,7 @@ pub fn build(teams: &[Team], shared: &[Shared], now: DateTime<Utc>) -> Site {
     );
     page.push_str(&holidays(teams, shared, now));
     if !people.is_empty() {
-        page.push_str("<section id=\"people\">\n<h2>People on several teams</h2>\n<p>One feed with a person's days in every team they are on (each day keeps its team's event, so a calendar with both feeds shows it once).</p>\n<ul>\n");
+        page.push_str("<section id=\"people\">\n<h2>People on several teams</h2>\n<p>One feed with a person's days in every team they are on. Each day is the event of its team's feed (the same UID), so a change to either team's rotation updates it in place.</p>\n<ul>\n");
         for (login, (name, on)) in &people {
             page.push_str(&format!(
                 "<li><a href=\"{}\">{}</a> <span class=\"login\">@{}</span>: {}</li>\n",
