@@ -207,6 +207,7 @@ pub fn import(
                 order: logins.clone(),
                 served: logins[..k].to_vec(),
                 held_back: Vec::new(),
+                held_for: None,
             }),
         )
     };
