@@ -101,17 +101,9 @@ pub fn leave(args: &LeaveArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
             None => return Err(UserError::from(e).into()),
         },
     };
-    super::lint_for_today(config, &rot, ctx.now)?;
     if rot.position(login).is_none() {
-        let hint = match oncall_core::config::structure::suggest(
-            login,
-            rot.members.iter().map(|m| m.github.as_str()),
-        ) {
-            Some(n) => format!(" (did you mean `{n}`?)"),
-            None => String::new(),
-        };
         return Err(usage(terminal(&format!(
-            "`{login}` is not a member of {label}{hint}: nothing to remove"
+            "`{login}` is not a member of {label}: nothing to remove"
         ))));
     }
     if rot.members.len() == 1 {

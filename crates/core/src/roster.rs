@@ -256,6 +256,11 @@ pub fn leave_today(
     login: &str,
     today: NaiveDate,
 ) -> Option<String> {
+    // A rotation too far behind to walk to today (`lint::catch_up`): the
+    // daily run refuses it and says why; nothing to say about today here.
+    if crate::lint::catch_up(before, today).is_some() {
+        return None;
+    }
     let next = || match day::upcoming(after, today, 1).into_iter().next() {
         Some(r) => match r.github {
             Some(g) => format!("{} (`{g}`)", r.date),

@@ -164,11 +164,7 @@ pub(super) fn resolve(
             .iter()
             .map(|m| m.away.iter().map(pos).collect())
             .collect(),
-        state_on_call_pos: f
-            .state
-            .as_ref()
-            .and_then(|s| s.on_call.as_ref())
-            .map(pos),
+        state_on_call_pos: f.state.as_ref().and_then(|s| s.on_call.as_ref()).map(pos),
         routing_labels: match f.routing.as_ref().and_then(|r| r.labels.as_ref()) {
             Some(labels) => labels.iter().map(|l| l.value.trim().to_owned()).collect(),
             None => vec![crate::config::DEFAULT_ROUTING_LABEL.to_owned()],
