@@ -396,3 +396,49 @@ fn swap_writes_a_block_list_where_the_file_had_an_empty_flow_list() {
         repo.read("rotation.yaml")
     );
 }
+
+/// Issue 22, bug 3: what a change adds in days handed over already (an
+/// override, a time off with last year's date) moves nobody: the preview
+/// of the change says so, as nothing else would.
+#[test]
+fn preview_notes_an_override_or_time_off_added_in_days_handed_over() {
+    let repo = Repo::with(SEVEN, None);
+    repo.oncall()
+        .env("ONCALL_NOW", JAN_14)
+        .arg("advance")
+        .assert()
+        .success();
+    std::fs::create_dir(repo.path("base")).unwrap();
+    for f in ["rotation.yaml", "oncall-log.md"] {
+        std::fs::write(repo.path(&format!("base/{f}")), repo.read(f)).unwrap();
+    }
+    let text = repo
+        .read("rotation.yaml")
+        .replacen(
+            "  - github: b\n",
+            "  - github: b\n    away:\n      - { from: 2025-01-19, to: 2025-01-23 }\n",
+            1,
+        )
+        .replacen(
+            "  - { date: 2026-01-09, github: c, reason: swap }\n",
+            "  - { date: 2026-01-09, github: c, reason: swap }\n  - { date: 2026-01-12, github: a }\n",
+            1,
+        );
+    std::fs::write(repo.path("rotation.yaml"), text).unwrap();
+    let out = repo
+        .oncall()
+        .env("ONCALL_NOW", JAN_14)
+        .args(["preview", "--base", "base", "--config", "rotation.yaml"])
+        .output()
+        .unwrap();
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(md.contains("- The override on 2026-01-12 (`a`) is for a day handed over already (2026-01-14 was the last): it changes nobody's day, the log is the record. Check its date.\n"), "{md}");
+    assert!(md.contains("- `b`'s time off from 2025-01-19 to 2025-01-23 lies wholly in days handed over already (2026-01-14 was the last): it moves nobody's day (`oncall stats` counts it). Check the year if it is meant to be ahead.\n"), "{md}");
+    // The swap of last week, in the base already, is not noted.
+    assert!(!md.contains("2026-01-09 ("), "{md}");
+}

@@ -252,3 +252,40 @@ fn on_call_disagrees_with_the_log(rot: &Rotation, log: &crate::log::Log) -> Opti
         "correct `state.on_call` to who was on call that day (the log's)",
     ))
 }
+
+/// What a change (`base` → `head`) adds that lies wholly in days handed
+/// over already (on or before the base's `state.since`): an override or a
+/// time off that moves nobody. Past entries are the record and are never
+/// warned about on their own; one added after its days were handed over
+/// is most likely a wrong date (last year's, typed out of habit). For the
+/// preview of a change, one note each.
+pub fn added_in_the_past(base: &Rotation, head: &Rotation) -> Vec<String> {
+    let Some(since) = base.state.as_ref().map(|s| s.since) else {
+        return Vec::new();
+    };
+    let mut notes = Vec::new();
+    for (date, o) in head.overrides.range(..=since) {
+        if base
+            .overrides
+            .get(date)
+            .is_none_or(|b| b.github != o.github)
+        {
+            notes.push(format!(
+                "The override on {date} (`{}`) is for a day handed over already ({since} was the last): it changes nobody's day, the log is the record. Check its date.",
+                o.github
+            ));
+        }
+    }
+    for m in &head.members {
+        let before = base.member(&m.github).map_or(&[][..], |b| &b.away[..]);
+        for &(from, to) in m.away.iter().filter(|r| r.1 <= since) {
+            if !before.contains(&(from, to)) {
+                notes.push(format!(
+                    "`{}`'s time off from {from} to {to} lies wholly in days handed over already ({since} was the last): it moves nobody's day (`oncall stats` counts it). Check the year if it is meant to be ahead.",
+                    m.github
+                ));
+            }
+        }
+    }
+    notes
+}

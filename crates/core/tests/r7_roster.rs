@@ -165,7 +165,12 @@ proptest! {
         prop_assume!(!st.served.is_empty());
         let login = st.served[pick % st.served.len()].clone();
         let left = write_leave(&text, &r, &login).unwrap();
-        prop_assert_eq!(rest_of_cycle(&left), rest_of_cycle(&text));
+        let (before, after) = (rest_of_cycle(&text), rest_of_cycle(&left));
+        // Every day of the cycle stays. (The cycle may last longer: when
+        // the leaver was the only member available on a day, the day is
+        // now uncovered and the cycle goes on (R5), where before the next
+        // cycle started.)
+        prop_assert_eq!(&after[..before.len().min(after.len())], &before[..]);
     }
 
     /// Probe 10: a member who joins never moves another member's day in the

@@ -16,11 +16,6 @@ use serde_saphyr::Spanned;
 /// 5,000 members is the most that stays within the goal.
 pub const MAX_MEMBERS: usize = 5_000;
 
-/// The highest cycle number `state.cycle` may say: far beyond any team's
-/// (a cycle a day would take 2,700 years), and far from where counting on
-/// would overflow.
-pub const MAX_CYCLE: u32 = 1_000_000;
-
 /// The longest free-text value (a team's, a member's or a holiday's name,
 /// a duty, a reason), in characters: each is repeated on every day it
 /// concerns.

@@ -8,7 +8,7 @@ use super::node::Pos;
 use super::schema::RotationFile;
 use super::structure;
 use crate::diag::Problem;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde_saphyr::Spanned;
 use std::collections::{HashMap, HashSet};
 
@@ -92,11 +92,12 @@ pub(super) fn overrides_follow_r6(f: &RotationFile, rot: &Rotation, out: &mut Ve
     }
 }
 
-/// A warning for a holiday list of past years only: with no holiday in
-/// the year of the last handover or later, it is most likely last year's
-/// list, and this year's days off would be working days. Past holidays,
-/// time off and overrides are the record of what happened (the log and
-/// `oncall stats` read them): they are never a mistake on their own, and
+/// A warning for a holiday list that lies entirely before the last
+/// handover: most likely last year's, copied, and this year's days off
+/// would be working days (who is on call next Christmas would then be
+/// anyone's guess). The way out is adding the holidays ahead: past
+/// holidays, time off and overrides are the record of what happened (the
+/// log and `oncall stats` read them), never a mistake on their own, and
 /// nothing here advises removing them.
 pub(super) fn nothing_left_ahead(f: &RotationFile, included: &[Included], out: &mut Vec<Problem>) {
     let Some(st) = &f.state else { return };
@@ -112,18 +113,14 @@ pub(super) fn nothing_left_ahead(f: &RotationFile, included: &[Included], out: &
         .map(|i| (i.entry.date, i.entry.pos, Some(i.file.clone())));
     let all: Vec<(NaiveDate, Pos, Option<String>)> = own.chain(shared).collect();
     if let Some((last, at, file)) = all.iter().max_by_key(|h| h.0).cloned()
-        && last.year() < since.year()
+        && last < since
     {
         let warning = Problem::warning(
             at,
             format!(
-                "no holiday is in {} or later (the last is {last}, the last handover {since}): is this last year's list?",
-                since.year()
+                "every holiday is before the last handover ({since}); none lies ahead: is this last year's list?"
             ),
-            format!(
-                "add the holidays of {} (keep the past ones: they are the record)",
-                since.year()
-            ),
+            "add the holidays ahead (keep the past ones: they are the record)",
         );
         out.push(match file {
             Some(file) => warning.in_file(file),
@@ -218,7 +215,7 @@ pub(super) fn state_is_consistent(f: &RotationFile, rot: &Rotation, out: &mut Ve
             hint_fix,
         ));
     }
-    if !(1..=super::limits::MAX_CYCLE).contains(&st.cycle.value) {
+    if !(1..=super::schema::MAX_CYCLE).contains(&st.cycle.value) {
         out.push(cycle_out_of_range(pos(&st.cycle)));
     }
     let mut seen = HashSet::new();
@@ -288,7 +285,7 @@ pub(super) fn cycle_out_of_range(at: Pos) -> Problem {
         at,
         format!(
             "`state.cycle` must be a whole number from 1 to {}",
-            super::limits::MAX_CYCLE
+            super::schema::MAX_CYCLE
         ),
         "write the cycle's number, or remove the `state` block (the rotation then restarts from `start`)",
     )
