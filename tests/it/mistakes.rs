@@ -186,3 +186,30 @@ fn an_uncovered_day_points_at_the_time_off_and_says_what_works() {
         ))
         .stdout(predicate::str::contains(":1:1:").not());
 }
+
+/// `state.on_call` naming someone not in `members` is the record when they
+/// left after the handover (no warning, issue 22); it is a typo when the
+/// log's section for that day names someone else.
+#[test]
+fn a_state_on_call_that_the_log_contradicts_is_a_warning_at_its_line() {
+    let repo = Repo::with(&yaml(&FOUR, ""), None);
+    let now = "2026-01-06T09:00:00Z";
+    repo.oncall()
+        .env("ONCALL_NOW", now)
+        .arg("advance")
+        .assert()
+        .success();
+    let text = repo
+        .read("rotation.yaml")
+        .replace("on_call: ben\n", "on_call: bne\n");
+    fs::write(repo.path("rotation.yaml"), &text).unwrap();
+    let line = text.lines().position(|l| l == "  on_call: bne").unwrap() + 1;
+    repo.oncall()
+        .env("ONCALL_NOW", now)
+        .arg("check")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(format!(
+            "rotation.yaml:{line}:12: warning: `state.on_call` names `bne`, who is not in `members`, and the log's section for 2026-01-06 says `ben` was on call"
+        )));
+}
