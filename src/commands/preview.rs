@@ -205,6 +205,15 @@ fn section(
             out.write_all(
                 schedule::render_compare(&b.rotation, rot, &changes, Format::Markdown).as_bytes(),
             )?;
+            let notes = oncall_core::lint::added_in_the_past(&b.rotation, rot);
+            if !notes.is_empty() {
+                writeln!(out)?;
+            }
+            // A note holds dates and logins only (validated: letters,
+            // digits and `-`), in code spans.
+            for note in notes {
+                writeln!(out, "- {note}")?;
+            }
             Ok(Some(changes.iter().filter(|c| c.changed).count()))
         }
         None => {

@@ -11,7 +11,10 @@ use chrono::NaiveDate;
 use oncall_core::config::Rotation;
 use oncall_core::diag::{InvalidInput, Report};
 use oncall_core::escape::terminal;
-use oncall_core::roster::{plan_swap, write_leave, write_swap};
+use oncall_core::roster::{
+    finish_leave, leave_today, past_overrides, pending_overrides, plan_swap, write_leave,
+    write_swap,
+};
 use std::io::Write;
 use std::path::Path;
 
@@ -23,13 +26,18 @@ fn read(config: &Path) -> Result<(String, Rotation)> {
     Ok((text, rot))
 }
 
-/// Validates an edited file; writes it only when it is valid.
-fn validate_and_write(config: &Path, new_text: &str, err: &mut dyn Write) -> Result<Report> {
+/// Validates an edited file; writes it only when it is valid, and
+/// returns it as read.
+fn validate_and_write(
+    config: &Path,
+    new_text: &str,
+    err: &mut dyn Write,
+) -> Result<(Rotation, Report)> {
     let label = config.display().to_string();
     match crate::fsio::load_rotation(&label, new_text) {
-        Ok((_, warnings)) => {
+        Ok(read) => {
             fsio::write_atomic(config, new_text).map_err(crate::error::fs)?;
-            Ok(warnings)
+            Ok(read)
         }
         Err(InvalidInput(report)) => {
             writeln!(
@@ -50,7 +58,7 @@ pub fn swap(args: &SwapArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
     super::lint_for_today(config, &rot, ctx.now)?;
     let swap = plan_swap(&rot, a, b).map_err(usage)?;
     let new_text = write_swap(&text, &swap, args.reason.as_deref()).map_err(usage)?;
-    let warnings = validate_and_write(config, &new_text, ctx.err)?;
+    let (_, warnings) = validate_and_write(config, &new_text, ctx.err)?;
     for w in warnings.warnings() {
         writeln!(out, "{}", warnings.line(w))?;
     }
@@ -71,19 +79,44 @@ pub fn swap(args: &SwapArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
 /// `oncall leave LOGIN`.
 pub fn leave(args: &LeaveArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
     let (config, login) = (target.config.as_path(), args.login.as_str());
-    let (text, rot) = read(config)?;
+    let label = config.display().to_string();
+    let text = fsio::read_text(config, false).map_err(UserError::from)?;
+    let rot = match crate::fsio::load_rotation(&label, &text) {
+        Ok((rot, _)) => rot,
+        // Removed from `members` by hand, still in the state block: finish
+        // the job (or say what else is wrong).
+        Err(e) => match finish_leave(&text, login) {
+            Some(Ok(new_text)) => {
+                validate_and_write(config, &new_text, ctx.err)?;
+                writeln!(
+                    ctx.out,
+                    "{}",
+                    terminal(&format!(
+                        "`{login}` is not in `members` any more (removed by hand); removed them from the state block of {label} too. Nobody else's turn moves."
+                    ))
+                )?;
+                return Ok(());
+            }
+            Some(Err(why)) => return Err(usage(terminal(&why))),
+            None => return Err(UserError::from(e).into()),
+        },
+    };
+    if rot.position(login).is_none() {
+        return Err(usage(terminal(&format!(
+            "`{login}` is not a member of {label}: nothing to remove"
+        ))));
+    }
     if rot.members.len() == 1 {
         return Err(usage(format!(
             "`{}` is the only member: a rotation needs at least one",
             terminal(login)
         )));
     }
-    // Their overrides would name someone not in `members`: point at them
-    // in the file as it is.
-    let theirs: Vec<oncall_core::diag::Problem> = rot
-        .overrides
-        .iter()
-        .filter(|(_, o)| o.github == login)
+    // Their overrides of days ahead would name someone not in `members`:
+    // point at them in the file as it is. Those of days handed over are
+    // the record and stay.
+    let theirs: Vec<oncall_core::diag::Problem> = pending_overrides(&rot, login)
+        .into_iter()
         .map(|(date, o)| {
             oncall_core::diag::Problem::error(
                 o.pos,
@@ -93,39 +126,43 @@ pub fn leave(args: &LeaveArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
         })
         .collect();
     if !theirs.is_empty() {
-        writeln!(
-            ctx.err,
-            "{}: nothing was written:",
-            terminal(&config.display().to_string())
-        )?;
-        return Err(UserError::from(InvalidInput(Report::new(
-            config.display().to_string(),
-            theirs,
-        )))
-        .into());
+        writeln!(ctx.err, "{}: nothing was written:", terminal(&label))?;
+        return Err(UserError::from(InvalidInput(Report::new(label, theirs))).into());
     }
     let new_text = write_leave(&text, &rot, login).map_err(|e| usage(terminal(&e)))?;
-    validate_and_write(config, &new_text, ctx.err)?;
-    let due = rot.state.as_ref().is_some_and(|s| {
-        s.order.iter().any(|g| g == login) && !s.served.iter().any(|g| g == login)
-    });
-    writeln!(
-        ctx.out,
-        "{}",
-        terminal(&format!(
-            "Removed `{login}` from {}{}.{}",
-            config.display(),
-            if rot.state.is_some() {
-                " (members and the state block)"
-            } else {
-                ""
-            },
-            if due {
-                " They were still due in this cycle; nobody else's turn moves."
-            } else {
-                ""
-            }
-        ))
-    )?;
+    let (after, _) = validate_and_write(config, &new_text, ctx.err)?;
+    let in_state = |v: fn(&oncall_core::config::State) -> &Vec<String>| {
+        rot.state
+            .as_ref()
+            .is_some_and(|s| v(s).iter().any(|g| g == login))
+    };
+    let served = in_state(|s| &s.served);
+    let due = in_state(|s| &s.order) && !served;
+    let mut lines = vec![format!(
+        "Removed `{login}` from {label}{}.{}",
+        if rot.state.is_some() {
+            " (members and the state block)"
+        } else {
+            ""
+        },
+        match (due, served) {
+            (true, _) => " They were still due in this cycle; nobody else's turn moves.",
+            (_, true) => " Their turn in this cycle stays served; nobody else's turn moves.",
+            _ => "",
+        }
+    )];
+    let past = past_overrides(&rot, login);
+    if !past.is_empty() {
+        let days: Vec<String> = past.iter().map(ToString::to_string).collect();
+        lines.push(format!(
+            "Kept the override(s) naming them on {}: days handed over are the record.",
+            days.join(", ")
+        ));
+    }
+    let today = oncall_core::calendar::today(rot.timezone, ctx.now);
+    lines.extend(leave_today(&rot, &after, login, today));
+    for l in lines {
+        writeln!(ctx.out, "{}", terminal(&l))?;
+    }
     Ok(())
 }

@@ -209,7 +209,9 @@ fn leave_refuses_an_unknown_login_or_a_member_with_an_override() {
         .args(["leave", "zed"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("`zed` is not in `members`"));
+        .stderr(predicate::str::contains(
+            "`zed` is not a member of rotation.yaml: nothing to remove",
+        ));
     repo.oncall()
         .args(["leave", "cai"])
         .assert()
@@ -219,4 +221,224 @@ fn leave_refuses_an_unknown_login_or_a_member_with_an_override() {
             "rotation.yaml:18:13: error: the override on 2026-01-09 names `cai`, who is leaving",
         ));
     assert_eq!(repo.read("rotation.yaml"), text, "nothing written");
+}
+
+/// Probe 9's team: a to g, cycle 1 from 5 to 13 January with a swap on
+/// the 7th and 9th (`e` and `c`), cycle 2 from the 14th.
+const SEVEN: &str = "team: Team 40
+timezone: UTC
+start: 2026-01-05
+members:
+  - github: a
+  - github: b
+  - github: c
+  - github: d
+  - github: e
+  - github: f
+  - github: g
+overrides:
+  - { date: 2026-01-07, github: e, reason: swap }
+  - { date: 2026-01-09, github: c, reason: swap }
+";
+
+fn seven_days(repo: &Repo, now: &str) -> String {
+    let out = repo
+        .oncall()
+        .env("ONCALL_NOW", now)
+        .args(["schedule", "--from", "2026-01-14", "--days", "9"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| l.split_whitespace().nth(2).unwrap_or("").to_owned())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+const JAN_14: &str = "2026-01-14T09:00:00Z";
+
+#[test]
+fn leave_after_serving_moves_nobody_and_says_that_todays_handover_stands() {
+    let repo = Repo::with(SEVEN, None);
+    repo.oncall()
+        .env("ONCALL_NOW", JAN_14)
+        .arg("advance")
+        .assert()
+        .success();
+    assert_eq!(seven_days(&repo, JAN_14), "@a @b @g @c @d @e @f");
+    repo.oncall()
+        .env("ONCALL_NOW", JAN_14)
+        .args(["leave", "a"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Their turn in this cycle stays served; nobody else's turn moves.",
+        ))
+        .stdout(predicate::str::contains(
+            "`a` is on call today (2026-01-14), handed over already: today's handover stands, and they stay on call (who, the page, the user group) until the next handover, on 2026-01-15 (`b`).",
+        ));
+    // Before issue 22, `g` moved behind `c` (a b c g d e f).
+    assert_eq!(seven_days(&repo, JAN_14), "@a @b @g @c @d @e @f");
+    // `state.on_call` still names `a` (the record), and `check` is quiet.
+    let after = repo.read("rotation.yaml");
+    assert!(
+        after.contains("on_call: a\n") && after.contains("held_for: 1\n"),
+        "{after}"
+    );
+    repo.oncall()
+        .env("ONCALL_NOW", JAN_14)
+        .arg("check")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("warning").not());
+}
+
+#[test]
+fn leave_keeps_past_overrides_and_finishes_a_removal_made_by_hand() {
+    let repo = Repo::with(SEVEN, None);
+    repo.oncall()
+        .env("ONCALL_NOW", JAN_14)
+        .arg("advance")
+        .assert()
+        .success();
+    // `e`'s override of the 7th was served: it is the record, kept, and
+    // no reason to refuse.
+    repo.oncall()
+        .env("ONCALL_NOW", JAN_14)
+        .args(["leave", "e"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "Kept the override(s) naming them on 2026-01-07: days handed over are the record.",
+        ));
+    let after = repo.read("rotation.yaml");
+    assert!(
+        after.contains("  - { date: 2026-01-07, github: e, reason: swap }\n"),
+        "{after}"
+    );
+    repo.oncall()
+        .env("ONCALL_NOW", JAN_14)
+        .arg("check")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("warning").not());
+    // `d` removed from `members` by hand: the state still names them,
+    // and `leave d` finishes the job instead of failing on it.
+    std::fs::write(
+        repo.path("rotation.yaml"),
+        after.replacen("  - github: d\n", "", 1),
+    )
+    .unwrap();
+    repo.oncall()
+        .env("ONCALL_NOW", JAN_14)
+        .args(["leave", "d"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "`d` is not in `members` any more (removed by hand); removed them from the state block of rotation.yaml too.",
+        ));
+    assert!(
+        repo.read("rotation.yaml")
+            .contains("order: [a, b, g, c, f]\n")
+    );
+    // Gone from both: said so.
+    repo.oncall()
+        .env("ONCALL_NOW", JAN_14)
+        .args(["leave", "d"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "`d` is not a member of rotation.yaml",
+        ));
+}
+
+#[test]
+fn leave_of_the_member_due_today_says_who_serves_today_instead() {
+    let repo = Repo::with(SEVEN, None);
+    repo.oncall()
+        .env("ONCALL_NOW", JAN_14)
+        .arg("advance")
+        .assert()
+        .success();
+    // The 15th is `b`'s, not handed over yet; `g` is still held back for
+    // one turn, so `c` takes it.
+    repo.oncall()
+        .env("ONCALL_NOW", "2026-01-15T09:00:00Z")
+        .args(["leave", "b"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "`b` was due today (2026-01-15), not handed over yet: today's handover will put `c` on call instead.",
+        ));
+}
+
+#[test]
+fn swap_writes_a_block_list_where_the_file_had_an_empty_flow_list() {
+    let text = format!("{TEAM}overrides: []\n");
+    let repo = Repo::with(&text, None);
+    for (a, b) in [("2026-01-06", "2026-01-09"), ("2026-01-07", "2026-01-08")] {
+        repo.oncall()
+            .env("ONCALL_NOW", NOW)
+            .args(["swap", a, b])
+            .assert()
+            .success();
+    }
+    assert!(
+        repo.read("rotation.yaml").ends_with(
+            "overrides:\n  - { date: 2026-01-06, github: eli }\n  - { date: 2026-01-09, github: ben }\n  - { date: 2026-01-07, github: dee }\n  - { date: 2026-01-08, github: cai }\n"
+        ),
+        "{}",
+        repo.read("rotation.yaml")
+    );
+}
+
+/// Issue 22, bug 3: what a change adds in days handed over already (an
+/// override, a time off with last year's date) moves nobody: the preview
+/// of the change says so, as nothing else would.
+#[test]
+fn preview_notes_an_override_or_time_off_added_in_days_handed_over() {
+    let repo = Repo::with(SEVEN, None);
+    repo.oncall()
+        .env("ONCALL_NOW", JAN_14)
+        .arg("advance")
+        .assert()
+        .success();
+    std::fs::create_dir(repo.path("base")).unwrap();
+    for f in ["rotation.yaml", "oncall-log.md"] {
+        std::fs::write(repo.path(&format!("base/{f}")), repo.read(f)).unwrap();
+    }
+    let text = repo
+        .read("rotation.yaml")
+        .replacen(
+            "  - github: b\n",
+            "  - github: b\n    away:\n      - { from: 2025-01-19, to: 2025-01-23 }\n",
+            1,
+        )
+        .replacen(
+            "  - { date: 2026-01-09, github: c, reason: swap }\n",
+            "  - { date: 2026-01-09, github: c, reason: swap }\n  - { date: 2026-01-12, github: a }\n",
+            1,
+        );
+    std::fs::write(repo.path("rotation.yaml"), text).unwrap();
+    let out = repo
+        .oncall()
+        .env("ONCALL_NOW", JAN_14)
+        .args(["preview", "--base", "base", "--config", "rotation.yaml"])
+        .output()
+        .unwrap();
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(md.contains("- The override on 2026-01-12 (`a`) is for a day handed over already (2026-01-14 was the last): it changes nobody's day, the log is the record. Check its date.\n"), "{md}");
+    assert!(md.contains("- `b`'s time off from 2025-01-19 to 2025-01-23 lies wholly in days handed over already (2026-01-14 was the last): it moves nobody's day (`oncall stats` counts it). Check the year if it is meant to be ahead.\n"), "{md}");
+    // The swap of last week, in the base already, is not noted.
+    assert!(!md.contains("2026-01-09 ("), "{md}");
 }

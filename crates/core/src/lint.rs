@@ -171,30 +171,121 @@ pub fn check_ahead(rot: &Rotation, log: &crate::log::Log, today: NaiveDate, ahea
         .iter()
         .filter(|r| r.why == Why::Uncovered && !r.past)
         .collect();
-    let top = crate::diag::Pos::new(1, 1);
     for r in &uncovered {
-        found.push(Problem::warning(
-            top,
-            format!(
-                "{} ({}) is uncovered: every member is away",
-                r.date,
-                r.date.format("%A")
-            ),
-            "shorten someone's time off, or add an override",
-        ));
+        found.push(uncovered_day(rot, r.date));
     }
     if rot.state.is_none() && today > rot.start {
         let missed = rot.working_days_in(rot.start, today).count();
         if missed > 10 {
             found.push(Problem::warning(
-                top,
+                rot.start_pos,
                 format!("`start` is {} and no handover was made yet: the first `oncall advance` will log {missed} days", rot.start),
                 "set `start` to the first day you run it",
             ));
         }
     }
+    found.extend(on_call_disagrees_with_the_log(rot, log));
     Ahead {
         problems: found,
         uncovered: uncovered.len(),
     }
+}
+
+/// R5: `date` is uncovered, every member being away: the warning points at
+/// the time off that starts last among those covering the day (most likely
+/// the one that made it uncovered) and says what works. An override cannot
+/// help: it must name a member who is not away that day.
+fn uncovered_day(rot: &Rotation, date: NaiveDate) -> Problem {
+    let covering = rot.members.iter().enumerate().flat_map(|(i, m)| {
+        m.away
+            .iter()
+            .enumerate()
+            .filter(move |(_, (from, to))| *from <= date && date <= *to)
+            .map(move |(j, range)| (*range, i, j))
+    });
+    let last = covering.max_by_key(|((from, _), i, j)| (*from, std::cmp::Reverse((*i, *j))));
+    let (at, whose) = match last {
+        Some(((from, to), i, j)) => (
+            rot.away_pos
+                .get(i)
+                .and_then(|p| p.get(j))
+                .copied()
+                .unwrap_or(rot.start_pos),
+            format!(
+                "; the last of their time off to start is `{}`'s, {from} to {to}",
+                rot.members[i].github
+            ),
+        ),
+        None => (rot.start_pos, String::new()),
+    };
+    Problem::warning(
+        at,
+        format!(
+            "{date} ({}) is uncovered: all {} members are away that day{whose}",
+            date.format("%A"),
+            rot.members.len()
+        ),
+        "shorten someone's time off (this one, or another member's) so that one member is available, or add a member; an override cannot cover the day, as it must name a member who is not away",
+    )
+}
+
+/// `state.on_call` names someone who is not a member, and the log's section
+/// for that day names someone else: a typo. (A member who left after the
+/// handover stays named there: that is the record.)
+fn on_call_disagrees_with_the_log(rot: &Rotation, log: &crate::log::Log) -> Option<Problem> {
+    let st = rot.state.as_ref()?;
+    let named = st.on_call.as_deref()?;
+    let record = log.record(st.since)?;
+    if rot.member(named).is_some() || record.on_call.as_deref() == Some(named) {
+        return None;
+    }
+    let logged = match &record.on_call {
+        Some(g) => format!("`{g}`"),
+        None => "nobody (uncovered)".to_owned(),
+    };
+    Some(Problem::warning(
+        rot.state_on_call_pos.unwrap_or(rot.start_pos),
+        format!(
+            "`state.on_call` names `{named}`, who is not in `members`, and the log's section for {} says {logged} was on call",
+            st.since
+        ),
+        "correct `state.on_call` to who was on call that day (the log's)",
+    ))
+}
+
+/// What a change (`base` → `head`) adds that lies wholly in days handed
+/// over already (on or before the base's `state.since`): an override or a
+/// time off that moves nobody. Past entries are the record and are never
+/// warned about on their own; one added after its days were handed over
+/// is most likely a wrong date (last year's, typed out of habit). For the
+/// preview of a change, one note each.
+pub fn added_in_the_past(base: &Rotation, head: &Rotation) -> Vec<String> {
+    let Some(since) = base.state.as_ref().map(|s| s.since) else {
+        return Vec::new();
+    };
+    let mut notes = Vec::new();
+    for (date, o) in head.overrides.range(..=since) {
+        if base
+            .overrides
+            .get(date)
+            .is_none_or(|b| b.github != o.github)
+        {
+            notes.push(format!(
+                "The override on {date} (`{}`) is for a day handed over already ({since} was the last): it changes nobody's day, the log is the record. Check its date.",
+                o.github
+            ));
+        }
+    }
+    for m in &head.members {
+        let before = base.member(&m.github).map_or(&[][..], |b| &b.away[..]);
+        for &(from, to) in m.away.iter().filter(|r| r.1 <= since) {
+            if !before.contains(&(from, to)) {
+                notes.push(format!(
+                    "`{}`'s time off from {from} to {to} lies wholly in days handed over already ({since} was the last): it moves nobody's day (`oncall stats` counts it). Check the year if it is meant to be ahead.",
+                    m.github
+                ));
+            }
+        }
+    }
+    notes
 }

@@ -105,10 +105,22 @@ pub fn write_swap(text: &str, swap: &Swap, reason: Option<&str>) -> Result<Strin
     let items = [entry(swap.a, &swap.member_b), entry(swap.b, &swap.member_a)];
     let doc = Document::from_str(text).map_err(|e| format!("cannot parse the file: {e}"))?;
     let top = doc.as_mapping().ok_or("the file is not a mapping")?;
+    // Block style, always: a flow list (`overrides: []`, as `init` writes
+    // it) is rewritten as a block list of its items and the new ones,
+    // rather than growing into one ever-longer line.
+    let existing = top.get_sequence("overrides");
+    let flow = existing.as_ref().filter(|e| e.is_flow_style());
+    let kept: Vec<String> = flow
+        .map(|e| {
+            e.values()
+                .map(|v| v.to_string().trim().to_owned())
+                .collect()
+        })
+        .unwrap_or_default();
     let fragment_text = format!(
         "overrides:\n{}",
-        items
-            .iter()
+        kept.iter()
+            .chain(&items)
             .map(|i| format!("  - {i}\n"))
             .collect::<String>()
     );
@@ -118,7 +130,7 @@ pub fn write_swap(text: &str, swap: &Swap, reason: Option<&str>) -> Result<Strin
         .as_mapping()
         .and_then(|m| m.get_sequence("overrides"))
         .ok_or("internal: fragment")?;
-    match top.get_sequence("overrides") {
+    match existing.filter(|e| !e.is_flow_style()) {
         Some(existing) => {
             for item in new_items.values() {
                 existing.push(item);
@@ -136,7 +148,9 @@ pub fn write_swap(text: &str, swap: &Swap, reason: Option<&str>) -> Result<Strin
 }
 
 /// rotation.yaml without `login`: removed from `members` and from the
-/// state's `order`, `served` and `held_back` (R7: nobody else's turn moves).
+/// state's `order`, `served` and `held_back` (R7: nobody else's turn moves;
+/// `held_for` is kept, so the cycle's hold-back does not change, and
+/// `on_call` too: who was on call on the last handover's day is the record).
 pub fn write_leave(text: &str, rot: &Rotation, login: &str) -> Result<String, String> {
     let index = rot
         .position(login)
@@ -155,15 +169,123 @@ pub fn write_leave(text: &str, rot: &Rotation, login: &str) -> Result<String, St
     let out = doc.to_string();
     match &rot.state {
         None => Ok(out),
-        Some(st) => {
-            let keep = |v: &[String]| v.iter().filter(|g| *g != login).cloned().collect();
-            let state = config::State {
-                order: keep(&st.order),
-                served: keep(&st.served),
-                held_back: keep(&st.held_back),
-                ..st.clone()
-            };
-            edit::write_state(&out, &state)
+        Some(st) => edit::write_state(&out, &state_without(st, login)),
+    }
+}
+
+/// The state with `login` out of the cycle (R7).
+fn state_without(st: &config::State, login: &str) -> config::State {
+    let keep = |v: &[String]| v.iter().filter(|g| *g != login).cloned().collect();
+    config::State {
+        order: keep(&st.order),
+        served: keep(&st.served),
+        held_back: keep(&st.held_back),
+        ..st.clone()
+    }
+}
+
+/// The overrides that would keep `login` from leaving: those of days not
+/// handed over yet. An override of a day handed over already is the record
+/// and stays (validation accepts it for a former member).
+pub fn pending_overrides<'a>(
+    rot: &'a Rotation,
+    login: &str,
+) -> Vec<(NaiveDate, &'a config::Override)> {
+    let since = rot.state.as_ref().map(|s| s.since);
+    rot.overrides
+        .iter()
+        .filter(|(d, o)| o.github == login && since.is_none_or(|s| **d > s))
+        .map(|(d, o)| (*d, o))
+        .collect()
+}
+
+/// The days handed over already whose override names `login`: kept.
+pub fn past_overrides(rot: &Rotation, login: &str) -> Vec<NaiveDate> {
+    let since = rot.state.as_ref().map(|s| s.since);
+    rot.overrides
+        .iter()
+        .filter(|(d, o)| o.github == login && since.is_some_and(|s| **d <= s))
+        .map(|(d, _)| *d)
+        .collect()
+}
+
+/// When `login` was removed from `members` by hand but the state block
+/// still names them (which validation refuses): the file with them removed
+/// from the state too, as `oncall leave` would have. `None` when the file
+/// does not read that way (they are still a member, or the state does not
+/// name them, or the file does not parse).
+pub fn finish_leave(text: &str, login: &str) -> Option<Result<String, String>> {
+    #[derive(serde::Deserialize)]
+    struct Light {
+        #[serde(default)]
+        members: Vec<LightMember>,
+        state: Option<config::schema::State>,
+    }
+    #[derive(serde::Deserialize)]
+    struct LightMember {
+        github: String,
+    }
+    let light: Light = serde_saphyr::from_str_with_options(text, config::node::options()).ok()?;
+    if light.members.iter().any(|m| m.github == login) {
+        return None;
+    }
+    let s = light.state?;
+    let names = |v: Vec<serde_saphyr::Spanned<String>>| -> Vec<String> {
+        v.into_iter().map(|o| o.value).collect()
+    };
+    let st = config::State {
+        since: s.since.value.0,
+        on_call: s.on_call.map(|o| o.value),
+        cycle: s.cycle.value,
+        order: names(s.order),
+        served: names(s.served),
+        held_back: names(s.held_back),
+        held_for: s.held_for.map(|h| h.value),
+    };
+    let named = [&st.order, &st.served, &st.held_back]
+        .iter()
+        .any(|v| v.iter().any(|g| g == login));
+    named.then(|| edit::write_state(text, &state_without(&st, login)))
+}
+
+/// What `oncall leave` says about today, when the member leaving is on
+/// call today (`before`: the rotation before the edit, `after`: after it).
+pub fn leave_today(
+    before: &Rotation,
+    after: &Rotation,
+    login: &str,
+    today: NaiveDate,
+) -> Option<String> {
+    // A rotation too far behind to walk to today (`lint::catch_up`): the
+    // daily run refuses it and says why; nothing to say about today here.
+    if crate::lint::catch_up(before, today).is_some() {
+        return None;
+    }
+    let next = || match day::upcoming(after, today, 1).into_iter().next() {
+        Some(r) => match r.github {
+            Some(g) => format!("{} (`{g}`)", r.date),
+            None => format!("{} (uncovered)", r.date),
+        },
+        None => "the next working day".to_owned(),
+    };
+    match &before.state {
+        Some(st) if st.since == today => (st.on_call.as_deref() == Some(login)).then(|| {
+            format!(
+                "`{login}` is on call today ({today}), handed over already: today's handover stands, and they stay on call (who, the page, the user group) until the next handover, on {}.",
+                next()
+            )
+        }),
+        _ => {
+            let due = day::ahead(before, today)?;
+            (due.on_call.as_deref() == Some(login)).then(|| {
+                let instead = match day::ahead(after, today).and_then(|d| d.on_call) {
+                    Some(g) => format!("`{g}`"),
+                    None => "nobody (the day is uncovered)".to_owned(),
+                };
+                format!(
+                    "`{login}` was due today ({today}), not handed over yet: today's handover will put {instead} on call instead."
+                )
+            })
         }
     }
 }

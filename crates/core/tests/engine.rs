@@ -1,6 +1,7 @@
 //! The rotation engine against the engine as it was before it was made
 //! linear in days plus members (issue 21, finding 5): the reference below
-//! is that engine, verbatim but for its name (it scanned the order and
+//! is that engine, verbatim but for its name and the state's `held_for`
+//! (recorded since issue 22; it scanned the order and
 //! every member's time off each day). On random teams, with time off,
 //! overrides, holidays and state blocks, both decide every day alike and
 //! end in the same state: the speed-up moved nobody's day.
@@ -235,6 +236,11 @@ impl<'a> Reference<'a> {
             } else {
                 Vec::new()
             },
+            // Recorded since (issue 22): the window less the turns served.
+            held_for: spacing_window(self.rot.members.len())
+                .checked_sub(self.served_list.len())
+                .filter(|k| *k > 0 && !self.held_back.is_empty())
+                .map(|k| k as u32),
         })
     }
 

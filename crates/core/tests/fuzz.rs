@@ -118,6 +118,7 @@ proptest! {
             cycle,
             served: order.iter().take(served).cloned().collect(),
             held_back: order.iter().rev().take(served % 3).cloned().collect(),
+            held_for: (served % 3 > 0).then_some(cycle % 4 + 1),
             order,
         };
         // (A successful write was read back and compared inside.)

@@ -17,6 +17,7 @@ const STATE_COMMENT: &str = "\
 #   served:  who has had (or lost) their turn in this cycle
 #   held_back (only in a cycle's first days): who served the previous
 #            cycle's last days, kept out of this cycle's first days
+#   held_for (with held_back): for how many more turns they are kept out
 ";
 
 /// A login as a YAML flow-sequence item (quoted when YAML would read it as
@@ -66,6 +67,9 @@ fn state_lines(state: &State) -> Vec<(&'static str, String)> {
     ];
     if !state.held_back.is_empty() {
         lines.push(("held_back", seq(&state.held_back)));
+        if let Some(k) = state.held_for {
+            lines.push(("held_for", k.to_string()));
+        }
     }
     lines
 }
@@ -77,6 +81,18 @@ fn state_lines(state: &State) -> Vec<(&'static str, String)> {
 /// large roster costs nothing. The result is read back and compared with
 /// `state` before it is returned.
 pub fn write_state(text: &str, state: &State) -> Result<String, String> {
+    // `held_for` says how long `held_back` lasts: nothing without it.
+    let normalized;
+    let state = match state.held_back.is_empty() && state.held_for.is_some() {
+        true => {
+            normalized = State {
+                held_for: None,
+                ..state.clone()
+            };
+            &normalized
+        }
+        false => state,
+    };
     let out = match state_block(text) {
         Some(range) => {
             let block = &text[range.clone()];
@@ -142,7 +158,15 @@ fn canonical_tail(block: &str) -> Option<&str> {
     if lines.next() != Some("state:") {
         return None;
     }
-    let keys = ["since", "on_call", "cycle", "order", "served", "held_back"];
+    let keys = [
+        "since",
+        "on_call",
+        "cycle",
+        "order",
+        "served",
+        "held_back",
+        "held_for",
+    ];
     let mut next_key = 0;
     for line in lines {
         let (key, value) = line.strip_prefix("  ")?.split_once(": ")?;
@@ -188,6 +212,9 @@ fn edit_block(block_text: &str, state: &State) -> Result<String, String> {
     if state.held_back.is_empty() {
         block.remove("held_back");
     }
+    if state.held_for.is_none() {
+        block.remove("held_for");
+    }
     Ok(doc.to_string())
 }
 
@@ -208,6 +235,7 @@ fn verify(text: &str, state: &State) -> Result<(), String> {
         order: s.order.into_iter().map(|o| o.value).collect(),
         served: s.served.into_iter().map(|o| o.value).collect(),
         held_back: s.held_back.into_iter().map(|o| o.value).collect(),
+        held_for: s.held_for.map(|h| h.value),
     };
     if &read != state {
         return Err("the written state block reads back differently; please report this with your rotation.yaml".into());
@@ -228,6 +256,7 @@ mod tests {
             order: order.iter().map(|s| (*s).to_owned()).collect(),
             served: vec![order[0].to_owned()],
             held_back: Vec::new(),
+            held_for: None,
         }
     }
 
@@ -297,6 +326,7 @@ mod block_tests {
             order: vec!["ana".into(), "ben".into()],
             served: vec!["ana".into(), "ben".into()],
             held_back: Vec::new(),
+            held_for: None,
         }
     }
 

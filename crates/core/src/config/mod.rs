@@ -88,6 +88,11 @@ pub struct Rotation {
     pub usergroup: Option<String>,
     /// Where each member's `github` is written (parallel to `members`).
     pub member_pos: Vec<node::Pos>,
+    /// Where each of a member's `away` ranges is written (parallel to
+    /// `members` and to each one's `away`).
+    pub away_pos: Vec<Vec<node::Pos>>,
+    /// Where `state.on_call` is written, for messages.
+    pub state_on_call_pos: Option<node::Pos>,
     /// `routing.labels` (default: [`DEFAULT_ROUTING_LABEL`]).
     pub routing_labels: Vec<String>,
     /// `routing.command` (default: [`DEFAULT_ROUTING_COMMAND`]).
@@ -161,6 +166,12 @@ pub struct State {
     /// R4 spacing: who served the last days of the previous cycle, while
     /// this cycle's first days are decided (empty otherwise).
     pub held_back: Vec<String>,
+    /// For how many more turns `held_back` is kept out: the cycle's
+    /// hold-back, fixed when the cycle was drawn (R4), less the turns
+    /// served since. `None` with no one held back, or in a file written
+    /// before it was recorded (then it is reckoned from `order` and
+    /// `served`).
+    pub held_for: Option<u32>,
 }
 
 impl Rotation {

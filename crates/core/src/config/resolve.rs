@@ -137,6 +137,7 @@ pub(super) fn resolve(
         order: s.order.iter().map(|o| o.value.clone()).collect(),
         served: s.served.iter().map(|o| o.value.clone()).collect(),
         held_back: s.held_back.iter().map(|o| o.value.clone()).collect(),
+        held_for: s.held_for.as_ref().map(|h| h.value),
     });
     let index = members
         .iter()
@@ -157,6 +158,13 @@ pub(super) fn resolve(
         state_since_pos: f.state.as_ref().map(|s| pos(&s.since)),
         start_pos: pos(&f.start),
         member_pos: f.members.value.iter().map(|m| pos(&m.github)).collect(),
+        away_pos: f
+            .members
+            .value
+            .iter()
+            .map(|m| m.away.iter().map(pos).collect())
+            .collect(),
+        state_on_call_pos: f.state.as_ref().and_then(|s| s.on_call.as_ref()).map(pos),
         routing_labels: match f.routing.as_ref().and_then(|r| r.labels.as_ref()) {
             Some(labels) => labels.iter().map(|l| l.value.trim().to_owned()).collect(),
             None => vec![crate::config::DEFAULT_ROUTING_LABEL.to_owned()],

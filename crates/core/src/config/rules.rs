@@ -20,6 +20,7 @@ use super::resolve::Included;
 /// R6: an override names a member, on a working day, when they are not away.
 pub(super) fn overrides_follow_r6(f: &RotationFile, rot: &Rotation, out: &mut Vec<Problem>) {
     let mut seen: HashMap<NaiveDate, Pos> = HashMap::new();
+    let since = rot.state.as_ref().map(|s| s.since);
     for o in &f.overrides {
         let date = o.date.value.0;
         let login = &o.github.value;
@@ -56,6 +57,12 @@ pub(super) fn overrides_follow_r6(f: &RotationFile, rot: &Rotation, out: &mut Ve
                 "nobody is on call on non-working days: move the override to a working day or remove it",
             ));
         }
+        // A day handed over already is the record: its override may name
+        // someone who has left since, or who is now marked away that day
+        // (the rotation never decides that day again).
+        if since.is_some_and(|s| date <= s) {
+            continue;
+        }
         match rot.member(login) {
             None => {
                 let hint = match structure::suggest(
@@ -85,13 +92,16 @@ pub(super) fn overrides_follow_r6(f: &RotationFile, rot: &Rotation, out: &mut Ve
     }
 }
 
-/// Warnings for lists that lie entirely before the last handover, when
-/// nothing in them lies ahead: most likely last year's list, copied (who is
-/// on call next Christmas would then be anyone's guess).
+/// A warning for a holiday list that lies entirely before the last
+/// handover: most likely last year's, copied, and this year's days off
+/// would be working days (who is on call next Christmas would then be
+/// anyone's guess). The way out is adding the holidays ahead: past
+/// holidays, time off and overrides are the record of what happened (the
+/// log and `oncall stats` read them), never a mistake on their own, and
+/// nothing here advises removing them.
 pub(super) fn nothing_left_ahead(f: &RotationFile, included: &[Included], out: &mut Vec<Problem>) {
     let Some(st) = &f.state else { return };
     let since = st.since.value.0;
-    let hint = "past entries no longer matter once handed over: add the ones ahead, or remove the old ones to silence this";
     // Every dated holiday, the rotation's own and its calendars', with
     // where it is written.
     let own = f
@@ -110,37 +120,12 @@ pub(super) fn nothing_left_ahead(f: &RotationFile, included: &[Included], out: &
             format!(
                 "every holiday is before the last handover ({since}); none lies ahead: is this last year's list?"
             ),
-            hint,
+            "add the holidays ahead (keep the past ones: they are the record)",
         );
         out.push(match file {
             Some(file) => warning.in_file(file),
             None => warning,
         });
-    }
-    let ranges: Vec<_> = f.members.value.iter().flat_map(|m| &m.away).collect();
-    if let Some(last) = ranges.iter().map(|a| a.value.to.0).max()
-        && last < since
-    {
-        let at = ranges.iter().find(|a| a.value.to.0 == last).map(|a| pos(a));
-        out.push(Problem::warning(
-            at.unwrap_or_default(),
-            format!("all time off ended before the last handover ({since}); none lies ahead"),
-            hint,
-        ));
-    }
-    if let Some(last) = f.overrides.iter().map(|o| o.date.value.0).max()
-        && last < since
-    {
-        let at = f
-            .overrides
-            .iter()
-            .find(|o| o.date.value.0 == last)
-            .map(|o| pos(&o.date));
-        out.push(Problem::warning(
-            at.unwrap_or_default(),
-            format!("every override is before the last handover ({since}); none lies ahead"),
-            hint,
-        ));
     }
 }
 
@@ -163,12 +148,13 @@ pub(super) fn duties_are_not_cut_by_comments(f: &RotationFile, text: &str, out: 
             continue;
         }
         if let Some(at) = rest.find(" #") {
-            let comment = rest[at + 2..].trim();
-            if !comment.is_empty() {
+            // The comment as the file has it, from its `#`.
+            let comment = rest[at + 1..].trim_end();
+            if comment.len() > 1 {
                 out.push(Problem::warning(
                     p,
                     format!(
-                        "this duty ends before ` #{comment}`: YAML reads ` #` and the rest of the line as a comment, so the duty is {:?}",
+                        "this duty ends before `{comment}`: YAML reads ` #` and the rest of the line as a comment, so the duty is {:?}",
                         d.value.trim()
                     ),
                     "put the whole duty in quotes, e.g. - \"Triage new issues in #ops\"; ignore this if the rest is meant as a comment",
@@ -229,12 +215,8 @@ pub(super) fn state_is_consistent(f: &RotationFile, rot: &Rotation, out: &mut Ve
             hint_fix,
         ));
     }
-    if st.cycle.value == 0 {
-        out.push(Problem::error(
-            pos(&st.cycle),
-            "`state.cycle` must be 1 or more",
-            hint_fix,
-        ));
+    if !(1..=super::schema::MAX_CYCLE).contains(&st.cycle.value) {
+        out.push(cycle_out_of_range(pos(&st.cycle)));
     }
     let mut seen = HashSet::new();
     for o in &st.order {
@@ -295,17 +277,16 @@ pub(super) fn state_is_consistent(f: &RotationFile, rot: &Rotation, out: &mut Ve
             ));
         }
     }
-    if let Some(on) = &st.on_call
-        && rot.member(&on.value).is_none()
-        && !seen.contains(on.value.as_str())
-    {
-        out.push(Problem::warning(
-            pos(on),
-            format!(
-                "`state.on_call` names `{}`, who is not in `members`",
-                on.value
-            ),
-            "fine if they just left the roster; otherwise correct the name",
-        ));
-    }
+}
+
+/// `state.cycle` is not a cycle number: what it must be.
+pub(super) fn cycle_out_of_range(at: Pos) -> Problem {
+    Problem::error(
+        at,
+        format!(
+            "`state.cycle` must be a whole number from 1 to {}",
+            super::schema::MAX_CYCLE
+        ),
+        "write the cycle's number, or remove the `state` block (the rotation then restarts from `start`)",
+    )
 }

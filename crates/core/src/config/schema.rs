@@ -344,6 +344,11 @@ pub struct Override {
     pub reason: Option<String>,
 }
 
+/// The highest cycle number `state.cycle` may say: far beyond any team's
+/// (a cycle a day would take 2,700 years), and far from where counting on
+/// would overflow.
+pub const MAX_CYCLE: u32 = 1_000_000;
+
 /// Where the rotation stands, written by `oncall advance` after each handover.
 #[derive(Debug, Deserialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
@@ -356,7 +361,7 @@ pub struct State {
     #[schemars(with = "Option<String>", length(max = 39), pattern(LOGIN_PATTERN))]
     pub on_call: Option<Spanned<String>>,
     /// The current cycle's number (cycle 1 follows `members`).
-    #[schemars(with = "u32", range(min = 1))]
+    #[schemars(with = "u32", range(min = 1, max = MAX_CYCLE))]
     pub cycle: Spanned<u32>,
     /// This cycle's order.
     #[schemars(
@@ -382,6 +387,12 @@ pub struct State {
         extend("uniqueItems" = true)
     )]
     pub held_back: Vec<Spanned<String>>,
+    /// For how many more turns `held_back` is kept out (the cycle's
+    /// hold-back, fixed when it was drawn, less the turns served since);
+    /// present with `held_back`.
+    #[serde(default)]
+    #[schemars(with = "Option<u32>", range(min = 1))]
+    pub held_for: Option<Spanned<u32>>,
 }
 
 /// The JSON Schema of rotation.yaml, as committed in `rotation.schema.json`

@@ -5,7 +5,7 @@
 //! It understands the subset of JSON Schema that schemars emits for our
 //! structs: `$ref`, `anyOf`, `type`, `enum`, `format: date`, `properties`,
 //! `required`, `additionalProperties: false`, `items`, `minItems`,
-//! `minLength`, `minimum`, and two `pattern`s: the weekday names and free
+//! `minLength`, `minimum`, `maximum`, and two `pattern`s: the weekday names and free
 //! text (`text::pattern`, no control character). The other patterns
 //! (logins, Slack IDs) are the rules' own checks, with better messages.
 
@@ -137,10 +137,22 @@ impl Checker<'_> {
         match &node.value {
             Value::String(s) => self.check_string(schema, s, node.pos, path, out),
             Value::Number(n) => {
-                if let (Some(min), Ok(v)) = (
-                    schema.get("minimum").and_then(Json::as_f64),
-                    n.parse::<f64>(),
-                ) && v < min
+                let min = schema.get("minimum").and_then(Json::as_f64);
+                let max = schema.get("maximum").and_then(Json::as_f64);
+                let v = n.parse::<f64>().ok();
+                if let (Some(min), Some(max), Some(v)) = (min, max, v)
+                    && !(min..=max).contains(&v)
+                {
+                    out.push(Problem::error(
+                        node.pos,
+                        format!(
+                            "{} must be a whole number from {min} to {max}",
+                            path_name(path)
+                        ),
+                        format!("write a whole number from {min} to {max}"),
+                    ));
+                } else if let (Some(min), Some(v)) = (min, v)
+                    && v < min
                 {
                     out.push(Problem::error(
                         node.pos,

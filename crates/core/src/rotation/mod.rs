@@ -92,8 +92,12 @@ pub struct Engine<'a> {
     /// Members on call on `since` who have since left the roster.
     last_removed: Option<String>,
     /// R4 spacing: the members who served the last days of the previous
-    /// cycle, kept out of this cycle's first [`spacing_window`] days.
+    /// cycle, kept out of this cycle's first [`spacing_window`] turns.
     held_back: Vec<usize>,
+    /// For how many more turns `held_back` is kept out: the window of the
+    /// members the cycle was drawn from, less the turns served since. A
+    /// member who joins or leaves later changes neither (R4, R7).
+    hold_turns: usize,
     /// `held[i]`: member i is in `held_back`.
     held: Vec<bool>,
     /// How many time-off ranges cover member i on the day decided last.
@@ -139,6 +143,7 @@ impl<'a> Engine<'a> {
             since: None,
             last_removed: None,
             held_back: Vec::new(),
+            hold_turns: 0,
             held: vec![false; n],
             away: vec![0; n],
             away_count: 0,
@@ -179,6 +184,12 @@ impl<'a> Engine<'a> {
                     .iter()
                     .filter_map(|g| index.get(g.as_str()).copied())
                     .collect();
+                // A file written before `held_for` was recorded: the window
+                // of the order it names, less the turns it says were served.
+                engine.hold_turns = match st.held_for {
+                    Some(k) => k as usize,
+                    None => spacing_window(st.order.len()).saturating_sub(st.served.len()),
+                };
                 engine.last = st.on_call.as_deref().and_then(|g| index.get(g).copied());
                 if engine.last.is_none() {
                     engine.last_removed = st.on_call.clone();
@@ -383,7 +394,7 @@ impl<'a> Engine<'a> {
     /// The first member of the order who is still due and available on
     /// the day decided, keeping R4's spacing when anyone else can serve.
     fn first_due_available(&self) -> Option<usize> {
-        let spacing = self.served_list.len() < spacing_window(self.rot.members.len());
+        let spacing = self.hold_turns > 0;
         if spacing
             && !self.held_back.is_empty()
             && let Some(p) = self.due_rested.next(0)
@@ -399,6 +410,7 @@ impl<'a> Engine<'a> {
         }
         self.served[i] = true;
         self.served_list.push(i);
+        self.hold_turns = self.hold_turns.saturating_sub(1);
         self.place_one(self.pos[i]);
     }
 
@@ -407,6 +419,7 @@ impl<'a> Engine<'a> {
     fn start_cycle(&mut self) {
         let w = spacing_window(self.rot.members.len());
         self.held_back = self.served_list[self.served_list.len().saturating_sub(w)..].to_vec();
+        self.hold_turns = w;
         self.cycle += 1;
         self.clear_substitutes();
         self.order = shuffled(self.rot, &self.fixed.by_login, self.cycle, &self.held_back);
@@ -425,11 +438,14 @@ impl<'a> Engine<'a> {
             cycle: self.cycle,
             order: self.order.iter().map(name).collect(),
             served: self.served_list.iter().map(name).collect(),
-            // Needed only while the cycle's first days are being decided.
-            held_back: if self.served_list.len() < spacing_window(self.rot.members.len()) {
-                self.held_back.iter().map(name).collect()
-            } else {
-                Vec::new()
+            // Needed only while the cycle's first turns are being decided.
+            held_back: match self.hold_turns {
+                0 => Vec::new(),
+                _ => self.held_back.iter().map(name).collect(),
+            },
+            held_for: match (self.hold_turns, self.held_back.is_empty()) {
+                (0, _) | (_, true) => None,
+                (k, false) => Some(u32::try_from(k).unwrap_or(u32::MAX)),
             },
         })
     }
