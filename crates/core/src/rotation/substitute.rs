@@ -17,12 +17,12 @@
 //! Approximations, both rare and on the side of fewer labels: an uncovered
 //! day inside the cycle (the counterfactual would have had M serve it) is
 //! taken as moving nobody, and an engine started from a state block after
-//! the cycle's first w turns replays them without the hold-back (R4), which
-//! the state no longer records. An engine whose state names a member who
+//! the cycle's hold-back ended replays its first turns without it (R4):
+//! the state keeps `held_back` only while it lasts. An engine whose state names a member who
 //! has left since, or whose cycle is too large to replay
 //! ([`REPLAY_BUDGET`]), starts without pairs.
 
-use super::{Engine, spacing_window};
+use super::Engine;
 use chrono::NaiveDate;
 
 /// Replaying a cycle from a state block costs (turns × members away):
@@ -33,8 +33,9 @@ const REPLAY_BUDGET: usize = 2_000_000;
 impl Engine<'_> {
     /// R4's hold-back is in force for the next pick.
     pub(super) fn spacing_active(&self) -> bool {
-        self.served_list.len() < spacing_window(self.rot.members.len())
-            && !self.held_back.is_empty()
+        // The same test as `first_due_available`'s: the hold-back's turns
+        // are counted from when the cycle was drawn (R4, `held_for`).
+        self.hold_turns > 0 && !self.held_back.is_empty()
     }
 
     /// Whether member `z`, available, would be picked before `a` (the
@@ -141,7 +142,9 @@ impl Engine<'_> {
             }
         }
         dates.reverse();
-        let w = spacing_window(rot.members.len());
+        // The cycle's hold-back lasted its first w turns: those replayed
+        // and those still to come (R4, counted from when it was drawn).
+        let w = k + self.hold_turns;
         let mut served_at = vec![usize::MAX; rot.members.len()];
         for (j, &i) in self.served_list.iter().enumerate() {
             served_at[i] = j;
