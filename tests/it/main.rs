@@ -40,6 +40,7 @@ mod slack;
 mod stats;
 mod structure;
 mod substitutes;
+mod takeover;
 mod time;
 mod topics;
 mod usergroup;

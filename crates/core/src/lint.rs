@@ -185,6 +185,7 @@ pub fn check_ahead(rot: &Rotation, log: &crate::log::Log, today: NaiveDate, ahea
         }
     }
     found.extend(on_call_disagrees_with_the_log(rot, log));
+    found.extend(crate::takeover::problems(rot, log));
     Ahead {
         problems: found,
         uncovered: uncovered.len(),
@@ -264,8 +265,15 @@ pub fn added_in_the_past(base: &Rotation, head: &Rotation) -> Vec<String> {
         return Vec::new();
     };
     let mut notes = Vec::new();
+    let on_call = base.state.as_ref().and_then(|s| s.on_call.as_deref());
     for (date, o) in head.overrides.range(..=since) {
-        if base
+        if *date == since && on_call != Some(o.github.as_str()) {
+            // R13: the last day handed over, to someone else: a takeover.
+            notes.push(format!(
+                "The override on {date} (`{}`) takes over the day handed over last: once merged, the next run of the daily workflow applies it and announces it (R13); the days after it do not change.",
+                o.github
+            ));
+        } else if base
             .overrides
             .get(date)
             .is_none_or(|b| b.github != o.github)

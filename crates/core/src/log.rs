@@ -97,6 +97,9 @@ pub struct Record {
     pub substitute_for: Vec<String>,
     /// The cycle, as the section's facts line says (None when it does not).
     pub cycle: Option<u32>,
+    /// R13: the last takeover its notes record, as (from, to): `on_call`
+    /// is then `to`, and the day reads as an override in place of `from`.
+    pub takeover: Option<(Option<String>, String)>,
 }
 
 impl Log {
@@ -154,6 +157,16 @@ pub fn parse(file: &str, text: &str) -> Result<Log, InvalidInput> {
                     record.why = Why::Substitute;
                     record.substitute_for = format::read_substitute(text);
                 }
+                Some(Note::Takeover(text)) => {
+                    if let Some((to, from, reason)) = format::read_takeover(text) {
+                        record.takeover = Some((from.clone(), to.clone()));
+                        record.on_call = Some(to);
+                        record.why = Why::Override;
+                        record.replaces = from;
+                        record.reason = reason.map(crate::escape::unmarkdown);
+                        record.substitute_for.clear();
+                    }
+                }
                 Some(Note::Uncovered) => record.why = Why::Uncovered,
                 Some(Note::LostTurn(logins)) => record.lost_turn = logins,
                 None => {}
@@ -203,6 +216,7 @@ pub fn parse(file: &str, text: &str) -> Result<Log, InvalidInput> {
             lost_turn: Vec::new(),
             substitute_for: Vec::new(),
             cycle: None,
+            takeover: None,
         });
     }
     if problems.is_empty() {

@@ -169,6 +169,59 @@ pub fn read_substitute(note: &str) -> Vec<String> {
     out
 }
 
+/// R13: the note a takeover adds to its day's section (the section keeps
+/// its handover; there is no second section).
+pub const TAKEOVER: &str = "**Takeover:**";
+pub const TAKES_OVER_FROM: &str = " takes over from ";
+pub const TAKES_OVER_UNCOVERED: &str = " takes over the uncovered day";
+pub const TAKEOVER_AT: &str = " at ";
+
+/// `**Takeover:** ON takes over from FROM at HH:MM. Reason: REASON.`
+/// (Markdown in; `reason` already escaped; each person ends with their
+/// login as code, which the reader reads back).
+pub fn takeover_note(on: &str, from: Option<&str>, at: &str, reason: Option<&str>) -> String {
+    let mut s = match from {
+        Some(f) => format!("{TAKEOVER} {on}{TAKES_OVER_FROM}{f}{TAKEOVER_AT}{at}"),
+        None => format!("{TAKEOVER} {on}{TAKES_OVER_UNCOVERED}{TAKEOVER_AT}{at}"),
+    };
+    match reason {
+        Some(reason) => s.push_str(&format!("{REASON}{reason}.")),
+        None => s.push_str(NO_REASON),
+    }
+    s
+}
+
+/// What a takeover note says: who takes over, from whom (None: the day
+/// was uncovered) and why (still Markdown); None when the note does not
+/// name who takes over.
+pub fn read_takeover(note: &str) -> Option<(String, Option<String>, Option<&str>)> {
+    let rest = note.strip_prefix(TAKEOVER).unwrap_or(note);
+    let (to, mut rest) = after_person(rest)?;
+    let mut from = None;
+    if let Some(after) = rest.strip_prefix(TAKES_OVER_FROM)
+        && let Some((login, after)) = after_person(after)
+    {
+        from = Some(login);
+        rest = after;
+    } else if let Some(after) = rest.strip_prefix(TAKES_OVER_UNCOVERED) {
+        rest = after;
+    }
+    // ` at HH:MM` (five characters), then the reason.
+    if let Some(after) = rest.strip_prefix(TAKEOVER_AT) {
+        rest = after.get(5..).unwrap_or("");
+    }
+    let reason = rest
+        .strip_prefix(REASON)
+        .map(|r| r.strip_suffix('.').unwrap_or(r));
+    Some((to, from, reason))
+}
+
+/// The hidden line in a day's section once Slack was told that `login`
+/// took the day over (R13: announced once, like a handover).
+pub fn takeover_slack_marker(login: &str) -> String {
+    format!("<!-- oncall: takeover by {login} announced in Slack -->")
+}
+
 /// The section's facts line: `On call: … · handed over by … · cycle N`.
 pub const ON_CALL: &str = "On call: ";
 /// The facts line's last part.
@@ -205,6 +258,7 @@ pub fn lost_turn_note(who: &str, cycle: u32) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Note<'a> {
     Override(&'a str),
+    Takeover(&'a str),
     Substitute(&'a str),
     Uncovered,
     LostTurn(Vec<String>),
@@ -215,7 +269,9 @@ pub fn read_note(line: &str) -> Option<Note<'_>> {
     let text = line.strip_prefix(NOTE)?;
     // The word in bold is enough (a hand-written note may lack the colon).
     let kind = |marker: &str| text.starts_with(marker.trim_end_matches(":**"));
-    if kind(OVERRIDE) {
+    if kind(TAKEOVER) {
+        Some(Note::Takeover(text))
+    } else if kind(OVERRIDE) {
         Some(Note::Override(text))
     } else if kind(SUBSTITUTE) {
         Some(Note::Substitute(text))

@@ -311,3 +311,43 @@ fn a_name_that_reads_like_a_marker_stays_a_name() {
     assert_eq!(r.replaces.as_deref(), Some("a"), "{text}");
     assert_eq!(r.reason.as_deref(), Some("swap. Reason: sick"), "{text}");
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// R13: a takeover note reads back to who took over, from whom and
+    /// why, whatever the names and the reason hold (the format's own
+    /// words among them).
+    #[test]
+    fn a_takeover_note_reads_back(
+        to_name in tricky_text(),
+        from_name in tricky_text(),
+        reason in prop::option::of(tricky_text()),
+        uncovered in any::<bool>(),
+    ) {
+        let person = |name: &str, login: &str| {
+            format!("{} ({})", escape::markdown(name), log_format::code_login(login))
+        };
+        let from = (!uncovered).then(|| person(&from_name, "demo-bob"));
+        let reason_md = reason.as_deref().map(escape::markdown);
+        let note = log_format::takeover_note(
+            &person(&to_name, "demo-dave"),
+            from.as_deref(),
+            "11:02",
+            reason_md.as_deref(),
+        );
+        let (to, read_from, read_reason) = log_format::read_takeover(&note).expect("a takeover note");
+        prop_assert_eq!(to, "demo-dave");
+        prop_assert_eq!(read_from.as_deref(), (!uncovered).then_some("demo-bob"));
+        // The reason as recorded: itself, but for control characters (spaces).
+        let recorded = reason.as_deref().map(|s| escape::unmarkdown(&escape::markdown(s)));
+        prop_assert_eq!(read_reason.map(escape::unmarkdown), recorded.clone());
+        // And in a log: the day reads as an override by Dave in place of Bob.
+        let text = format!("# Log\n\n## 2026-11-30 · Bob (`@demo-bob`)\n\n> {note}\n");
+        let log = log::parse("oncall-log.md", &text).unwrap();
+        let r = log.record(NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()).unwrap();
+        prop_assert_eq!(r.on_call.as_deref(), Some("demo-dave"));
+        prop_assert_eq!(r.why, Why::Override);
+        prop_assert_eq!(r.reason.clone(), recorded);
+    }
+}

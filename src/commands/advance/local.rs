@@ -50,6 +50,23 @@ pub fn run(args: &AdvanceArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
         }
         Daily::Day(day) => day,
     };
+    // R13: an override for the day handed over already is a takeover.
+    let at = ctx.now.with_timezone(&rot.timezone).time();
+    let takeover = match day.files {
+        Some(_) => None,
+        None => oncall_core::takeover::plan(
+            rot,
+            &inputs.rotation_text,
+            &inputs.log,
+            &inputs.log_text,
+            date,
+            at,
+        )
+        .map_err(UserError::from)?,
+    };
+    if let Some(t) = &takeover {
+        return take_over(args, target, &inputs, t, webhook.as_ref(), ctx);
+    }
     apply(target, &inputs, day, args.dry_run, ctx)?;
     let announced = match args.slack {
         true => announce(target, &inputs, day, webhook.as_ref(), ctx),
@@ -162,4 +179,116 @@ fn log_link(log_path: &Path, line: Option<u32>) -> Option<String> {
     let line = line?;
     let path = log_path.to_string_lossy().replace('\\', "/");
     Some(format!("{server}/{repo}/blob/{branch}/{path}#L{line}"))
+}
+
+/// R13: applies a takeover (the log's note first, then the state, so that
+/// a run stopped between them is completed by the next), announces it in
+/// Slack once (a marker in the day's section), and moves the user group to
+/// the new member. The day's handover itself was made already: if its own
+/// post failed earlier, it is made first.
+fn take_over(
+    args: &AdvanceArgs,
+    target: &Target,
+    inputs: &Inputs,
+    t: &oncall_core::takeover::Takeover,
+    webhook: Option<&reqwest::Url>,
+    ctx: &mut Ctx,
+) -> Result<()> {
+    let rot = &inputs.rotation;
+    let (rotation_text, log_text) = match &t.files {
+        Some(f) => (f.rotation_text.clone(), f.log_text.clone()),
+        None => (inputs.rotation_text.clone(), inputs.log_text.clone()),
+    };
+    match (&t.files, args.dry_run) {
+        (Some(f), true) => {
+            writeln!(ctx.out, "Dry run: nothing is written.\n")?;
+            let diff = unified(
+                &label(&target.config),
+                &inputs.rotation_text,
+                &f.rotation_text,
+                None,
+            ) + &unified(
+                &label(&target.log),
+                &inputs.log_text,
+                &f.log_text,
+                Some(inputs.log.line_count),
+            );
+            writeln!(ctx.out, "{diff}")?;
+        }
+        (Some(f), false) => {
+            fsio::write_atomic(&target.log, &f.log_text).map_err(crate::error::fs)?;
+            fsio::write_atomic(&target.config, &f.rotation_text).map_err(crate::error::fs)?;
+        }
+        (None, _) => {}
+    }
+    match &t.files {
+        Some(_) => writeln!(
+            ctx.out,
+            "{}",
+            oncall_core::escape::terminal(&t.summary(rot))
+        )?,
+        None => writeln!(
+            ctx.out,
+            "{} The takeover is recorded: {}",
+            daily::already_done(t.date),
+            oncall_core::escape::terminal(&t.summary(rot))
+        )?,
+    }
+    // The day as it stands after the takeover: its handover now names the
+    // new member (the log's note), for the user group and the step record.
+    let log = log::parse(&label(&target.log), &log_text).map_err(UserError::from)?;
+    let daily =
+        daily::plan(&t.after, &rotation_text, &log, &log_text, t.date).map_err(UserError::from)?;
+    let Daily::Day(day) = &daily else {
+        anyhow::bail!("internal: the day handed over is gone after the takeover");
+    };
+    let written = Inputs {
+        rotation: t.after.clone(),
+        warnings: inputs.warnings.clone(),
+        rotation_text: rotation_text.clone(),
+        log: log.clone(),
+        log_text: log_text.clone(),
+    };
+    let announced = match args.slack {
+        true => announce(target, &written, day, webhook, ctx).and_then(|()| {
+            // Re-read: the handover's own post may have marked the log.
+            let log_text = match webhook {
+                Some(_) => fsio::read_text(&target.log, false).map_err(UserError::from)?,
+                None => log_text.clone(),
+            };
+            let mut record = TakeoverRecord {
+                announced: t.announced(&log_text),
+                path: &target.log,
+                log_text: &log_text,
+                takeover: t,
+            };
+            post_once(&mut record, &t.slack_message(), t.date, webhook, ctx)
+        }),
+        false => Ok(()),
+    };
+    let grouped = sync_usergroup(&t.after, Some(&day.handover), args.dry_run, ctx);
+    if !args.dry_run {
+        let status = slack_status(&announced, args.slack);
+        record_in_actions(Record::Day(day, Some(&log_text)), None, &status)?;
+    }
+    announced?;
+    grouped
+}
+
+/// The takeover's record: its marker in the day's log section.
+struct TakeoverRecord<'a> {
+    announced: bool,
+    path: &'a Path,
+    log_text: &'a str,
+    takeover: &'a oncall_core::takeover::Takeover,
+}
+
+impl SlackRecord for TakeoverRecord<'_> {
+    fn announced(&self) -> bool {
+        self.announced
+    }
+    fn record(&mut self, _ctx: &Ctx) -> Result<()> {
+        fsio::write_atomic(self.path, &self.takeover.mark_announced(self.log_text))
+            .map_err(crate::error::fs)
+    }
 }

@@ -1,0 +1,245 @@
+//! R13, takeover: an override for a day already handed over. From the run
+//! that applies it, its member is on call for the rest of that day; the
+//! rotation underneath does not change (R6). The day's log section keeps
+//! its handover and gains a takeover note (who, from whom, when, why);
+//! the state's `on_call` names the new member, so everything that follows
+//! "who is on call now" (`who`, the page, the feed, routing, the user
+//! group) follows it; Slack hears it once. Pure: the texts in, the plan out.
+
+use crate::config::{Rotation, State, edit};
+use crate::diag::Problem;
+use crate::escape::{self, markdown};
+use crate::files::{EditError, Files};
+use crate::log::{self, Log};
+use crate::log_format as format;
+use crate::render::person;
+use chrono::{NaiveDate, NaiveTime};
+use serde_json::{Value, json};
+
+/// A takeover of a day handed over already.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Takeover {
+    pub date: NaiveDate,
+    /// Who takes over: the override's member.
+    pub to: String,
+    /// Who was on call until then (None: the day was uncovered).
+    pub from: Option<String>,
+    /// The override's reason.
+    pub reason: Option<String>,
+    /// The files' new texts; None when a run applied the takeover already
+    /// (only its Slack message may still be due).
+    pub files: Option<Files>,
+    /// The rotation after it (the state's `on_call` is `to`).
+    pub after: Rotation,
+}
+
+/// The takeover of `date` that rotation.yaml asks for, if any: the state
+/// is at `date` (the day was handed over) and the override for `date`
+/// names someone other than the member on call now. `at`: the run's time
+/// of day in the team's time zone, written in the note.
+pub fn plan(
+    rot: &Rotation,
+    rotation_text: &str,
+    log: &Log,
+    log_text: &str,
+    date: NaiveDate,
+    at: NaiveTime,
+) -> Result<Option<Takeover>, EditError> {
+    let Some(st) = rot.state.as_ref().filter(|s| s.since == date) else {
+        return Ok(None);
+    };
+    let Some(o) = rot.overrides.get(&date) else {
+        return Ok(None);
+    };
+    let record = log.record(date);
+    // The last takeover the section records, if it is to this member.
+    let noted = record
+        .and_then(|r| r.takeover.as_ref())
+        .filter(|(_, to)| *to == o.github);
+    let state_says = st.on_call.as_deref() == Some(o.github.as_str());
+    if state_says && noted.is_none() {
+        // The day's own override (planned before the handover): nothing to take over.
+        return Ok(None);
+    }
+    let from = match noted {
+        Some((from, _)) => from.clone(),
+        // Who the section (or the state) has on call now.
+        None => record
+            .and_then(|r| r.on_call.clone())
+            .or_else(|| st.on_call.clone()),
+    };
+    let after = Rotation {
+        state: Some(State {
+            on_call: Some(o.github.clone()),
+            ..st.clone()
+        }),
+        ..rot.clone()
+    };
+    let files = match (state_says, noted) {
+        (true, Some(_)) => None,
+        _ => {
+            let rotation_text =
+                edit::write_state(rotation_text, after.state.as_ref().expect("a state"))
+                    .map_err(EditError::State)?;
+            let mut log_text = log_text.to_owned();
+            if noted.is_none() {
+                let note = format::takeover_note(
+                    &person(rot, &o.github),
+                    from.as_deref().map(|f| person(rot, f)).as_deref(),
+                    &at.format("%H:%M").to_string(),
+                    o.reason.as_deref().map(markdown).as_deref(),
+                );
+                if !log_text.ends_with('\n') {
+                    log_text.push('\n');
+                }
+                log_text.push_str(&format!("\n{}{note}\n", format::NOTE));
+            }
+            Some(Files {
+                rotation_text,
+                log_text,
+            })
+        }
+    };
+    Ok(Some(Takeover {
+        date,
+        to: o.github.clone(),
+        from,
+        reason: o.reason.clone(),
+        files,
+        after,
+    }))
+}
+
+impl Takeover {
+    /// Whether the day's section records the Slack message of this takeover.
+    pub fn announced(&self, log_text: &str) -> bool {
+        let Ok(log) = log::parse("", log_text) else {
+            return false;
+        };
+        let Some(record) = log.record(self.date) else {
+            return false;
+        };
+        let marker = format::takeover_slack_marker(&self.to);
+        let end = log
+            .records
+            .iter()
+            .find(|r| r.date > self.date)
+            .map_or(usize::MAX, |r| r.line as usize);
+        log_text
+            .lines()
+            .enumerate()
+            .skip(record.line as usize)
+            .take_while(|(i, _)| i + 1 < end)
+            .any(|(_, l)| l.trim() == marker)
+    }
+
+    /// The log with this takeover's Slack marker appended to its last
+    /// section (the day's).
+    pub fn mark_announced(&self, log_text: &str) -> String {
+        let mut out = log_text.to_owned();
+        if !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push('\n');
+        out.push_str(&format::takeover_slack_marker(&self.to));
+        out.push('\n');
+        out
+    }
+
+    /// One line for the terminal and the step summary (not escaped: names
+    /// come from the file).
+    pub fn summary(&self, rot: &Rotation) -> String {
+        let to = format!("{} (@{})", rot.display(&self.to), self.to);
+        let from = match &self.from {
+            Some(f) => format!("from {} (@{f})", rot.display(f)),
+            None => "the uncovered day".to_owned(),
+        };
+        let why = self
+            .reason
+            .as_deref()
+            .map(|r| format!(": {r}"))
+            .unwrap_or_default();
+        format!(
+            "Takeover on {}: {to} takes over {from} for the rest of the day{why}.",
+            self.date
+        )
+    }
+
+    /// The Slack message (Block Kit): who is on call now, from whom, why;
+    /// the new member is mentioned (they are on call), the one replaced is
+    /// named.
+    pub fn slack_message(&self) -> Value {
+        let rot = &self.after;
+        let now = crate::slack::mention(rot, &self.to);
+        let from = match &self.from {
+            Some(f) => format!("from *{}*", escape::slack(rot.display(f))),
+            None => "the day, which was uncovered".to_owned(),
+        };
+        let mut text = format!(
+            "{now} takes over {from} and is on call for the rest of {}.",
+            self.date.format("%A %Y-%m-%d")
+        );
+        if let Some(r) = &self.reason {
+            text.push_str(&format!("\n*Why:* {}", escape::slack(r)));
+        }
+        text.push_str("\nThe rotation does not change: tomorrow's handover is as planned.");
+        let header = escape::truncate(
+            &format!("Takeover: {} is on call", rot.display(&self.to)),
+            crate::slack::MAX_HEADER_TEXT,
+        );
+        json!({
+            "text": escape::truncate(
+                &format!("{}: {} takes over today", rot.team, rot.display(&self.to)),
+                crate::slack::MAX_FALLBACK_TEXT
+            ),
+            "blocks": [
+                { "type": "header", "text": { "type": "plain_text", "text": header } },
+                { "type": "section", "text": { "type": "mrkdwn", "text": escape::truncate(&text, crate::slack::MAX_SECTION_TEXT) } }
+            ]
+        })
+    }
+}
+
+/// What `oncall check` says about overrides of days handed over (R13): an
+/// override of the day handed over last that names someone other than the
+/// member on call is a takeover the next run applies (said, so that the
+/// lead knows what merging it does); one of an earlier day that differs
+/// from the log changes nothing, the log being the record of the past.
+pub fn problems(rot: &Rotation, log: &Log) -> Vec<Problem> {
+    let Some(st) = &rot.state else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (date, o) in rot.overrides.range(..=st.since) {
+        let record = log.record(*date);
+        let logged = record.and_then(|r| r.on_call.clone());
+        if *date == st.since {
+            let noted = record
+                .and_then(|r| r.takeover.as_ref())
+                .is_some_and(|(_, to)| *to == o.github);
+            if st.on_call.as_deref() != Some(o.github.as_str()) && !noted {
+                let from = logged.or_else(|| st.on_call.clone());
+                out.push(Problem::warning(
+                    o.pos,
+                    format!(
+                        "takes over {date}, a day handed over already, from {}, on call now: the next run (`oncall advance`, or a manual run of the daily workflow) applies it and announces it (R13)",
+                        from.map_or("nobody (uncovered)".to_owned(), |f| format!("`{f}`"))
+                    ),
+                    "nothing to fix if a takeover is meant; the rotation after today does not change",
+                ));
+            }
+        } else if let Some(r) = record
+            && r.on_call.as_deref() != Some(o.github.as_str())
+        {
+            out.push(Problem::warning(
+                o.pos,
+                format!(
+                    "the override for {date} is for a day handed over already: it changes nothing (the log says {} was on call that day)",
+                    r.on_call.as_deref().map_or("nobody".to_owned(), |g| format!("`{g}`"))
+                ),
+                "the log is the record of that day; if the override is meant for a day ahead, correct its date",
+            ));
+        }
+    }
+    out
+}
