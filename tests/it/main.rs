@@ -25,6 +25,7 @@ mod limits;
 mod links;
 mod mistakes;
 mod organisation;
+mod organisation_init;
 mod readme;
 mod release;
 mod reliability;
