@@ -324,19 +324,8 @@ pub fn first_handover(rotation: &config::Rotation, today: NaiveDate) -> Option<N
     }
 }
 
-/// The note for a binary built without its repository's name.
-fn owner_note(out: &mut dyn Write, action: &str) -> Result<()> {
-    if action.starts_with("OWNER/") {
-        writeln!(
-            out,
-            "\nNote: this oncall was built without the name of the repository it is released from (Cargo.toml's `repository` says OWNER/oncall): replace OWNER in the two workflows, or run `oncall init --workflows-only --force --action OWNER/NAME@REF`."
-        )?;
-    }
-    Ok(())
-}
-
 fn next_steps(out: &mut dyn Write, action: &str, first: Option<NaiveDate>) -> Result<()> {
-    owner_note(out, action)?;
+    org::owner_note(out, action)?;
     let dry_run = match first {
         Some(day) => format!(
             "4. First run, as a dry run of the first day: Actions → On-call handover → Run\n\
@@ -510,11 +499,7 @@ pub(super) fn init(args: &InitArgs, target: &Target, ctx: &mut Ctx) -> Result<()
         }
     )?;
     if let Some(c) = calendar.as_ref().filter(|c| c.text.is_some()) {
-        writeln!(
-            out,
-            "{} has no holidays yet: `oncall holidays import FILE.ics --out {}` fills it from a public-holiday iCalendar file.",
-            c.path, c.path
-        )?;
+        writeln!(out, "{}", setup::calendar_to_fill(&c.path))?;
     }
     match &named {
         Some(name) => {

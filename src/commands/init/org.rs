@@ -46,26 +46,17 @@ pub fn existing_workflows() -> Result<Vec<(&'static Path, bool)>> {
 
 /// What a named init says about the workflows it found and left.
 pub fn left_workflows(out: &mut dyn Write, found: &[(&Path, bool)], config: &Path) -> Result<()> {
-    if found.is_empty() {
-        return Ok(());
-    }
-    let names: Vec<String> = found.iter().map(|(p, _)| p.display().to_string()).collect();
-    let names = names.join(" and ");
-    let dir = config.parent().unwrap_or(Path::new("")).display();
-    if found.iter().all(|(_, every)| *every) {
-        writeln!(
-            out,
-            "\nThe workflows serve every rotation already: {names} hand over and check {dir}/ too. Left as they are."
-        )?;
-    } else {
-        writeln!(
-            out,
-            "\nNote: {names} {} not the form `oncall init` writes for every rotation: {} may not hand over or check {dir}/. Left as {} {}; `oncall init --workflows-only --force` rewrites the two workflows to serve every rotation.",
-            if found.len() == 1 { "is" } else { "are" },
-            if found.len() == 1 { "it" } else { "they" },
-            if found.len() == 1 { "it" } else { "they" },
-            if found.len() == 1 { "is" } else { "are" },
-        )?;
+    let found: Vec<(String, bool)> = found
+        .iter()
+        .map(|(p, every)| (p.display().to_string(), *every))
+        .collect();
+    let dir = config
+        .parent()
+        .unwrap_or(Path::new(""))
+        .display()
+        .to_string();
+    if let Some(text) = setup::workflows_left(&found, &dir) {
+        writeln!(out, "\n{text}")?;
     }
     Ok(())
 }
@@ -137,6 +128,17 @@ impl Calendars for WithNew<'_> {
     }
 }
 
+/// The note for a binary built without its repository's name.
+pub fn owner_note(out: &mut dyn Write, action: &str) -> Result<()> {
+    if action.starts_with("OWNER/") {
+        writeln!(
+            out,
+            "\nNote: this oncall was built without the name of the repository it is released from (Cargo.toml's `repository` says OWNER/oncall): replace OWNER in the two workflows, or run `oncall init --workflows-only --force --action OWNER/NAME@REF`."
+        )?;
+    }
+    Ok(())
+}
+
 /// The steps left after `init --rotation NAME`. `action`: the action the
 /// workflows just written use (none written: `None`).
 pub fn next_steps_named(
@@ -146,44 +148,13 @@ pub fn next_steps_named(
     first: Option<NaiveDate>,
 ) -> Result<()> {
     if let Some(action) = action {
-        super::owner_note(out, action)?;
+        owner_note(out, action)?;
         writeln!(out, "\nThe workflows use the action {action}.")?;
     }
-    let mut steps = vec![
-        "Commit and push these files to the default branch.".to_owned(),
-        format!(
-            "Slack: create an incoming webhook for the team's channel and store its URL\n\
-             \x20  as the secret SLACK_WEBHOOK_URL of the GitHub environment oncall-{name}\n\
-             \x20  (Settings → Environments; gh secret set SLACK_WEBHOOK_URL --env oncall-{name}).\n\
-             \x20  The handover job of {name} runs in that environment; without the secret\n\
-             \x20  there, the repository's secret SLACK_WEBHOOK_URL is used, if there is one."
-        ),
-    ];
-    if action.is_some() {
-        steps.push(
-            "Let Actions open pull requests: Settings → Actions → General → Workflow\n\
-             \x20  permissions → tick \"Allow GitHub Actions to create and approve pull requests\"\n\
-             \x20  (or use a GitHub App token: see docs/security.md)."
-                .to_owned(),
-        );
-    }
-    let date = |sep: &str| match first {
-        Some(day) => format!("{sep}{day}"),
-        None => String::new(),
-    };
-    steps.push(format!(
-        "First run, as a dry run: Actions → On-call handover → Run workflow, with\n\
-         \x20  dry_run ticked and rotation {name}{} (gh workflow run oncall.yml\n\
-         \x20  -f dry_run=true -f rotation={name}{}; locally: oncall --rotation {name}\n\
-         \x20  advance --dry-run{}). Its log shows the pull request and the Slack\n\
-         \x20  message it would make.",
-        date(", date "),
-        date(" -f date="),
-        date(" --date "),
-    ));
-    writeln!(out, "\nSteps left:")?;
-    for (i, s) in steps.iter().enumerate() {
-        writeln!(out, "{}. {s}", i + 1)?;
-    }
+    writeln!(
+        out,
+        "\n{}",
+        setup::steps_left_named(name, action.is_some(), first).trim_end()
+    )?;
     Ok(())
 }

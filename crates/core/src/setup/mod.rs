@@ -6,7 +6,9 @@
 use crate::config::edit::scalar;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 
+mod steps;
 mod workflows;
+pub use steps::{calendar_to_fill, steps_left_named, workflows_left};
 pub use workflows::{EVERY_ROTATION, Workflows};
 
 /// The first Monday-to-Friday day after `day` (a new rotation's working
