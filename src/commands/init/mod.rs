@@ -1,4 +1,5 @@
-//! The shell of `oncall init` (and what `import` shares with it): gathers
+//! The shell of `oncall init` (and what `import` shares with it), for the
+//! top-level rotation or, with `--rotation NAME`, a new team: gathers
 //! the answers (flags, or questions on a terminal), checks the files they
 //! make like `oncall check`, and writes them all, or nothing.
 
@@ -364,10 +365,8 @@ fn the_action(
     err: &mut dyn Write,
 ) -> Result<String> {
     match action {
-        Some(a) if valid_action(a) => Ok(a.clone()),
-        Some(a) => Err(usage(format!(
-            "--action {a:?} is not OWNER/NAME@REF (letters, digits, -, _, . and /)"
-        ))),
+        // Checked before anything is asked.
+        Some(a) => Ok(a.clone()),
         None => {
             let (action, note) = default_action(net);
             if let Some(note) = note {
@@ -419,6 +418,11 @@ pub(super) fn init(args: &InitArgs, target: &Target, ctx: &mut Ctx) -> Result<()
         (true, _) => refuse_existing(&workflows, *force)?,
         (false, Some(_)) => refuse_existing(&rotation_files, *force)?,
         (false, None) => refuse_existing(&[&rotation_files[..], &workflows[..]].concat(), *force)?,
+    }
+    if let Some(a) = action.as_deref().filter(|a| !valid_action(a)) {
+        return Err(usage(format!(
+            "--action {a:?} is not OWNER/NAME@REF (letters, digits, -, _, . and /)"
+        )));
     }
     let calendar = match calendar {
         Some(path) => Some(org::new_calendar(path, &target.config)?),
