@@ -379,6 +379,27 @@ fn a_named_team_beside_a_top_level_rotation() {
     assert_eq!(names, ["default", "sre"]);
     let check = oncall(dir, NOW).arg("check").output().unwrap();
     assert!(check.status.success(), "{}", text(&check));
+    // The workflows hand over both; the top-level rotation keeps its branch.
+    let files = files(dir);
+    let on_github: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let f = FakeGitHub::start(&on_github);
+    let slack = FakeSlack::start();
+    let play = Play::new(files, json!({ "SLACK_WEBHOOK_URL": slack.url }));
+    let (_, jobs) = play.daily(&f);
+    let names: Vec<(&str, bool)> = jobs.iter().map(|j| (j.name.as_str(), j.ok)).collect();
+    assert_eq!(
+        names,
+        [("Hand over (default)", true), ("Hand over (sre)", true)],
+        "{}",
+        jobs[0].text
+    );
+    let mut heads: Vec<String> = f.with(|s| s.open_prs().into_iter().map(|p| p.head).collect());
+    heads.sort();
+    assert_eq!(heads, ["oncall/handover", "oncall/sre/handover"]);
+    assert_eq!(slack.posts().len(), 2);
 }
 
 // ---- the workflows init wrote, played as GitHub plays them ---------------
