@@ -78,8 +78,10 @@ pub enum Command {
     /// shared holiday calendar).
     Schema(SchemaArgs),
     /// Set up oncall in this repository: rotation.yaml, the log and the two
-    /// workflows (daily handover, roster pull request check). Asks for what
-    /// is missing on a terminal; never overwrites a file without --force.
+    /// workflows (daily handover, roster pull request check), which serve
+    /// every rotation. With --rotation NAME, a new team in rotations/NAME/
+    /// (workflows that exist are left as they are). Asks for what is
+    /// missing on a terminal; never overwrites a file without --force.
     Init(InitArgs),
     /// Import a rotation from another tool into rotation.yaml.
     Import(ImportArgs),
@@ -331,8 +333,13 @@ pub struct InitArgs {
     /// The rotation's first day. Default: the next working day.
     #[arg(long, value_parser = parse_date, value_name = "DATE")]
     pub start: Option<NaiveDate>,
+    /// A shared holiday calendar the rotation includes, as a path in the
+    /// repository (e.g. calendars/berlin.yaml); one that does not exist is
+    /// written with no holidays (`oncall holidays import` fills it).
+    #[arg(long, value_name = "PATH")]
+    pub calendar: Option<PathBuf>,
     /// Write only the two workflows (for an existing or imported rotation.yaml).
-    #[arg(long, conflicts_with_all = ["team", "timezone", "members", "start"])]
+    #[arg(long, conflicts_with_all = ["team", "timezone", "members", "start", "calendar"])]
     pub workflows_only: bool,
     /// The action the workflows use, as `OWNER/NAME@REF`. Default: the
     /// release of this binary, pinned to the commit its tag points at

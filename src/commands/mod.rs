@@ -84,7 +84,9 @@ impl Target {
         let remote = matches!(
             &cli.command,
             Command::Advance(a) if a.pr
-        ) || matches!(cli.command, Command::Assign(_));
+        ) || matches!(cli.command, Command::Assign(_))
+            // A new rotation: named, not there yet.
+            || matches!(&cli.command, Command::Init(a) if !a.workflows_only);
         let Some(name) = &cli.rotation else {
             let located = Located {
                 name: layout::DEFAULT_NAME.to_owned(),

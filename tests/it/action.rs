@@ -22,18 +22,18 @@ use std::sync::{Arc, Mutex};
 use support::http::{Answer, serve};
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
-const REPO: &str = "acme-tools/oncall";
-const TARGET: &str = "x86_64-unknown-linux-musl";
+pub(crate) const REPO: &str = "acme-tools/oncall";
+pub(crate) const TARGET: &str = "x86_64-unknown-linux-musl";
 const TARGETS: [&str; 3] = [
     "x86_64-unknown-linux-musl",
     "aarch64-unknown-linux-musl",
     "aarch64-apple-darwin",
 ];
 /// The commit adopters pin: the one the tag vX.Y.Z points at.
-const COMMIT: &str = "1111111111111111111111111111111111111111";
+pub(crate) const COMMIT: &str = "1111111111111111111111111111111111111111";
 /// The only variable that lets the download start at plain http (to the
 /// tests' server on 127.0.0.1): test-only, the action never sets it.
-const TEST_HTTP: &str = "ONCALL_ACTION_TEST_HTTP_LOOPBACK";
+pub(crate) const TEST_HTTP: &str = "ONCALL_ACTION_TEST_HTTP_LOOPBACK";
 
 fn load(path: &str) -> Value {
     serde_saphyr::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
@@ -63,15 +63,15 @@ fn release_step(job: &str, name: &str) -> (String, Value) {
 }
 
 /// A release's files, served at /OWNER/NAME/releases/download/vX.Y.Z/FILE.
-struct Release {
+pub(crate) struct Release {
     files: Arc<Mutex<HashMap<String, Vec<u8>>>>,
     redirects: Arc<Mutex<HashMap<String, String>>>,
     requests: Arc<Mutex<Vec<String>>>,
-    url: String,
+    pub(crate) url: String,
 }
 
 impl Release {
-    fn serve() -> Release {
+    pub(crate) fn serve() -> Release {
         let files: Arc<Mutex<HashMap<String, Vec<u8>>>> = Arc::default();
         let redirects: Arc<Mutex<HashMap<String, String>>> = Arc::default();
         let requests: Arc<Mutex<Vec<String>>> = Arc::default();
@@ -104,7 +104,7 @@ impl Release {
     fn path(name: &str) -> String {
         format!("/{REPO}/releases/download/v{VERSION}/{name}")
     }
-    fn requests(&self) -> Vec<String> {
+    pub(crate) fn requests(&self) -> Vec<String> {
         self.requests.lock().unwrap().clone()
     }
 }
@@ -113,12 +113,12 @@ impl Release {
 /// ref the workflow uses (Cargo.toml, action/install.sh and
 /// action/digests.txt, as the runner downloads them), and a marker file
 /// that the packaged binaries write to whenever they are executed.
-struct Job {
+pub(crate) struct Job {
     dir: tempfile::TempDir,
 }
 
 impl Job {
-    fn new() -> Job {
+    pub(crate) fn new() -> Job {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("tmp")).unwrap();
         let action = dir.path().join("action-checkout");
@@ -133,16 +133,16 @@ impl Job {
         }
         Job { dir }
     }
-    fn path(&self, p: &str) -> PathBuf {
+    pub(crate) fn path(&self, p: &str) -> PathBuf {
         self.dir.path().join(p)
     }
-    fn action_path(&self) -> PathBuf {
+    pub(crate) fn action_path(&self) -> PathBuf {
         self.path("action-checkout")
     }
     fn marker(&self) -> PathBuf {
         self.path("executed")
     }
-    fn executed(&self) -> bool {
+    pub(crate) fn executed(&self) -> bool {
         self.marker().exists()
     }
     fn outputs(&self) -> BTreeMap<String, String> {
@@ -278,7 +278,7 @@ fn archive_name() -> String {
 /// A complete release of the commit's build: this target's archive, and a
 /// SHA256SUMS that agrees with it; the action's digests.txt vouches for
 /// this archive (and for the other targets' archives).
-fn good_release(job: &Job) -> (Release, Vec<u8>) {
+pub(crate) fn good_release(job: &Job) -> (Release, Vec<u8>) {
     let release = Release::serve();
     let archive = job.archive();
     let sums = format!(

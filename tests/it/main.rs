@@ -26,6 +26,7 @@ mod limits;
 mod links;
 mod mistakes;
 mod organisation;
+mod organisation_init;
 mod organisation_site;
 mod ranges;
 mod readme;

@@ -135,26 +135,40 @@ fn init_in_an_empty_repository_then_check_and_a_dry_run_work() {
     // The workflows use this binary's release, pinned to the commit its
     // tag points at (the one whose action/digests.txt names the archives).
     let daily = std::fs::read_to_string(dir.join(".github/workflows/oncall.yml")).unwrap();
-    let uses = daily
-        .lines()
-        .find_map(|l| l.trim().strip_prefix("- uses: "))
-        .unwrap();
-    assert_eq!(
-        uses,
-        format!(
-            "{}@{TAG_COMMIT} # v{}",
-            env!("CARGO_PKG_REPOSITORY").trim_start_matches("https://github.com/"),
-            env!("CARGO_PKG_VERSION")
-        )
+    let check = std::fs::read_to_string(dir.join(".github/workflows/oncall-check.yml")).unwrap();
+    // Every use of the action (the list and the handover job, the check).
+    let uses: Vec<&str> = [daily.as_str(), check.as_str()]
+        .iter()
+        .flat_map(|t| t.lines())
+        .filter_map(|l| l.trim().trim_start_matches("- ").strip_prefix("uses: "))
+        .filter(|u| !u.starts_with("actions/checkout@"))
+        .collect();
+    let pinned = format!(
+        "{}@{TAG_COMMIT} # v{}",
+        env!("CARGO_PKG_REPOSITORY").trim_start_matches("https://github.com/"),
+        env!("CARGO_PKG_VERSION")
     );
+    assert_eq!(uses, [pinned.as_str(); 3]);
     assert!(
         daily.contains("      timezone: \"Europe/Berlin\"\n"),
         "{daily}"
     );
-    assert!(
-        !daily.contains("actions/checkout"),
-        "the daily job reads from GitHub"
-    );
+    // Only the list job checks out (to list the rotations); the handover
+    // job reads the rotation's files from GitHub.
+    let wf: serde_json::Value = serde_saphyr::from_str(&daily).unwrap();
+    let checkouts = |job: &str| {
+        wf["jobs"][job]["steps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|s| {
+                s["uses"]
+                    .as_str()
+                    .is_some_and(|u| u.starts_with("actions/checkout@"))
+            })
+            .count()
+    };
+    assert_eq!((checkouts("rotations"), checkouts("handover")), (1, 0));
 
     let check = oncall(dir, NOW).arg("check").output().unwrap();
     assert!(

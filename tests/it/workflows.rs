@@ -10,12 +10,12 @@ use std::process::Command;
 use support::fake_github::{FakeGitHub, NAME, OWNER, TOKEN};
 use support::fake_slack::FakeSlack;
 
-fn load(path: &str) -> Value {
+pub(crate) fn load(path: &str) -> Value {
     serde_saphyr::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
 }
 
 /// The step with this id (or name) in a list of steps.
-fn step<'a>(steps: &'a Value, key: &str) -> &'a Value {
+pub(crate) fn step<'a>(steps: &'a Value, key: &str) -> &'a Value {
     steps
         .as_array()
         .unwrap()
@@ -24,7 +24,7 @@ fn step<'a>(steps: &'a Value, key: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no step {key}"))
 }
 
-fn env_of(step: &Value) -> BTreeMap<String, String> {
+pub(crate) fn env_of(step: &Value) -> BTreeMap<String, String> {
     step["env"]
         .as_object()
         .map(|m| {
@@ -37,15 +37,15 @@ fn env_of(step: &Value) -> BTreeMap<String, String> {
 
 const TEAM: &str = "team: Workflow team\ntimezone: Europe/Berlin\nstart: 2026-11-23\nmembers:\n  - { github: ana, slack: U0WORKFL01 }\n  - { github: ben }\n";
 
-struct Runner {
-    dir: tempfile::TempDir,
+pub(crate) struct Runner {
+    pub(crate) dir: tempfile::TempDir,
 }
 
 impl Runner {
     /// A job's workspace with the binary where the workflow builds it (as
     /// a cache restore leaves it), and a `cargo` on the PATH whose `build`
     /// puts the binary there (and notes in `tmp/cargo.log` that it built).
-    fn new() -> Runner {
+    pub(crate) fn new() -> Runner {
         let dir = tempfile::tempdir().unwrap();
         for d in ["target/release", "tmp", "bin"] {
             std::fs::create_dir_all(dir.path().join(d)).unwrap();
@@ -67,15 +67,15 @@ impl Runner {
         std::fs::set_permissions(&cargo, perms).unwrap();
         Runner { dir }
     }
-    fn path(&self, p: &str) -> std::path::PathBuf {
+    pub(crate) fn path(&self, p: &str) -> std::path::PathBuf {
         self.dir.path().join(p)
     }
-    fn read(&self, p: &str) -> String {
+    pub(crate) fn read(&self, p: &str) -> String {
         std::fs::read_to_string(self.path(p)).unwrap_or_default()
     }
     /// Runs a `run:` script as Actions does (`bash -e` with pipefail), with
     /// the runner's variables and the step's `env:`.
-    fn run(
+    pub(crate) fn run(
         &self,
         script: &str,
         env: &BTreeMap<String, String>,
@@ -147,11 +147,11 @@ fn assert_clean(out: &std::process::Output, slack: &FakeSlack) {
 /// A GitHub Actions expression (`${{ … }}`), evaluated in `ctx` for the
 /// forms the workflows use: context paths (`matrix.rotation.name`,
 /// `secrets.X`, `steps.id.outputs.x`), string literals, `==`, `!=`, `&&`,
-/// `||`, parentheses, `fromJSON(…)`, `toJSON(…)` and `startsWith(…, …)`
+/// `||`, parentheses, `true` and `false`, `fromJSON(…)`, `toJSON(…)` and `startsWith(…, …)`
 /// (case-insensitive, as Actions has it). Anything else fails the test, so
 /// the workflow cannot use an expression this simulation does not
 /// understand.
-fn eval(expr: &str, ctx: &Value) -> Value {
+pub(crate) fn eval(expr: &str, ctx: &Value) -> Value {
     let e = expr.trim();
     if e.starts_with('(') && closing(e, 0) == Some(e.len() - 1) {
         return eval(&e[1..e.len() - 1], ctx);
@@ -190,6 +190,9 @@ fn eval(expr: &str, ctx: &Value) -> Value {
     }
     if let Some(lit) = e.strip_prefix('\'').and_then(|r| r.strip_suffix('\'')) {
         return Value::String(lit.to_owned());
+    }
+    if let Ok(b) = e.parse::<bool>() {
+        return Value::Bool(b);
     }
     assert!(
         e.chars()
@@ -239,7 +242,7 @@ fn split_top<'a>(e: &'a str, op: &str) -> Option<(&'a str, &'a str)> {
     None
 }
 
-fn truthy(v: &Value) -> bool {
+pub(crate) fn truthy(v: &Value) -> bool {
     match v {
         Value::Null => false,
         Value::Bool(b) => *b,
@@ -249,7 +252,7 @@ fn truthy(v: &Value) -> bool {
     }
 }
 
-fn text_of(v: &Value) -> String {
+pub(crate) fn text_of(v: &Value) -> String {
     match v {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
@@ -259,7 +262,7 @@ fn text_of(v: &Value) -> String {
 
 /// A workflow string with its `${{ … }}` replaced (a whole-expression
 /// string keeps the value's type, as Actions does for `matrix:`).
-fn expand(text: &str, ctx: &Value) -> Value {
+pub(crate) fn expand(text: &str, ctx: &Value) -> Value {
     let t = text.trim();
     if let Some(inner) = t.strip_prefix("${{").and_then(|r| r.strip_suffix("}}"))
         && !inner.contains("${{")
@@ -287,7 +290,7 @@ fn env_in(step: &Value, ctx: &Value) -> BTreeMap<String, String> {
 }
 
 /// `name=value` lines of a `$GITHUB_OUTPUT` file.
-fn outputs_of(text: &str) -> serde_json::Map<String, Value> {
+pub(crate) fn outputs_of(text: &str) -> serde_json::Map<String, Value> {
     text.lines()
         .filter_map(|l| l.split_once('='))
         .map(|(k, v)| (k.to_owned(), Value::String(v.to_owned())))
@@ -930,7 +933,7 @@ fn the_composite_action_hands_over_as_written() {
     );
 }
 
-fn git(dir: &Path, args: &[&str]) -> String {
+pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
     let out = Command::new("git")
         .args([
             "-c",

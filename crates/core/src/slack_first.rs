@@ -281,6 +281,7 @@ pub fn import(
             })
             .collect(),
         preface,
+        includes: Vec::new(),
     })
 }
 

@@ -1,4 +1,5 @@
-//! The shell of `oncall init` (and what `import` shares with it): gathers
+//! The shell of `oncall init` (and what `import` shares with it), for the
+//! top-level rotation or, with `--rotation NAME`, a new team: gathers
 //! the answers (flags, or questions on a terminal), checks the files they
 //! make like `oncall check`, and writes them all, or nothing.
 
@@ -14,12 +15,12 @@ use oncall_core::calendar;
 use oncall_core::config;
 use oncall_core::diag::{InvalidInput, Report};
 use oncall_core::render;
-use oncall_core::setup::{self, NewMember, NewRotation, Workflows};
+use oncall_core::setup::{self, NewMember, NewRotation};
+use org::{NewCalendar, WithNew};
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-const DAILY_WORKFLOW: &str = ".github/workflows/oncall.yml";
-const CHECK_WORKFLOW: &str = ".github/workflows/oncall-check.yml";
+mod org;
 
 /// A time zone given on the command line or in answer to a question.
 pub fn zone(name: &str) -> Result<Tz> {
@@ -237,13 +238,30 @@ pub fn checked(
     now: chrono::DateTime<chrono::Utc>,
     err: &mut dyn Write,
 ) -> Result<config::Rotation> {
+    checked_with(config_path, text, None, now, err)
+}
+
+/// [`checked`], with a calendar the file includes that is not written yet.
+fn checked_with(
+    config_path: &Path,
+    text: &str,
+    calendar: Option<&NewCalendar>,
+    now: chrono::DateTime<chrono::Utc>,
+    err: &mut dyn Write,
+) -> Result<config::Rotation> {
     let file = super::label(config_path);
     let refuse = |mut report: Report| -> anyhow::Error {
         report.file = format!("{file} (from your answers; nothing was written)");
         UserError::from(InvalidInput(report)).into()
     };
-    let (rotation, mut report) =
-        crate::fsio::load_rotation(&file, text).map_err(|InvalidInput(report)| refuse(report))?;
+    let mut calendars = WithNew {
+        new: calendar,
+        disk: fsio::DiskCalendars {
+            root: fsio::Root::of(config_path).ok(),
+        },
+    };
+    let (rotation, mut report) = config::load_from(&file, &file, text, &mut calendars)
+        .map_err(|InvalidInput(report)| refuse(report))?;
     let today = calendar::today(rotation.timezone, now);
     let ahead = oncall_core::lint::check_ahead(
         &rotation,
@@ -297,21 +315,6 @@ pub fn write_all(files: &[(PathBuf, String)], force: bool, out: &mut dyn Write) 
     Ok(())
 }
 
-fn workflow_files(target: &Target, action: &str, timezone: &str) -> Vec<(PathBuf, String)> {
-    let config = target.config.display().to_string();
-    let log = target.log.display().to_string();
-    let w = Workflows {
-        action,
-        config: &config,
-        log: &log,
-        timezone,
-    };
-    vec![
-        (PathBuf::from(DAILY_WORKFLOW), w.daily()),
-        (PathBuf::from(CHECK_WORKFLOW), w.check()),
-    ]
-}
-
 /// The day whose handover the first dry run should show: the rotation's
 /// first working day, when it is still ahead (before it, a dry run has no
 /// handover to show).
@@ -323,12 +326,7 @@ pub fn first_handover(rotation: &config::Rotation, today: NaiveDate) -> Option<N
 }
 
 fn next_steps(out: &mut dyn Write, action: &str, first: Option<NaiveDate>) -> Result<()> {
-    if action.starts_with("OWNER/") {
-        writeln!(
-            out,
-            "\nNote: this oncall was built without the name of the repository it is released from (Cargo.toml's `repository` says OWNER/oncall): replace OWNER in the two workflows, or run `oncall init --workflows-only --force --action OWNER/NAME@REF`."
-        )?;
-    }
+    org::owner_note(out, action)?;
     let dry_run = match first {
         Some(day) => format!(
             "4. First run, as a dry run of the first day: Actions → On-call handover → Run\n\
@@ -359,48 +357,97 @@ fn next_steps(out: &mut dyn Write, action: &str, first: Option<NaiveDate>) -> Re
     Ok(())
 }
 
-/// `oncall init`.
+/// The action the workflows use: `--action`, checked, else this binary's
+/// release (looked up on GitHub; a note when that fails).
+fn the_action(
+    action: &Option<String>,
+    net: &crate::http::Net,
+    err: &mut dyn Write,
+) -> Result<String> {
+    match action {
+        // Checked before anything is asked.
+        Some(a) => Ok(a.clone()),
+        None => {
+            let (action, note) = default_action(net);
+            if let Some(note) = note {
+                writeln!(err, "{note}")?;
+            }
+            Ok(action)
+        }
+    }
+}
+
+/// The rotation `--workflows-only` takes the daily run's zone and the
+/// first dry run from: the one named, else the top-level one, else (a
+/// repository of named rotations only) the first `oncall list` gives.
+fn rotation_for_workflows(target: &Target) -> Result<(PathBuf, PathBuf)> {
+    if target.names_no_file()
+        && fsio::kind(&target.config).map_err(crate::error::fs)? == fsio::Kind::Missing
+        && let Some(first) = crate::layout::discover(Path::new("."))
+            .map_err(usage)?
+            .into_iter()
+            .next()
+    {
+        return Ok((first.config, first.log));
+    }
+    Ok((target.config.clone(), target.log.clone()))
+}
+
+/// `oncall init`: a rotation (the top-level one, or with `--rotation NAME`
+/// rotations/NAME/) and the two workflows, which serve every rotation of
+/// the repository. A named rotation leaves workflows that exist as they
+/// are.
 pub(super) fn init(args: &InitArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
     let InitArgs {
         team,
         timezone,
         members,
         start,
+        calendar,
         workflows_only,
         action,
         force,
     } = args;
     let (now, net, out, err) = (ctx.now, ctx.net, &mut *ctx.out, &mut *ctx.err);
-    // Files that exist refuse the run before anything is asked or looked up.
-    let workflows = [Path::new(DAILY_WORKFLOW), Path::new(CHECK_WORKFLOW)];
+    let named = target.named().map(str::to_owned);
+    // Files that exist refuse the run before anything is asked or looked
+    // up; so does a calendar path that cannot be one.
+    let workflows = org::workflow_paths();
     let rotation_files = [target.config.as_path(), target.log.as_path()];
-    match workflows_only {
-        true => refuse_existing(&workflows, *force)?,
-        false => refuse_existing(&[&rotation_files[..], &workflows[..]].concat(), *force)?,
+    match (workflows_only, &named) {
+        (true, _) => refuse_existing(&workflows, *force)?,
+        (false, Some(_)) => refuse_existing(&rotation_files, *force)?,
+        (false, None) => refuse_existing(&[&rotation_files[..], &workflows[..]].concat(), *force)?,
     }
-    let action = match action {
-        Some(a) if valid_action(a) => a.clone(),
-        Some(a) => {
-            return Err(usage(format!(
-                "--action {a:?} is not OWNER/NAME@REF (letters, digits, -, _, . and /)"
-            )));
-        }
-        None => {
-            let (action, note) = default_action(net);
-            if let Some(note) = note {
-                writeln!(err, "{note}")?;
-            }
-            action
-        }
+    if let Some(a) = action.as_deref().filter(|a| !valid_action(a)) {
+        return Err(usage(format!(
+            "--action {a:?} is not OWNER/NAME@REF (letters, digits, -, _, . and /)"
+        )));
+    }
+    let calendar = match calendar {
+        Some(path) => Some(org::new_calendar(path, &target.config)?),
+        None => None,
     };
     if *workflows_only {
-        let inputs = super::load(&target.config, &target.log)?;
+        let action = the_action(action, net, err)?;
+        let (config, log) = rotation_for_workflows(target)?;
+        let inputs = super::load(&config, &log)?;
         let rotation = &inputs.rotation;
         let tz = rotation.timezone.name().to_owned();
-        write_all(&workflow_files(target, &action, &tz), *force, out)?;
+        write_all(&org::workflow_files(&action, &tz), *force, out)?;
         let first = first_handover(rotation, calendar::today(rotation.timezone, now));
         return next_steps(out, &action, first);
     }
+    // A named rotation: the workflows that exist are left as they are.
+    let found = match named {
+        Some(_) => org::existing_workflows()?,
+        None => Vec::new(),
+    };
+    let missing: Vec<&Path> = workflows
+        .iter()
+        .copied()
+        .filter(|w| !found.iter().any(|(p, _)| p == w))
+        .collect();
     let a = answers(team, timezone, members, *start, err)?;
     let tz = zone(&a.timezone)?;
     let start = a
@@ -412,25 +459,57 @@ pub(super) fn init(args: &InitArgs, target: &Target, ctx: &mut Ctx) -> Result<()
         start,
         members: a.members,
         preface: Vec::new(),
+        includes: calendar.iter().map(|c| c.include.clone()).collect(),
     };
     let text = setup::rotation_yaml(&new);
-    let rotation = checked(&target.config, &text, now, err)?;
+    let rotation = checked_with(&target.config, &text, calendar.as_ref(), now, err)?;
+    let action = match missing.is_empty() {
+        true => None,
+        false => Some(the_action(action, net, err)?),
+    };
     let mut files = vec![
         (target.config.clone(), text),
         (target.log.clone(), render::header(&rotation)),
     ];
-    files.extend(workflow_files(target, &action, tz.name()));
+    if let Some(NewCalendar {
+        path,
+        text: Some(text),
+        ..
+    }) = &calendar
+    {
+        files.push((PathBuf::from(path), text.clone()));
+    }
+    if let Some(action) = &action {
+        files.extend(
+            org::workflow_files(action, tz.name())
+                .into_iter()
+                .filter(|(p, _)| missing.contains(&p.as_path())),
+        );
+    }
     write_all(&files, *force, out)?;
     let first = first_handover(&rotation, calendar::today(tz, now));
+    let local = match &named {
+        Some(name) => format!("oncall --rotation {name}"),
+        None => "oncall".to_owned(),
+    };
     writeln!(
         out,
-        "\n{} member{}; the rotation starts on {start}. `oncall schedule` shows the first weeks{}.",
+        "\n{} member{}; the rotation starts on {start}. `{local} schedule` shows the first weeks{}.",
         rotation.members.len(),
         if rotation.members.len() == 1 { "" } else { "s" },
         match first {
-            Some(day) => format!(", `oncall advance --dry-run --date {day}` the first handover"),
+            Some(day) => format!(", `{local} advance --dry-run --date {day}` the first handover"),
             None => String::new(),
         }
     )?;
-    next_steps(out, &action, first)
+    if let Some(c) = calendar.as_ref().filter(|c| c.text.is_some()) {
+        writeln!(out, "{}", setup::calendar_to_fill(&c.path))?;
+    }
+    match &named {
+        Some(name) => {
+            org::left_workflows(out, &found, &target.config)?;
+            org::next_steps_named(out, name, action.as_deref(), first)
+        }
+        None => next_steps(out, action.as_deref().unwrap_or_default(), first),
+    }
 }
