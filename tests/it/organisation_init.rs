@@ -896,3 +896,24 @@ fn the_check_workflow_init_wrote_checks_and_previews_every_team() {
     assert!(summary.contains("***holiday: Team day***"), "{summary}");
     assert_eq!(f.requests().len(), 0, "the check reads the checkout only");
 }
+
+/// A rotation file elsewhere than `rotation.yaml` or `rotations/NAME/`
+/// would be written and never handed over by the workflows init writes:
+/// init refuses it and writes nothing.
+#[test]
+fn init_refuses_a_rotation_the_workflows_would_not_serve() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = oncall(dir.path(), NOW)
+        .args(["--config", "team/rotation.yaml", "--log", "team/log.md"])
+        .args(["init", "--team", "SRE", "--timezone", "Europe/Berlin"])
+        .args(["--member", "ana", "--member", "ben", "--action", &action()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("with --rotation NAME: the workflows it writes serve those"),
+        "{}",
+        text(&out)
+    );
+    assert!(files(dir.path()).is_empty(), "{:?}", files(dir.path()));
+}

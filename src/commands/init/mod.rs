@@ -410,6 +410,19 @@ pub(super) fn init(args: &InitArgs, target: &Target, ctx: &mut Ctx) -> Result<()
     } = args;
     let (now, net, out, err) = (ctx.now, ctx.net, &mut *ctx.out, &mut *ctx.err);
     let named = target.named().map(str::to_owned);
+    // The workflows init writes serve the rotations `oncall list` finds:
+    // the top-level rotation.yaml and rotations/NAME/. A rotation
+    // elsewhere would be written and never handed over.
+    if target.rotation.is_none()
+        && (target.config != std::path::Path::new("rotation.yaml")
+            || target.log != std::path::Path::new("oncall-log.md"))
+    {
+        return Err(usage(format!(
+            "init writes rotation.yaml and oncall-log.md at the top, or rotations/NAME/ with --rotation NAME: the workflows it writes serve those (`oncall list`), not {} and {}; nothing was written",
+            target.config.display(),
+            target.log.display()
+        )));
+    }
     // Files that exist refuse the run before anything is asked or looked
     // up; so does a calendar path that cannot be one.
     let workflows = org::workflow_paths();
