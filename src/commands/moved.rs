@@ -86,12 +86,7 @@ pub fn run(args: &crate::cli::PreviewArgs, target: &super::Target, ctx: &mut Ctx
 /// Posts, for each rotation whose days moved, its message (claimed first
 /// with `once_for`). A rotation's failure does not stop the others; the
 /// run then fails, naming each.
-fn tell(
-    named: Option<Located>,
-    base: &Path,
-    once_for: Option<&str>,
-    ctx: &mut Ctx,
-) -> Result<()> {
+fn tell(named: Option<Located>, base: &Path, once_for: Option<&str>, ctx: &mut Ctx) -> Result<()> {
     // Everything the run needs is checked before anything is read or sent.
     let github = match once_for {
         Some(c) if !claims::is_commit(c) => {
