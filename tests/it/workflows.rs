@@ -1510,6 +1510,16 @@ fn the_days_moved_workflow_tells_once_per_commit_as_written() {
         "{text}"
     );
     assert_eq!((slack.posts().len(), f.requests().len()), (1, 3));
+
+    // No webhook secret: a notice, nobody is told, GitHub is not asked.
+    let mut no_webhook = ctx("true", &before);
+    no_webhook["secrets"] = serde_json::json!({});
+    let (text, _) = play(&no_webhook).unwrap();
+    assert!(
+        text.contains("::notice title=oncall::no Slack webhook is set"),
+        "{text}"
+    );
+    assert_eq!((slack.posts().len(), f.requests().len()), (1, 3));
 }
 
 /// actionlint (with shellcheck on the scripts), zizmor and the workflow
