@@ -72,7 +72,9 @@ pub enum Command {
     List(ListArgs),
     /// Preview a change (a pull request): for every rotation whose
     /// rotation file, log or included calendar differs from the base tree
-    /// DIR, the next working days before and after, in Markdown.
+    /// DIR, the next working days before and after, in Markdown. With
+    /// --slack, tells the people whose days moved, on each rotation's
+    /// Slack webhook.
     Preview(PreviewArgs),
     /// Print the JSON Schema of rotation.yaml (or, with --calendar, of a
     /// shared holiday calendar).
@@ -307,6 +309,19 @@ pub struct PreviewArgs {
     #[arg(long, default_value_t = 20, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..=10000))]
     pub working_days: u32,
+    /// Tell the people whose days moved: for each rotation whose days in
+    /// the next 8 weeks change, post one message to its Slack webhook
+    /// (rotation.yaml's slack.webhook_env) naming each of them with their
+    /// days before and after. A change that moves nobody posts nothing.
+    #[arg(long)]
+    pub slack: bool,
+    /// With --slack: post at most once for this commit (the change that
+    /// landed), however often the run repeats: claims the ref
+    /// refs/oncall/moved/COMMIT/ROTATION on GitHub before posting
+    /// (GITHUB_TOKEN with contents: write, GITHUB_REPOSITORY); a claim
+    /// that exists posts nothing.
+    #[arg(long, value_name = "COMMIT", requires = "slack")]
+    pub once_for: Option<String>,
 }
 
 /// `oncall schema`.

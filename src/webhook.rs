@@ -76,10 +76,7 @@ impl fmt::Display for SlackError {
         match self {
             SlackError::NotConfigured { var, why } => write!(f, "Slack: {var} {why}"),
             SlackError::Refused { status, code } => {
-                write!(
-                    f,
-                    "Slack refused the handover message: {code} (HTTP {status})"
-                )
+                write!(f, "Slack refused the message: {code} (HTTP {status})")
             }
             SlackError::Timeout => write!(f, "Slack did not answer in time"),
             SlackError::Connection(e) => write!(f, "could not reach Slack: {e}"),

@@ -9,6 +9,7 @@ mod holidays;
 mod import;
 mod init;
 mod list;
+mod moved;
 mod preview;
 mod roster;
 mod schedule;
@@ -49,7 +50,11 @@ pub fn run(cli: &Cli, ctx: &mut Ctx) -> Result<()> {
         Command::List(a) => list::run(a, cli.rotation.as_deref(), ctx),
         Command::Schema(a) => show::schema(a, ctx),
         Command::Check(a) => check::run(a, &target()?, ctx),
-        Command::Preview(a) => preview::run(a, &target()?, ctx),
+        Command::Preview(a) => {
+            let t = target()?;
+            preview::run(a, &t, ctx)?;
+            moved::run(a, &t, ctx)
+        }
         Command::Schedule(a) => schedule::run(a, &target()?, ctx),
         Command::Who(a) => show::who(a, &target()?, ctx),
         Command::Open(a) => show::open_threads(a, &target()?, ctx),

@@ -36,13 +36,21 @@ pub fn rotations(named: Option<Located>, base: &Path) -> Result<Vec<Located>> {
 
 /// The two trees: the working tree (the repository) and the base tree
 /// (`--base DIR`, a root of its own: a link in it leads nowhere either).
-struct Trees<'a> {
+pub(super) struct Trees<'a> {
     head: Root,
     base: Root,
     base_dir: &'a Path,
 }
 
-impl Trees<'_> {
+impl<'a> Trees<'a> {
+    /// The working tree and the base tree `base`.
+    pub(super) fn new(base: &'a Path) -> Result<Trees<'a>> {
+        Ok(Trees {
+            head: Root::repository().map_err(crate::error::fs)?,
+            base: Root::named(base).map_err(crate::error::fs)?,
+            base_dir: base,
+        })
+    }
     /// A file's text in the working tree, or `None` when it is not there
     /// (or unreadable: the check reports that).
     fn head_text(&self, path: &Path) -> Option<String> {
@@ -73,7 +81,7 @@ fn calendars_of(config: &Path, text: Option<&str>) -> Vec<String> {
 }
 
 /// What changed for one rotation, and why it is previewed.
-fn touched(l: &Located, trees: &Trees) -> Option<Vec<String>> {
+pub(super) fn touched(l: &Located, trees: &Trees) -> Option<Vec<String>> {
     let head_config = trees.head_text(&l.config);
     let base_config = trees.base_text(&l.config);
     let mut why = Vec::new();
@@ -104,11 +112,7 @@ pub fn preview(
     out: &mut dyn Write,
 ) -> Result<()> {
     let all = rotations(named, base)?;
-    let trees = Trees {
-        head: Root::repository().map_err(crate::error::fs)?,
-        base: Root::named(base).map_err(crate::error::fs)?,
-        base_dir: base,
-    };
+    let trees = Trees::new(base)?;
     let single = all.len() == 1;
     let mut shown = 0;
     let mut log_only = Vec::new();
@@ -160,6 +164,49 @@ pub fn preview(
     Ok(())
 }
 
+/// A rotation before and after a change, as far as its files load.
+pub(super) enum Sides {
+    /// The change removes the rotation.
+    Removed,
+    /// Its files do not load after the change.
+    Broken,
+    /// After the change; before it, when the base had the rotation
+    /// (`existed`) and its files loaded.
+    Loaded {
+        after: Box<super::Inputs>,
+        before: Option<Box<super::Inputs>>,
+        existed: bool,
+    },
+}
+
+/// Loads a rotation's files on both sides of the change (each refused as
+/// `list` refuses one a year behind).
+pub(super) fn sides(l: &Located, trees: &Trees, now: DateTime<Utc>) -> Sides {
+    if !trees.head_is_file(&l.config) {
+        return Sides::Removed;
+    }
+    let Ok(after) = load(&l.config, &l.log)
+        .and_then(|i| super::lint_for_today(&l.config, &i.rotation, now).map(|()| i))
+    else {
+        return Sides::Broken;
+    };
+    let base_config: PathBuf = trees.base_dir.join(&l.config);
+    let base_log: PathBuf = trees.base_dir.join(&l.log);
+    let existed = trees.base_is_file(&l.config);
+    let before = match existed {
+        true => load_in(Some(&trees.base), &base_config, &base_log)
+            .and_then(|i| super::lint_for_today(&l.config, &i.rotation, now).map(|()| i))
+            .ok()
+            .map(Box::new),
+        false => None,
+    };
+    Sides::Loaded {
+        after: Box::new(after),
+        before,
+        existed,
+    }
+}
+
 /// One rotation's before and after; how many of its upcoming days the
 /// change moves, when both sides load.
 fn section(
@@ -169,17 +216,12 @@ fn section(
     now: DateTime<Utc>,
     out: &mut dyn Write,
 ) -> Result<Option<usize>> {
-    let base_config: PathBuf = trees.base_dir.join(&l.config);
-    let base_log: PathBuf = trees.base_dir.join(&l.log);
-    if !trees.head_is_file(&l.config) {
-        writeln!(out, "The change removes this rotation.")?;
-        return Ok(None);
-    }
-    let after = match load(&l.config, &l.log)
-        .and_then(|i| super::lint_for_today(&l.config, &i.rotation, now).map(|()| i))
-    {
-        Ok(i) => i,
-        Err(_) => {
+    let (after, before, existed) = match sides(l, trees, now) {
+        Sides::Removed => {
+            writeln!(out, "The change removes this rotation.")?;
+            return Ok(None);
+        }
+        Sides::Broken => {
             writeln!(
                 out,
                 "Not previewed: {} has problems after the change (see the check's annotations).",
@@ -187,17 +229,16 @@ fn section(
             )?;
             return Ok(None);
         }
+        Sides::Loaded {
+            after,
+            before,
+            existed,
+        } => (after, before, existed),
     };
     let rot = &after.rotation;
     let from = calendar::today(rot.timezone, now);
     let days = rot.calendar_days_for(from, working_days);
     let rows = schedule::rows(rot, &after.log, from, days);
-    let before = match trees.base_is_file(&l.config) {
-        true => load_in(Some(&trees.base), &base_config, &base_log)
-            .and_then(|i| super::lint_for_today(&l.config, &i.rotation, now).map(|()| i))
-            .ok(),
-        false => None,
-    };
     match before {
         Some(b) => {
             let before_rows = schedule::rows(&b.rotation, &b.log, from, days);
@@ -217,7 +258,7 @@ fn section(
             Ok(Some(changes.iter().filter(|c| c.changed).count()))
         }
         None => {
-            let why = match trees.base_is_file(&l.config) {
+            let why = match existed {
                 true => "the base's files did not load",
                 false => "a new rotation",
             };
@@ -228,16 +269,26 @@ fn section(
     }
 }
 
-/// `oncall preview --base DIR`.
+/// The rotation `preview` is limited to: the files named, if any.
+pub(super) fn named(target: &super::Target) -> Option<Located> {
+    (!target.names_no_file()).then(|| Located {
+        name: label(&target.config),
+        config: target.config.clone(),
+        log: target.log.clone(),
+    })
+}
+
+/// `oncall preview --base DIR` (with `--slack`, `moved::run` follows).
 pub fn run(
     args: &crate::cli::PreviewArgs,
     target: &super::Target,
     ctx: &mut super::Ctx,
 ) -> Result<()> {
-    let named = (!target.names_no_file()).then(|| Located {
-        name: label(&target.config),
-        config: target.config.clone(),
-        log: target.log.clone(),
-    });
-    preview(named, &args.base, args.working_days, ctx.now, ctx.out)
+    preview(
+        named(target),
+        &args.base,
+        args.working_days,
+        ctx.now,
+        ctx.out,
+    )
 }

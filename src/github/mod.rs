@@ -4,6 +4,7 @@
 
 pub mod assign;
 pub mod client;
+pub mod moved;
 pub mod queries;
 pub mod settings;
 mod write;

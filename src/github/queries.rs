@@ -164,6 +164,8 @@ pub enum Mutation {
     /// commit (compare-and-swap), or create it there.
     MoveClaim,
     CreateClaim,
+    /// Gives a claim back (a post that failed): deletes the claim ref.
+    DeleteClaim,
 }
 
 impl Mutation {
@@ -210,6 +212,10 @@ impl Mutation {
                 "$createClaim: CreateRefInput!",
                 "createClaim: createRef(input: $createClaim) { ref { id name } }",
             ),
+            Mutation::DeleteClaim => (
+                "$deleteClaim: DeleteRefInput!",
+                "deleteClaim: deleteRef(input: $deleteClaim) { clientMutationId }",
+            ),
         }
     }
 
@@ -226,7 +232,7 @@ impl Mutation {
     }
 
     /// Every mutation, for the contract tests.
-    pub const ALL: [Mutation; 10] = [
+    pub const ALL: [Mutation; 11] = [
         Mutation::ResetBranch,
         Mutation::CreateBranch,
         Mutation::Commit,
@@ -237,6 +243,7 @@ impl Mutation {
         Mutation::Comment,
         Mutation::MoveClaim,
         Mutation::CreateClaim,
+        Mutation::DeleteClaim,
     ];
 }
 
@@ -250,6 +257,19 @@ pub fn mutation_document(mutations: &[Mutation]) -> String {
         fields.join("\n  ")
     )
 }
+
+/// `oncall preview --slack --once-for COMMIT`: the repository's ID (to
+/// create a claim) and the claims made for the commit already, one ref per
+/// rotation under `refs/oncall/moved/COMMIT/`.
+pub const MOVED_CLAIMS: &str = r#"query MovedClaims($owner: String!, $name: String!, $prefix: String!) {
+  repository(owner: $owner, name: $name) {
+    id
+    refs(refPrefix: $prefix, first: 100) {
+      nodes { name }
+    }
+  }
+}
+"#;
 
 /// `oncall assign`: the default branch's rotation.yaml and the shared
 /// calendars in [`CALENDARS_DIR`], the issue (or pull request) and who can

@@ -251,3 +251,10 @@ fn the_assign_documents_validate() {
         );
     }
 }
+
+/// `oncall preview --slack --once-for`'s query (its writes are the claim
+/// mutations above).
+#[test]
+fn the_moved_claims_query_validates() {
+    validate(oncall::github::queries::MOVED_CLAIMS, "MovedClaims");
+}

@@ -25,6 +25,7 @@ mod layout;
 mod limits;
 mod links;
 mod mistakes;
+mod moved;
 mod organisation;
 mod organisation_init;
 mod organisation_site;

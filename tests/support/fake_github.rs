@@ -493,6 +493,22 @@ fn assign_state(st: &State, vars: &Value) -> Value {
     } } })
 }
 
+/// `query MovedClaims`: the repository's ID and the refs under `prefix`,
+/// named (as GitHub does) without the prefix.
+fn moved_claims(st: &State, vars: &Value) -> Value {
+    if vars["owner"] != OWNER || vars["name"] != NAME {
+        return json!({ "data": { "repository": null }, "errors": [gql_error("NOT_FOUND", "repository", "Could not resolve to a Repository")] });
+    }
+    let prefix = vars["prefix"].as_str().unwrap_or("");
+    let nodes: Vec<Value> = st
+        .refs
+        .keys()
+        .filter_map(|r| r.strip_prefix(prefix))
+        .map(|name| json!({ "name": name }))
+        .collect();
+    json!({ "data": { "repository": { "id": st.repo_id, "refs": { "nodes": nodes } } } })
+}
+
 /// The mutations in a document, in the order they appear.
 fn mutations_in(doc: &str) -> Vec<&'static str> {
     let names = [
@@ -507,6 +523,7 @@ fn mutations_in(doc: &str) -> Vec<&'static str> {
         ("assign: addAssigneesToAssignable(", "assign"),
         ("moveClaim: updateRefs(", "moveClaim"),
         ("createClaim: createRef(", "createClaim"),
+        ("deleteClaim: deleteRef(", "deleteClaim"),
     ];
     let mut found: Vec<(usize, &'static str)> = names
         .iter()
@@ -569,6 +586,19 @@ fn apply_mutation(st: &mut State, name: &str, input: &Value) -> Result<Value, Va
             }
             st.refs.insert(branch.clone(), oid);
             Ok(json!({ "ref": { "id": format!("REF_{branch}"), "name": branch } }))
+        }
+        "deleteClaim" => {
+            let name = input["refId"]
+                .as_str()
+                .unwrap_or("")
+                .trim_start_matches("REF_");
+            match st.refs.remove(name) {
+                Some(_) => Ok(json!({ "clientMutationId": null })),
+                None => err(
+                    "NOT_FOUND",
+                    "Could not resolve to a node with the global id",
+                ),
+            }
         }
         "commit" => {
             let branch = input["branch"]["branchName"]
@@ -926,6 +956,8 @@ fn handle(state: &Arc<Mutex<State>>, req: &Request) -> Answer {
             )
         } else if doc.contains("query AssignState") {
             (Target::Query, "query AssignState".to_owned())
+        } else if doc.contains("query MovedClaims") {
+            (Target::Query, "query MovedClaims".to_owned())
         } else {
             (Target::Query, "query HandoverState".to_owned())
         }
@@ -1015,6 +1047,13 @@ fn answer(
         {
             let v = assign_state(st, &body["variables"]);
             json_answer(200, &v, n)
+        }
+        Target::Query
+            if document
+                .as_deref()
+                .is_some_and(|d| d.contains("query MovedClaims")) =>
+        {
+            json_answer(200, &moved_claims(st, &body["variables"]), n)
         }
         Target::Query => {
             let v = handover_state(st, &body["variables"]);

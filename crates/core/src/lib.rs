@@ -29,6 +29,7 @@ pub mod holidays;
 pub mod lint;
 pub mod log;
 pub mod log_format;
+pub mod moved;
 pub mod organisation;
 pub mod plan;
 pub mod pr;
