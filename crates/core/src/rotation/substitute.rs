@@ -14,7 +14,9 @@
 //! state; an engine that starts from a state block rebuilds them by
 //! replaying the cycle's turns (`served`, newest on `since`).
 //!
-//! Approximations, both rare and on the side of fewer labels: an uncovered
+//! Approximations, rare, that can label a day of the cycle in progress
+//! differently from a run since the cycle's start (either way; who serves
+//! is never changed, `tests/properties.rs` checks both): an uncovered
 //! day inside the cycle (the counterfactual would have had M serve it) is
 //! taken as moving nobody, and an engine started from a state block after
 //! the cycle's hold-back ended replays its first turns without it (R4):
