@@ -29,7 +29,7 @@ pub struct Log {
     /// The year whose open items the log's carried block holds (`## Carried
     /// over from YYYY`, written by a yearly archive), if it has one.
     pub carried_from: Option<i32>,
-    /// The yearly archives read with the log (`crate::archive`): each
+    /// The yearly archives read with the log (`log.archive: yearly`): each
     /// year's text, or none when only its existence is known.
     pub archives: Vec<(i32, Option<String>)>,
 }
