@@ -117,7 +117,11 @@ pub fn rotation_yaml(r: &NewRotation) -> String {
     s.push_str(
         "\n# Put a member on call on one date in place of whoever the rotation has that\n\
          # day; nobody else's day moves. A swap is two overrides (`oncall swap`).\n\
-         overrides: []\n",
+         overrides: []\n\
+         \n\
+         # The log: the first handover of each year moves the finished year to\n\
+         # log/YYYY.md beside it, so that GitHub keeps showing it (`none`: one file).\n\
+         log: { archive: yearly }\n",
     );
     s
 }
@@ -223,6 +227,7 @@ impl Workflows<'_> {
              \x20   paths:\n\
              \x20     - {config}\n\
              \x20     - {log}\n\
+             \x20     - {archives} # the log's yearly archives (`log.archive`)\n\
              \x20     # Shared holiday calendars, and more rotations (see README.md,\n\
              \x20     # \"Several rotations in one repository\").\n\
              \x20     - \"calendars/**\"\n\
@@ -252,6 +257,10 @@ impl Workflows<'_> {
              {paths}",
             config = quoted(self.config),
             log = quoted(self.log),
+            archives = quoted(&match self.log.rsplit_once('/') {
+                Some((dir, _)) => format!("{dir}/{}/**", crate::archive::DIR),
+                None => format!("{}/**", crate::archive::DIR),
+            }),
             action = self.action,
             paths = self.paths("          "),
         )
