@@ -120,11 +120,10 @@ fn take(out: &mut Log, read: Log, file: Option<&str>) {
 pub fn header(rot: &Rotation, year: i32) -> String {
     format!(
         "# On-call log: {}, {year}\n\n\
-         The day sections of {year}, moved here from the log by the first\n\
-         handover of {} (`log.archive: yearly`). What was still open then is\n\
-         carried in the log's \"Carried over from {year}\" and ticked there.\n",
-        markdown(&rot.team),
-        year + 1
+         The day sections of {year}, moved here from the log when a later year\n\
+         began (`log.archive: yearly`). What was still open then was carried\n\
+         into the log's \"Carried over from …\" block, and is ticked there.\n",
+        markdown(&rot.team)
     )
 }
 
@@ -230,4 +229,123 @@ pub fn split(
         log::append(&mut new, &log_text[kept..]);
     }
     Ok(Some((archives, new)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ROTATION: &str = "team: T\ntimezone: UTC\nstart: 2026-12-28\nmembers: [{ github: ana }, { github: ben }]\nlog: { archive: yearly }\n";
+
+    fn rot() -> Rotation {
+        crate::config::load("rotation.yaml", ROTATION).unwrap().0
+    }
+
+    fn section(date: &str, who: &str, topics: &str) -> String {
+        format!(
+            "## {date} · Day · `@{who}`\n\nOn call: **`@{who}`** · cycle 1\n\n### Topics\n\n{topics}\n"
+        )
+    }
+
+    fn log_2026_2027() -> String {
+        let mut log = "# On-call log: T\n\nHeader.\n".to_owned();
+        log::append(
+            &mut log,
+            &section("2026-12-30", "ana", "- [ ] open thread\n- [x] done\n"),
+        );
+        log::append(
+            &mut log,
+            &section("2026-12-31", "ben", "- [ ] runbook: etcd\n"),
+        );
+        log::append(
+            &mut log,
+            &section("2027-01-04", "ana", "- [ ] this year's\n"),
+        );
+        log
+    }
+
+    /// Split, then read across: the same days and the same open items.
+    #[test]
+    fn a_move_loses_nothing_and_a_second_move_does_nothing() {
+        let text = log_2026_2027();
+        let whole = log::parse("log", &text).unwrap();
+        let (archives, shortened) = split(&rot(), &text, 2027, &[]).unwrap().unwrap();
+        assert_eq!(archives.len(), 1);
+        assert_eq!(archives[0].0, "log/2026.md");
+        assert!(
+            shortened.starts_with("# On-call log: T\n\nHeader.\n\n## Carried over from 2026\n")
+        );
+        let reads = [Read {
+            year: 2026,
+            file: "log/2026.md".into(),
+            text: archives[0].1.clone(),
+        }];
+        let merged = merge(log::parse("log", &shortened).unwrap(), &reads).unwrap();
+        let days = |l: &Log| {
+            l.records
+                .iter()
+                .map(|r| (r.date, r.on_call.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(days(&merged), days(&whole));
+        let items = |v: Vec<&log::Topic>| {
+            v.into_iter()
+                .map(|t| (t.date, t.by.clone(), t.text.clone()))
+                .collect::<Vec<_>>()
+        };
+        let after = chrono::NaiveDate::from_ymd_opt(2027, 2, 1).unwrap();
+        assert_eq!(
+            items(merged.open_threads(after)),
+            items(whole.open_threads(after))
+        );
+        assert_eq!(
+            items(merged.runbook_debt(after)),
+            items(whole.runbook_debt(after))
+        );
+        // The ticked item stays in the archive, and says so.
+        let done: Vec<_> = merged.topics.iter().filter(|t| t.done).collect();
+        assert_eq!(done.len(), 1);
+        assert_eq!(done[0].file.as_deref(), Some("log/2026.md"));
+        // Nothing left to move.
+        assert_eq!(split(&rot(), &shortened, 2027, &[]), Ok(None));
+        // The same archive there already (a move that stopped halfway): the
+        // same move; another text: refused.
+        let existing = [(2026, Some(archives[0].1.clone()))];
+        assert_eq!(
+            split(&rot(), &text, 2027, &existing).unwrap().unwrap().1,
+            shortened
+        );
+        assert_eq!(
+            split(&rot(), &text, 2027, &[(2026, Some("x".into()))]),
+            Err(Conflict { year: 2026 })
+        );
+        assert_eq!(
+            split(&rot(), &text, 2027, &[(2026, None)]),
+            Err(Conflict { year: 2026 })
+        );
+    }
+
+    /// While the log still holds a year, its archive is not read.
+    #[test]
+    fn an_archive_of_a_year_the_log_holds_is_not_read() {
+        let text = log_2026_2027();
+        let (archives, _) = split(&rot(), &text, 2027, &[]).unwrap().unwrap();
+        let reads = [Read {
+            year: 2026,
+            file: "log/2026.md".into(),
+            text: archives[0].1.clone(),
+        }];
+        let whole = log::parse("log", &text).unwrap();
+        let merged = merge(whole.clone(), &reads).unwrap();
+        assert_eq!(merged.records, whole.records);
+        assert_eq!(merged.topics, whole.topics);
+    }
+
+    #[test]
+    fn archive_names() {
+        assert_eq!(year_of("2026.md"), Some(2026));
+        for name in ["26.md", "2026.txt", "x2026.md", "2026.md.bak"] {
+            assert_eq!(year_of(name), None, "{name}");
+        }
+    }
 }

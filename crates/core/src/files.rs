@@ -47,7 +47,7 @@ impl std::fmt::Display for EditError {
                 match was_large {
                     true => write!(
                         f,
-                        "move the oldest day sections to another file (e.g. oncall-log-2026.md)"
+                        "set `log: {{ archive: yearly }}` in rotation.yaml (the finished years move to log/YYYY.md), or move the oldest day sections to another file"
                     ),
                     false => write!(
                         f,

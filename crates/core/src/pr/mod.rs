@@ -321,7 +321,17 @@ pub fn decide(remote: &Remote, paths: &Paths, date: NaiveDate) -> Result<Decisio
     };
 
     let title = title(today);
-    let body = body(new_rot, paths, today, missed, log_line, &files.1);
+    let mut body = body(new_rot, paths, today, missed, log_line, &files.1);
+    if !archives.is_empty() {
+        let moved: Vec<String> = archives
+            .iter()
+            .map(|(p, _)| format!("`{}`", p.replace('`', "")))
+            .collect();
+        body.push_str(&format!(
+            "\n**Yearly archive** (`log.archive: yearly`): this commit moves the finished year's day sections to {}; what was still open is carried to the top of the log.\n",
+            moved.join(", ")
+        ));
+    }
     let pr = remote.pr.as_ref();
     let wanted: Vec<String> = [today.day.on_call.clone(), today.previous.clone()]
         .into_iter()
