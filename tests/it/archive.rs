@@ -466,16 +466,32 @@ fn with_pr_the_archive_is_committed_with_the_handover() {
     assert_eq!(f.with(|s| s.head("oncall/handover")), Some(head));
     assert_eq!(slack.posts().len(), 1);
 
+    // Not merged yet, the next day updates the pull request: the same
+    // archive, the log with both days.
+    let (out, requests) = pr_run(&f, &slack, "2027-01-05");
+    assert_eq!(requests, 2 + 2, "{out}");
+    let branch = f.with(|s| s.files("oncall/handover"));
+    assert_eq!(branch["log/2026.md"], local.read("log/2026.md"));
+    let log = &branch["oncall-log.md"];
+    assert!(log.contains("## Carried over from 2026\n"), "{log}");
+    assert!(
+        log.contains("## 2027-01-04 · Monday") && log.contains("## 2027-01-05 · Tuesday"),
+        "{log}"
+    );
+    assert!(!log.contains("## 2026-"), "{log}");
+
     // Merged, the next day hands over from the shortened log.
     f.with(|s| s.merge(1));
-    pr_run(&f, &slack, "2027-01-05");
+    let (out, requests) = pr_run(&f, &slack, "2027-01-06");
+    assert_eq!(requests, 3 + 2, "{out}");
     let branch = f.with(|s| s.files("oncall/handover"));
     let log = &branch["oncall-log.md"];
     assert!(log.contains("## Carried over from 2026\n"), "{log}");
-    assert!(log.contains("## 2027-01-05 · Tuesday"), "{log}");
+    assert!(log.contains("## 2027-01-06 · Wednesday"), "{log}");
     assert_eq!(branch["log/2026.md"], local.read("log/2026.md"));
-    let today = &log[log.find("## 2027-01-05").unwrap()..];
+    let today = &log[log.find("## 2027-01-06").unwrap()..];
     assert!(today.contains("**Runbook debt (1)**"), "{today}");
+    assert_eq!(slack.posts().len(), 3, "one post a day");
 
     // An archive on the base with other text: refused, nothing written.
     let f = FakeGitHub::start(&[
