@@ -88,18 +88,40 @@ fn one(
         Ok(log) => (Some(log), Report::new(label(log_path), Vec::new())),
         Err(InvalidInput(report)) => (None, report),
     };
+    // The yearly archives, read and checked with the log.
+    let (log, log_report, archived) = match (&rotation, log) {
+        (Some(rot), Some(log)) => {
+            match super::archives::read(None, rot, log_path)
+                .and_then(|a| Ok((super::archives::merged(log, &a)?, a.len())))
+            {
+                Ok((log, n)) => (Some(log), log_report, n),
+                Err(e) => match super::input_report(&e) {
+                    Some(report) => (None, report, 0),
+                    None => return Err(e),
+                },
+            }
+        }
+        (_, log) => (log, log_report, 0),
+    };
     let mut summary = None;
     if let (Some(rot), Some(log)) = (&rotation, &log) {
         let today = calendar::today(rot.timezone, ctx.now);
         let found = oncall_core::lint::check_ahead(rot, log, today, args.ahead);
         rotation_report.problems.extend(found.problems);
         summary = Some(format!(
-            "{}: ok ({} members, {}); {}: ok ({} day sections); {} uncovered day(s) in the next {} days",
+            "{}: ok ({} members, {}); {}: ok ({} day sections{}); {} uncovered day(s) in the next {} days",
             label(config),
             rot.members.len(),
             rot.timezone.name(),
             label(log_path),
             log.records.len(),
+            match archived {
+                0 => String::new(),
+                n => format!(
+                    ", with {n} yearly archive(s) in {}",
+                    label(&super::archives::dir(log_path))
+                ),
+            },
             found.uncovered,
             args.ahead
         ));

@@ -3,6 +3,7 @@
 //! and writes or prints what the core returned.
 
 mod advance;
+pub(crate) mod archives;
 mod assign;
 mod check;
 mod holidays;
@@ -153,8 +154,27 @@ pub struct Inputs {
     /// The file's warnings, and (after [`open`]) the lint's.
     pub warnings: Report,
     pub rotation_text: String,
+    /// The log read across its yearly archives (`archives`).
     pub log: Log,
+    /// The log's own text.
     pub log_text: String,
+    /// The yearly archives read with it (none without `log.archive`).
+    pub archives: Vec<oncall_core::archive::Read>,
+}
+
+impl Inputs {
+    /// Every year's text, the archives' then the log's (for what scans the
+    /// whole history, e.g. when a member first appears).
+    pub fn history_text(&self) -> std::borrow::Cow<'_, str> {
+        match self.archives.is_empty() {
+            true => std::borrow::Cow::Borrowed(&self.log_text),
+            false => {
+                let mut all: String = self.archives.iter().map(|a| a.text.as_str()).collect();
+                all.push_str(&self.log_text);
+                std::borrow::Cow::Owned(all)
+            }
+        }
+    }
 }
 
 /// Reads and validates rotation.yaml and the log (a missing log is empty).
@@ -177,12 +197,15 @@ pub fn load_in(root: Option<&fsio::Root>, config: &Path, log_path: &Path) -> Res
     .map_err(UserError::from)?;
     let log_text = read(log_path, true).map_err(UserError::from)?;
     let log = log::parse(&label(log_path), &log_text).map_err(UserError::from)?;
+    let archives = archives::read(root, &rotation, log_path)?;
+    let log = archives::merged(log, &archives)?;
     Ok(Inputs {
         rotation,
         warnings,
         rotation_text,
         log,
         log_text,
+        archives,
     })
 }
 

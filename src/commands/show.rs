@@ -61,7 +61,7 @@ pub fn stats(args: &StatsArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
             "--until {until} is before --since {since}"
         )));
     }
-    let s = oncall_core::stats::compute(rot, &inputs.log, &inputs.log_text, since, until);
+    let s = oncall_core::stats::compute(rot, &inputs.log, &inputs.history_text(), since, until);
     let text = match Format::from(args.format) {
         Format::Text => oncall_core::stats::text(&s),
         Format::Markdown => oncall_core::stats::markdown_table(&s),
@@ -78,7 +78,12 @@ pub fn site(args: &SiteArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
         return organisation_site(args, ctx);
     }
     let inputs = open(target, ctx)?;
-    let site = oncall_core::site::build(&inputs.rotation, &inputs.log, &inputs.log_text, ctx.now);
+    let site = oncall_core::site::build(
+        &inputs.rotation,
+        &inputs.log,
+        &inputs.history_text(),
+        ctx.now,
+    );
     let dir = &args.out;
     let root = fsio::output_dir(dir).map_err(crate::error::fs)?;
     for (name, text) in &site.files {
@@ -124,13 +129,15 @@ fn organisation_site(args: &SiteArgs, ctx: &mut Ctx) -> Result<()> {
         })?;
         calendars.push((p.clone(), entries));
     }
+    let histories: Vec<_> = loaded.iter().map(|(_, i)| i.history_text()).collect();
     let teams: Vec<oncall_core::organisation::Team> = loaded
         .iter()
-        .map(|(name, i)| oncall_core::organisation::Team {
+        .zip(&histories)
+        .map(|((name, i), history)| oncall_core::organisation::Team {
             name,
             rotation: &i.rotation,
             log: &i.log,
-            log_text: &i.log_text,
+            log_text: history,
         })
         .collect();
     let shared: Vec<oncall_core::organisation::Shared> = calendars

@@ -110,6 +110,7 @@ fn variables(client: &Client, base: Option<&str>, paths: &Paths) -> Value {
         "log": paths.log,
         "label": paths.label,
         "calendars": queries::CALENDARS_DIR,
+        "archives": paths.archive_dir(),
     })
 }
 

@@ -5,7 +5,7 @@
 /// and the shared calendars in its [`CALENDARS_DIR`], the handover branch
 /// (its files, recent commits, open pull request), the label and the users
 /// who can be asked for a review.
-pub const HANDOVER_STATE: &str = r#"query HandoverState($owner: String!, $name: String!, $useDefault: Boolean!, $baseRef: String!, $branchRef: String!, $claimRef: String!, $config: String!, $log: String!, $label: String!, $calendars: String!) {
+pub const HANDOVER_STATE: &str = r#"query HandoverState($owner: String!, $name: String!, $useDefault: Boolean!, $baseRef: String!, $branchRef: String!, $claimRef: String!, $config: String!, $log: String!, $label: String!, $calendars: String!, $archives: String!) {
   repository(owner: $owner, name: $name) {
     id
     defaultBranchRef @include(if: $useDefault) {
@@ -105,6 +105,15 @@ fragment BaseFiles on Ref {
   ...BranchFiles
   target {
     ... on Commit {
+      archives: file(path: $archives) {
+        object {
+          ... on Tree {
+            entries {
+              path
+            }
+          }
+        }
+      }
       calendars: file(path: $calendars) {
         object {
           ... on Tree {

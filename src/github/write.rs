@@ -60,6 +60,14 @@ pub(crate) async fn write(
             .commit_message
             .split_once("\n\n")
             .unwrap_or((&d.commit_message, ""));
+        // The yearly archives first, then the two files: one commit.
+        let mut additions: Vec<Value> = d
+            .archives
+            .iter()
+            .map(|(path, text)| json!({ "path": path, "contents": b64(text) }))
+            .collect();
+        additions.push(json!({ "path": paths.config, "contents": b64(rotation) }));
+        additions.push(json!({ "path": paths.log, "contents": b64(log) }));
         muts.push(Mutation::Commit);
         vars.insert(
             "commit".into(),
@@ -67,10 +75,7 @@ pub(crate) async fn write(
                 "branch": { "repositoryNameWithOwner": format!("{}/{}", s.owner, s.name), "branchName": paths.branch },
                 "expectedHeadOid": expected,
                 "message": { "headline": headline, "body": body },
-                "fileChanges": { "additions": [
-                    { "path": paths.config, "contents": b64(rotation) },
-                    { "path": paths.log, "contents": b64(log) }
-                ] }
+                "fileChanges": { "additions": additions }
             }),
         );
     }

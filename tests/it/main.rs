@@ -11,6 +11,7 @@ mod support;
 mod action;
 mod adoption;
 mod advance_output;
+mod archive;
 mod assign;
 mod carried_links;
 mod cli;

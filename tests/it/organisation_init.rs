@@ -876,6 +876,7 @@ fn the_check_workflow_init_wrote_checks_and_previews_every_team() {
         &json!([
             "rotation.yaml",
             "oncall-log.md",
+            "log/**",
             "rotations/**",
             "calendars/**"
         ])

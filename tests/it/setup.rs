@@ -132,6 +132,17 @@ fn init_in_an_empty_repository_then_check_and_a_dry_run_work() {
     assert!(rotation.contains(
         "  - github: demo-ana\n    slack: U0AAAA0001\n  - github: demo-ben\n  - github: demo-cara\n"
     ));
+    // New repositories archive the log yearly (README, "The on-call log"),
+    // and the check runs on a change to an archive.
+    assert!(
+        rotation.ends_with("log: { archive: yearly }\n"),
+        "{rotation}"
+    );
+    let check_wf = std::fs::read_to_string(dir.join(".github/workflows/oncall-check.yml")).unwrap();
+    assert!(
+        check_wf.contains("      - \"log/**\" # the log's yearly archives"),
+        "{check_wf}"
+    );
     // The workflows use this binary's release, pinned to the commit its
     // tag points at (the one whose action/digests.txt names the archives).
     let daily = std::fs::read_to_string(dir.join(".github/workflows/oncall.yml")).unwrap();

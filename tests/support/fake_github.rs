@@ -358,7 +358,26 @@ fn dir_json(st: &State, commit: &CommitObj, dir: &str) -> Value {
     json!({ "object": { "entries": entries } })
 }
 
-fn base_branch_json(st: &State, name: &str, config: &str, log: &str, calendars: &str) -> Value {
+/// `file(path: dir) { object { ... on Tree { entries { path } } } }`: the
+/// directory's direct entries, by path only; null when absent.
+fn dir_paths_json(st: &State, commit: &CommitObj, dir: &str) -> Value {
+    let mut answer = dir_json(st, commit, dir);
+    if let Some(entries) = answer["object"]["entries"].as_array_mut() {
+        for e in entries {
+            *e = json!({ "path": e["path"] });
+        }
+    }
+    answer
+}
+
+fn base_branch_json(
+    st: &State,
+    name: &str,
+    config: &str,
+    log: &str,
+    calendars: &str,
+    archives: &str,
+) -> Value {
     let Some(head) = st.head(name) else {
         return Value::Null;
     };
@@ -370,7 +389,8 @@ fn base_branch_json(st: &State, name: &str, config: &str, log: &str, calendars: 
             "oid": head,
             "rotation": file_json(st, c, config, true),
             "log": file_json(st, c, log, true),
-            "calendars": dir_json(st, c, calendars)
+            "calendars": dir_json(st, c, calendars),
+            "archives": dir_paths_json(st, c, archives)
         }
     })
 }
@@ -382,16 +402,18 @@ fn handover_state(st: &State, vars: &Value) -> Value {
     let config = vars["config"].as_str().unwrap_or("");
     let log = vars["log"].as_str().unwrap_or("");
     let calendars = vars["calendars"].as_str().unwrap_or("");
+    let archives = vars["archives"].as_str().unwrap_or("");
     let use_default = vars["useDefault"].as_bool().unwrap_or(true);
     let mut repo = json!({ "id": st.repo_id });
     if use_default {
-        repo["defaultBranchRef"] = base_branch_json(st, &st.default_branch, config, log, calendars);
+        repo["defaultBranchRef"] =
+            base_branch_json(st, &st.default_branch, config, log, calendars, archives);
     } else {
         let name = vars["baseRef"]
             .as_str()
             .unwrap_or("")
             .trim_start_matches("refs/heads/");
-        repo["baseRef"] = base_branch_json(st, name, config, log, calendars);
+        repo["baseRef"] = base_branch_json(st, name, config, log, calendars, archives);
     }
     let branch = vars["branchRef"]
         .as_str()

@@ -1,10 +1,12 @@
 //! The files a handover writes: rotation.yaml with the new state block and
 //! the log with the new day sections. Pure: the texts in, the texts out.
 
+use crate::config::schema::LogArchive;
 use crate::config::{Rotation, edit};
 use crate::log::{self, Log};
 use crate::plan::Advance;
 use crate::render;
+use chrono::Datelike;
 
 /// The largest file oncall reads (the binary refuses a larger one before
 /// reading it), and so the largest it writes: a file the next run could
@@ -26,6 +28,8 @@ pub enum EditError {
         /// The log was large already (half the limit or more).
         was_large: bool,
     },
+    /// An archive of a year to move exists already, with other text.
+    ArchiveExists { year: i32 },
 }
 
 impl std::fmt::Display for EditError {
@@ -43,7 +47,7 @@ impl std::fmt::Display for EditError {
                 match was_large {
                     true => write!(
                         f,
-                        "move the oldest day sections to another file (e.g. oncall-log-2026.md)"
+                        "set `log: {{ archive: yearly }}` in rotation.yaml (the finished years move to log/YYYY.md), or move the oldest day sections to another file"
                     ),
                     false => write!(
                         f,
@@ -51,15 +55,26 @@ impl std::fmt::Display for EditError {
                     ),
                 }
             }
+            EditError::ArchiveExists { year } => write!(
+                f,
+                "the log still holds day sections of {year}, but {} exists already with other text, so nothing was written: keep one of the two (delete {} and the next run moves the sections again, or delete the log's sections of {year})",
+                crate::archive::path(*year),
+                crate::archive::path(*year)
+            ),
         }
     }
 }
 
-/// The new contents of the two files.
+/// The new contents of the two files, and the yearly archives the
+/// handover writes with them (`log.archive: yearly`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Files {
     pub rotation_text: String,
     pub log_text: String,
+    /// The archives to write, as (path beside the log, text): at the first
+    /// handover of a year, the finished year's (`crate::archive`); none
+    /// without the setting.
+    pub archives: Vec<(String, String)>,
 }
 
 /// rotation.yaml and the log after `adv`: the state block set, a section
@@ -92,8 +107,19 @@ pub fn after(
             });
         }
     }
+    let mut archives = Vec::new();
+    if rot.log_archive == LogArchive::Yearly {
+        let year = adv.today().day.date.year();
+        if let Some((moved, shortened)) = crate::archive::split(rot, &log_text, year, &log.archives)
+            .map_err(|c| EditError::ArchiveExists { year: c.year })?
+        {
+            archives = moved;
+            log_text = shortened;
+        }
+    }
     Ok(Files {
         rotation_text,
         log_text,
+        archives,
     })
 }

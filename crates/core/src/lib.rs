@@ -13,6 +13,7 @@
 #![deny(clippy::disallowed_methods, clippy::disallowed_types)]
 
 pub mod actions;
+pub mod archive;
 mod bits;
 pub mod calendar;
 pub mod carry;

@@ -26,6 +26,12 @@ pub struct Log {
     pub topics: Vec<Topic>,
     /// The number of lines of the text read.
     pub line_count: usize,
+    /// The year whose open items the log's carried block holds (`## Carried
+    /// over from YYYY`, written by a yearly archive), if it has one.
+    pub carried_from: Option<i32>,
+    /// The yearly archives read with the log (`log.archive: yearly`): each
+    /// year's text, or none when only its existence is known.
+    pub archives: Vec<(i32, Option<String>)>,
 }
 
 /// A task-list item an engineer wrote under a day's `### Topics`:
@@ -47,6 +53,9 @@ pub struct Topic {
     pub runbook: bool,
     /// The item's text, as written.
     pub text: String,
+    /// The yearly archive it was read from (none: the log).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
 }
 
 impl Topic {
@@ -130,7 +139,29 @@ pub fn parse(file: &str, text: &str) -> Result<Log, InvalidInput> {
     let mut in_topics = false;
     log.line_count = text.lines().count();
     for (line_no, line) in format::read_lines(text) {
-        if line.trim_end() == format::TOPICS {
+        if log.records.is_empty()
+            && let Some(year) = format::read_carried(line)
+        {
+            log.carried_from = Some(year);
+        } else if let Some(year) = log.carried_from.filter(|_| log.records.is_empty())
+            && let Some((done, item)) = format::task_item(line)
+        {
+            // The carried block: each item says its day and who wrote it.
+            let (date, by, item) = format::read_carried_item(item).unwrap_or((
+                NaiveDate::from_ymd_opt(year, 12, 31).unwrap_or_default(),
+                None,
+                item,
+            ));
+            log.topics.push(Topic {
+                date,
+                by,
+                line: line_no,
+                done,
+                runbook: format::is_runbook(item),
+                text: item.to_owned(),
+                file: None,
+            });
+        } else if line.trim_end() == format::TOPICS {
             in_topics = !log.records.is_empty();
         } else if in_topics
             && let Some((done, item)) = format::task_item(line)
@@ -143,6 +174,7 @@ pub fn parse(file: &str, text: &str) -> Result<Log, InvalidInput> {
                 done,
                 runbook: format::is_runbook(item),
                 text: item.to_owned(),
+                file: None,
             });
         }
         if let Some(record) = log.records.last_mut() {

@@ -372,3 +372,50 @@ pub fn without_slack_markers(body: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// The heading of the block a yearly archive leaves at the top of the log
+/// (`## Carried over from 2026`): the finished year's open threads and
+/// runbook debt, ticked there from then on.
+pub const CARRIED: &str = "## Carried over from ";
+
+/// The carried block's heading for `year`.
+pub fn carried_heading(year: i32) -> String {
+    format!("{CARRIED}{year}\n")
+}
+
+/// The year a carried block's heading names, for a line that is one.
+pub fn read_carried(line: &str) -> Option<i32> {
+    let year = line.strip_prefix(CARRIED)?.trim_end();
+    (year.len() == 4 && year.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| year.parse().ok())
+        .flatten()
+}
+
+/// A carried item: `- [ ] 2026-11-03 · `@bob` · text` (`by` none: an
+/// uncovered day's, `- [ ] 2026-11-03 · text`), the text as written.
+pub fn carried_item(done: bool, date: NaiveDate, by: Option<&str>, text: &str) -> String {
+    let mark = if done { "x" } else { " " };
+    match by {
+        Some(login) => format!(
+            "- [{mark}] {date}{HEADING_SEPARATOR}{}{HEADING_SEPARATOR}{text}\n",
+            code_login(login)
+        ),
+        None => format!("- [{mark}] {date}{HEADING_SEPARATOR}{text}\n"),
+    }
+}
+
+/// What a carried item says (its text after the task mark): the day it was
+/// written, who was on call then, and its text; none for an item without
+/// the date (one written there by hand).
+pub fn read_carried_item(item: &str) -> Option<(NaiveDate, Option<String>, &str)> {
+    let (date, rest) = item.split_once(HEADING_SEPARATOR)?;
+    let date = crate::config::parse_date(date)?;
+    if let Some(after) = rest.strip_prefix("`@")
+        && let Some((login, text)) = after.split_once(&format!("`{HEADING_SEPARATOR}"))
+        && !login.is_empty()
+        && login.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    {
+        return Some((date, Some(login.to_owned()), text));
+    }
+    Some((date, None, rest))
+}

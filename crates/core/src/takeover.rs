@@ -97,6 +97,7 @@ pub fn plan(
             Some(Files {
                 rotation_text,
                 log_text,
+                archives: Vec::new(),
             })
         }
     };

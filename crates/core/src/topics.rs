@@ -53,7 +53,10 @@ fn list(rot: &Rotation, title: &str, items: &[Aged], format: Format, out: &mut S
                     by(rot, a.topic, true),
                     // As written, links intact (`carry`); `|` would end the cell.
                     crate::carry::markdown(a.topic.shown()).replace('|', "\\|"),
-                    a.topic.line
+                    match &a.topic.file {
+                        Some(f) => format!("{}:{}", crate::escape::markdown(f), a.topic.line),
+                        None => a.topic.line.to_string(),
+                    }
                 ));
             }
             out.push('\n');
@@ -62,12 +65,15 @@ fn list(rot: &Rotation, title: &str, items: &[Aged], format: Format, out: &mut S
             out.push_str(&format!("{title} ({}), oldest first:\n", items.len()));
             for a in items {
                 out.push_str(&format!(
-                    "  {}  {:>4} d  {}  {}  (log line {})\n",
+                    "  {}  {:>4} d  {}  {}  ({})\n",
                     a.topic.date,
                     a.age_days,
                     by(rot, a.topic, false),
                     terminal(a.topic.shown()),
-                    a.topic.line
+                    match &a.topic.file {
+                        Some(f) => format!("{} line {}", terminal(f), a.topic.line),
+                        None => format!("log line {}", a.topic.line),
+                    }
                 ));
             }
         }

@@ -113,8 +113,22 @@ fn apply(
             Some(inputs.log.line_count),
         );
         writeln!(ctx.out, "{rotation_diff}{log_diff}")?;
+        for (path, text) in &new.archives {
+            let path = archive_path(&target.log, path);
+            writeln!(ctx.out, "{}", unified(&label(&path), "", text, None))?;
+        }
     } else {
-        // The log first: if writing rotation.yaml then fails, the next run
+        // The archives first (a yearly move), then the log: while the log
+        // still holds a year, its archive is not read, and the next run
+        // writes it again with the same text (`oncall_core::archive`).
+        for (path, text) in &new.archives {
+            let path = archive_path(&target.log, path);
+            if let Some(dir) = path.parent() {
+                fsio::create_dir_all(dir).map_err(crate::error::fs)?;
+            }
+            fsio::write_atomic(&path, text).map_err(crate::error::fs)?;
+        }
+        // The log next: if writing rotation.yaml then fails, the next run
         // finds the sections already there and does not add them again.
         if new.log_text != inputs.log_text {
             fsio::write_atomic(&target.log, &new.log_text).map_err(crate::error::fs)?;
@@ -124,6 +138,11 @@ fn apply(
     ctx.out
         .write_all(daily::terminal_summary(&inputs.rotation, day).as_bytes())?;
     Ok(())
+}
+
+/// Where an archive the plan names (beside the log) is.
+fn archive_path(log: &Path, beside: &str) -> std::path::PathBuf {
+    log.parent().unwrap_or(Path::new("")).join(beside)
 }
 
 /// Posts the day's handover to Slack, once (R10): the post is recorded in
@@ -248,6 +267,8 @@ fn take_over(
         rotation_text: rotation_text.clone(),
         log: log.clone(),
         log_text: log_text.clone(),
+        // The day is in the log itself: its archives are not needed here.
+        archives: Vec::new(),
     };
     let announced = match args.slack {
         true => announce(target, &written, day, webhook, ctx).and_then(|()| {

@@ -149,6 +149,9 @@ fn print_dry_run(outcome: &Outcome, paths: &Paths, ctx: &mut Ctx) -> Result<()> 
         )?;
         out.write_all(unified(&paths.config, base_rotation, rotation, None).as_bytes())?;
         out.write_all(unified(&paths.log, base_log, log, None).as_bytes())?;
+        for (path, text) in &d.archives {
+            out.write_all(unified(path, "", text, None).as_bytes())?;
+        }
     }
     if !d.reviewers.is_empty() {
         writeln!(

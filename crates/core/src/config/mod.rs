@@ -105,6 +105,8 @@ pub struct Rotation {
     /// The environment variable with the Slack webhook's URL
     /// (`slack.webhook_env`, default [`DEFAULT_WEBHOOK_ENV`]).
     pub webhook_env: String,
+    /// `log.archive` (default: one file).
+    pub log_archive: schema::LogArchive,
     /// The shared calendars the file includes, as paths from where the
     /// rotation file is read (the repository's root, or the working
     /// directory), in the order included.

@@ -203,6 +203,12 @@ pub(super) fn resolve(
                 || crate::config::DEFAULT_WEBHOOK_ENV.to_owned(),
                 |w| w.value.clone(),
             ),
+        log_archive: f
+            .log
+            .as_ref()
+            .and_then(|l| l.archive.as_ref())
+            .map(|a| a.value)
+            .unwrap_or_default(),
         calendars: calendars.clone(),
     }
 }

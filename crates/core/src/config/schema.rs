@@ -57,6 +57,9 @@ pub struct RotationFile {
     /// Which issues `oncall assign` routes to the on-call engineer.
     #[serde(default)]
     pub routing: Option<RoutingSettings>,
+    /// The log file: `archive: yearly` keeps it to one year.
+    #[serde(default)]
+    pub log: Option<LogSettings>,
     /// Managed by `oncall advance`; readable, and correctable by hand.
     #[serde(default)]
     pub state: Option<State>,
@@ -76,6 +79,30 @@ pub struct RoutingSettings {
     #[serde(default)]
     #[schemars(with = "Option<String>", pattern(super::text::command_pattern()))]
     pub command: Option<Spanned<String>>,
+}
+
+/// The log's settings.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct LogSettings {
+    /// `yearly`: the first handover of a year moves the finished year's
+    /// day sections to `log/YYYY.md` beside the log, in the same commit,
+    /// and carries its open threads and runbook debt into the log; every
+    /// command reads across the archives. `none` (the default): one file.
+    #[serde(default)]
+    #[schemars(with = "Option<LogArchive>")]
+    pub archive: Option<Spanned<LogArchive>>,
+}
+
+/// How the log is archived (`log.archive`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum LogArchive {
+    // One file, never moved.
+    #[default]
+    None,
+    // The finished year moves to `log/YYYY.md` at its first handover.
+    Yearly,
 }
 
 /// Slack settings.

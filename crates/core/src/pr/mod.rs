@@ -38,6 +38,21 @@ pub struct Paths {
     pub web_repo: String,
 }
 
+impl Paths {
+    /// The directory of the log's yearly archives (`log/` beside the log).
+    pub fn archive_dir(&self) -> String {
+        self.beside_log(crate::archive::DIR)
+    }
+
+    /// A path beside the log (an archive, `log/2026.md`) in the repository.
+    pub fn beside_log(&self, path: &str) -> String {
+        match self.log.rsplit_once('/') {
+            Some((dir, _)) => format!("{dir}/{path}"),
+            None => path.to_owned(),
+        }
+    }
+}
+
 /// How the branch must move.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BranchMove {
@@ -61,6 +76,10 @@ pub struct Decision {
     pub branch: BranchMove,
     /// (rotation.yaml, oncall-log.md) to commit.
     pub files: Option<(String, String)>,
+    /// The yearly archives committed with them, as (path in the
+    /// repository, text): at the first handover of a year with
+    /// `log.archive: yearly`, else none.
+    pub archives: Vec<(String, String)>,
     pub commit_message: String,
     pub title: String,
     pub body: String,
@@ -247,7 +266,11 @@ pub fn decide(remote: &Remote, paths: &Paths, date: NaiveDate) -> Result<Decisio
             log::append(&mut merged_log, section);
         }
     }
-    let merged = log::parse(&paths.log, &merged_log).map_err(Refusal::Invalid)?;
+    let mut merged = log::parse(&paths.log, &merged_log).map_err(Refusal::Invalid)?;
+    // The archives are not read: the handover needs the last sections and
+    // the open items, which the log holds. Their names are, so that a move
+    // never overwrites one.
+    merged.archives = base.archives.iter().map(|y| (*y, None)).collect();
     let day = match daily::plan(&rot, &rotation_text, &merged, &merged_log, date)
         .map_err(Refusal::Edit)?
     {
@@ -262,6 +285,11 @@ pub fn decide(remote: &Remote, paths: &Paths, date: NaiveDate) -> Result<Decisio
         .clone()
         .expect("a day this run hands over has its files");
     let files = (new.rotation_text, new.log_text);
+    let archives: Vec<(String, String)> = new
+        .archives
+        .into_iter()
+        .map(|(p, text)| (paths.beside_log(&p), text))
+        .collect();
     let (new_rot, today, missed) = (&day.after, &day.handover, &day.missed);
     let log_line = log::parse(&paths.log, &files.1)
         .ok()
@@ -293,7 +321,17 @@ pub fn decide(remote: &Remote, paths: &Paths, date: NaiveDate) -> Result<Decisio
     };
 
     let title = title(today);
-    let body = body(new_rot, paths, today, missed, log_line, &files.1);
+    let mut body = body(new_rot, paths, today, missed, log_line, &files.1);
+    if !archives.is_empty() {
+        let moved: Vec<String> = archives
+            .iter()
+            .map(|(p, _)| format!("`{}`", p.replace('`', "")))
+            .collect();
+        body.push_str(&format!(
+            "\n**Yearly archive** (`log.archive: yearly`): this commit moves the finished year's day sections to {}; what was still open is carried to the top of the log.\n",
+            moved.join(", ")
+        ));
+    }
     let pr = remote.pr.as_ref();
     let wanted: Vec<String> = [today.day.on_call.clone(), today.previous.clone()]
         .into_iter()
@@ -319,6 +357,7 @@ pub fn decide(remote: &Remote, paths: &Paths, date: NaiveDate) -> Result<Decisio
         body,
         branch,
         files: Some(files),
+        archives,
         reviewers,
         log_line,
     })

@@ -33,6 +33,9 @@ pub struct Branch {
     /// query (the base branch only): path → text; a file too large for
     /// GraphQL is left out (fetched on its own if a rotation includes it).
     pub calendar_dir: std::collections::BTreeMap<String, String>,
+    /// The years of the log's yearly archives (`log/YYYY.md` beside it;
+    /// the base branch only, names without their text).
+    pub archives: Vec<i32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -135,6 +138,8 @@ mod wire {
         pub history: Option<Nodes<Commit>>,
         #[serde(default)]
         pub calendars: Option<Dir>,
+        #[serde(default)]
+        pub archives: Option<Dir>,
     }
 
     /// A directory's tree entry (or a file's, whose object has no entries).
@@ -307,7 +312,21 @@ fn files_of(dir: Option<wire::Dir>) -> std::collections::BTreeMap<String, String
 
 fn branch(r: &mut wire::Ref) -> Branch {
     let calendar_dir = files_of(r.target.calendars.take());
+    let archives = r
+        .target
+        .archives
+        .take()
+        .and_then(|d| d.object)
+        .and_then(|o| o.entries)
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|e| {
+            let path = e.path?;
+            crate::archive::year_of(path.rsplit('/').next().unwrap_or(&path))
+        })
+        .collect();
     Branch {
+        archives,
         name: r.name.clone(),
         head: r.target.oid.clone(),
         rotation: r.target.rotation.take().map(file),

@@ -133,7 +133,11 @@ pub fn rotation_yaml(r: &NewRotation) -> String {
     s.push_str(
         "\n# Put a member on call on one date in place of whoever the rotation has that\n\
          # day; nobody else's day moves. A swap is two overrides (`oncall swap`).\n\
-         overrides: []\n",
+         overrides: []\n\
+         \n\
+         # The log: the first handover of each year moves the finished year to\n\
+         # log/YYYY.md beside it, so that GitHub keeps showing it (`none`: one file).\n\
+         log: { archive: yearly }\n",
     );
     s
 }

@@ -144,6 +144,7 @@ on:
     paths:
       - rotation.yaml
       - oncall-log.md
+      - "log/**" # the log's yearly archives (`log.archive`)
       - "rotations/**"
       - "calendars/**"
 
