@@ -6,6 +6,7 @@ pub mod assign;
 pub mod client;
 pub mod queries;
 pub mod settings;
+pub mod swap;
 mod write;
 
 use self::client::{Client, GitHubError};

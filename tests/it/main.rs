@@ -40,6 +40,7 @@ mod slack;
 mod stats;
 mod structure;
 mod substitutes;
+mod swap_comment;
 mod time;
 mod topics;
 mod usergroup;

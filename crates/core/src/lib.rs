@@ -42,6 +42,7 @@ pub mod site;
 pub mod slack;
 pub mod slack_first;
 pub mod stats;
+pub mod swap;
 pub mod topics;
 
 /// The version of oncall (the workspace's, as in Cargo.toml).

@@ -1,0 +1,564 @@
+//! Swap requests by comment, handled by `oncall assign` on an
+//! `issue_comment`: `/swap DATE [with @login]` asks who could take a day,
+//! `/take [DATE]` takes it (giving DATE back: a swap). Pure: the comment,
+//! the rotation, the issue's own comments and the swap branch's pull
+//! request in; what to write out. Logins are written as code
+//! (`` `@login` ``): a comment pings nobody; the review request on the
+//! roster pull request is the notification.
+//!
+//! Markers (hidden lines, counted only in comments oncall's identity
+//! wrote): every answer carries `reply=ID`, the id of the comment it
+//! answers, so a rerun of the same event writes nothing; the answer to
+//! `/swap` also carries the request (`swap date=… from=… [to=…]`), which a
+//! later `/take` on the issue reads; the roster pull request's body
+//! carries `swap-pr … taker=…`, so a second `/take` can say who took it.
+
+use crate::config::Rotation;
+use crate::config::parse_date;
+use crate::day::{self, Row};
+use crate::log::Log;
+use crate::log_format::code_login;
+use crate::schedule::{self, Format};
+use chrono::{Days, NaiveDate};
+
+/// A swap command, from a comment's first line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// `/swap DATE [with @login]`.
+    Swap {
+        date: NaiveDate,
+        with: Option<String>,
+    },
+    /// `/take [DATE]`: DATE is a day of the taker's given back.
+    Take { back: Option<NaiveDate> },
+}
+
+fn is_login(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 39
+        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        && !s.starts_with('-')
+}
+
+/// The swap command in a comment's first line: `None` when its first word
+/// is not `/swap` or `/take`, `Some(Err(how))` when it is one written
+/// wrong (`how`: the right form).
+pub fn parse(body: &str) -> Option<Result<Command, String>> {
+    let first = body.lines().next().unwrap_or("").trim();
+    let mut words = first.split_whitespace();
+    let verb = words.next()?;
+    let rest: Vec<&str> = words.collect();
+    match verb {
+        "/swap" => Some(match rest.as_slice() {
+            [d] => parse_date(d)
+                .map(|date| Command::Swap { date, with: None })
+                .ok_or(()),
+            [d, "with", who] => {
+                let who = who.strip_prefix('@').unwrap_or(who);
+                match (parse_date(d), is_login(who)) {
+                    (Some(date), true) => Ok(Command::Swap {
+                        date,
+                        with: Some(who.to_owned()),
+                    }),
+                    _ => Err(()),
+                }
+            }
+            _ => Err(()),
+        }
+        .map_err(|()| {
+            "write `/swap YYYY-MM-DD` (your day), or `/swap YYYY-MM-DD with @login` to ask one member".to_owned()
+        })),
+        "/take" => Some(match rest.as_slice() {
+            [] => Ok(Command::Take { back: None }),
+            [d] => parse_date(d)
+                .map(|d| Command::Take { back: Some(d) })
+                .ok_or_else(|| {
+                    "write `/take`, or `/take YYYY-MM-DD` to give one of your days back".to_owned()
+                }),
+            _ => Err("write `/take`, or `/take YYYY-MM-DD` to give one of your days back".to_owned()),
+        }),
+        _ => None,
+    }
+}
+
+/// A swap request, as the answer to `/swap` records it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    pub date: NaiveDate,
+    /// Whose day it is.
+    pub from: String,
+    /// The one member asked, if any (`with @login`).
+    pub to: Option<String>,
+}
+
+/// The hidden line of an answer to comment `reply_to`.
+pub fn reply_marker(reply_to: u64) -> String {
+    format!("<!-- oncall: reply={reply_to} -->")
+}
+
+fn request_marker(r: &Request, reply_to: u64) -> String {
+    let to =
+        r.to.as_ref()
+            .map(|t| format!(" to={t}"))
+            .unwrap_or_default();
+    format!(
+        "<!-- oncall: swap date={} from={}{to} reply={reply_to} -->",
+        r.date, r.from
+    )
+}
+
+/// The `key=value` fields of the marker `<!-- oncall: KIND … -->` in a
+/// text (the last one).
+fn fields<'a>(text: &'a str, kind: &str) -> Option<Vec<(&'a str, &'a str)>> {
+    let head = format!("<!-- oncall: {kind} ");
+    let at = text.rfind(&head)? + head.len();
+    let end = text[at..].find("-->")? + at;
+    Some(
+        text[at..end]
+            .split_whitespace()
+            .filter_map(|f| f.split_once('='))
+            .collect(),
+    )
+}
+
+/// Whether comment `reply_to` was answered already (by oncall: `own` are
+/// the bodies of the comments its identity wrote).
+pub fn answered(own: &[String], reply_to: u64) -> bool {
+    let mark = format!("reply={reply_to} -->");
+    own.iter().any(|c| c.contains(&mark))
+}
+
+/// The swap requests answered on an issue, oldest first.
+pub fn requests(own: &[String]) -> Vec<Request> {
+    own.iter()
+        .filter_map(|c| {
+            let f = fields(c, "swap")?;
+            let get = |k: &str| f.iter().find(|(key, _)| *key == k).map(|(_, v)| *v);
+            Some(Request {
+                date: parse_date(get("date")?)?,
+                from: get("from").filter(|l| is_login(l))?.to_owned(),
+                to: get("to").filter(|l| is_login(l)).map(str::to_owned),
+            })
+        })
+        .collect()
+}
+
+/// What to do about a comment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reply {
+    /// Nothing, and why (one line, for the job's log).
+    Nothing(String),
+    /// Comment this on the issue; `said` is the job log's line.
+    Comment { body: String, said: String },
+}
+
+fn reply(why: &str, reply_to: u64) -> Reply {
+    Reply::Comment {
+        body: format!("{why}\n\n{}\n", reply_marker(reply_to)),
+        said: format!("answered: {}", why.replace('`', "")),
+    }
+}
+
+fn long(d: NaiveDate) -> String {
+    d.format("%A %Y-%m-%d").to_string()
+}
+
+/// Why `date` cannot be swapped (not a working day, handed over, past),
+/// if it cannot.
+fn not_ahead(rot: &Rotation, date: NaiveDate, today: NaiveDate) -> Option<String> {
+    match day::calendar(rot, date) {
+        day::Calendar::BeforeStart { start } => {
+            return Some(format!("{date} is before the rotation starts ({start})."));
+        }
+        day::Calendar::Off { .. } => {
+            return Some(format!(
+                "{} is not a working day: nobody is on call then.",
+                long(date)
+            ));
+        }
+        day::Calendar::Working => {}
+    }
+    let since = rot.state.as_ref().map(|s| s.since);
+    if date < today || since.is_some_and(|s| date <= s) {
+        return Some(format!(
+            "{date} is handed over or past: only days ahead can be swapped."
+        ));
+    }
+    None
+}
+
+fn on_call(rot: &Rotation, date: NaiveDate) -> Option<String> {
+    day::ahead(rot, date).and_then(|d| d.on_call)
+}
+
+/// Who could take a day: a member available then.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub login: String,
+    /// Taking the day keeps R4's spacing: none of their own days is within
+    /// w = max(1, floor(n/3)) working days of it.
+    pub keeps_spacing: bool,
+    /// Their own day closest to it that they could give back (ahead, not
+    /// overridden, and the day's owner is not away then).
+    pub own: Option<NaiveDate>,
+}
+
+/// The members who could take `date` from `from`, best first: those for
+/// whom it keeps R4's spacing, then those whose own day is closest to it
+/// (a natural swap), then the file's order.
+pub fn candidates(rot: &Rotation, date: NaiveDate, from: &str, today: NaiveDate) -> Vec<Candidate> {
+    let w = (rot.members.len() / 3).max(1);
+    let lo = rot.start.max(date - Days::new(28));
+    let span = (date + Days::new(57) - lo).num_days().max(1) as u32;
+    let rows: Vec<Row> = day::rows(rot, &Log::default(), lo, span)
+        .into_iter()
+        .filter(|r| rot.is_working_day(r.date))
+        .collect();
+    let at = rows.iter().position(|r| r.date == date);
+    let since = rot.state.as_ref().map(|s| s.since);
+    let away = |login: &str, d: NaiveDate| rot.member(login).is_some_and(|m| m.is_away(d));
+    let mut out: Vec<(usize, Candidate)> = rot
+        .members
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.github != from && !m.is_away(date))
+        .map(|(i, m)| {
+            let near = |r: &Row| r.github.as_deref() == Some(m.github.as_str());
+            let keeps_spacing = at.is_none_or(|at| {
+                (1..=w).all(|k| {
+                    let before = at.checked_sub(k).and_then(|j| rows.get(j));
+                    let after = rows.get(at + k);
+                    !before.is_some_and(near) && !after.is_some_and(near)
+                })
+            });
+            let own = rows
+                .iter()
+                .filter(|r| near(r) && r.date != date && r.date >= today)
+                .filter(|r| since.is_none_or(|s| r.date > s))
+                .filter(|r| !rot.overrides.contains_key(&r.date) && !away(from, r.date))
+                .min_by_key(|r| ((r.date - date).num_days().abs(), r.date))
+                .map(|r| r.date);
+            (
+                i,
+                Candidate {
+                    login: m.github.clone(),
+                    keeps_spacing,
+                    own,
+                },
+            )
+        })
+        .collect();
+    out.sort_by_key(|(i, c)| {
+        (
+            !c.keeps_spacing,
+            c.own.map_or(i64::MAX, |d| (d - date).num_days().abs()),
+            *i,
+        )
+    });
+    out.into_iter().map(|(_, c)| c).collect()
+}
+
+/// The answer to `/swap DATE [with @login]` by `commenter` (a member or a
+/// writer) in comment `reply_to`: once per comment, and once per day and
+/// member asked on an issue.
+pub fn answer_swap(
+    rot: &Rotation,
+    date: NaiveDate,
+    with: Option<&str>,
+    today: NaiveDate,
+    own: &[String],
+    reply_to: u64,
+) -> Reply {
+    if answered(own, reply_to) {
+        return Reply::Nothing("this comment is answered already".into());
+    }
+    if let Some(why) = not_ahead(rot, date, today) {
+        return reply(&why, reply_to);
+    }
+    if let Some(o) = rot.overrides.get(&date) {
+        return reply(
+            &format!(
+                "{date} has an override already ({} is on call): change it in a roster pull request.",
+                code_login(&o.github)
+            ),
+            reply_to,
+        );
+    }
+    let Some(from) = on_call(rot, date) else {
+        return reply(
+            &format!("{date} is uncovered (everyone is away): there is no day to swap."),
+            reply_to,
+        );
+    };
+    let to = match with.map(|w| rot.member(w).map(|m| m.github.clone()).ok_or(w)) {
+        None => None,
+        Some(Err(w)) => {
+            return reply(
+                &format!("{} is not a member of the rotation.", code_login(w)),
+                reply_to,
+            );
+        }
+        Some(Ok(t)) if t == from => {
+            return reply(
+                &format!("{} is on call on {date} already.", code_login(&t)),
+                reply_to,
+            );
+        }
+        Some(Ok(t)) => Some(t),
+    };
+    let request = Request {
+        date,
+        from: from.clone(),
+        to: to.clone(),
+    };
+    if requests(own).contains(&request) {
+        return Reply::Nothing(format!("the swap of {date} was asked and answered already"));
+    }
+    let mut list = candidates(rot, date, &from, today);
+    if let Some(t) = &to {
+        list.retain(|c| &c.login == t);
+    }
+    let mut body = format!(
+        "**Swap request: {}**, the day of {}.\n\n",
+        long(date),
+        code_login(&from)
+    );
+    if list.is_empty() {
+        body.push_str(&match &to {
+            Some(t) => format!("{} is away that day: ask someone else.\n\n", code_login(t)),
+            None => "Nobody else is available that day: everyone else is away.\n\n".into(),
+        });
+    } else {
+        body.push_str("Who could take it, best first (members available that day: first those for whom it keeps the rotation's spacing, then those whose own day is closest):\n\n| | Member | Their closest day | To swap days |\n|---|---|---|---|\n");
+        for (i, c) in list.iter().enumerate() {
+            let spacing = if c.keeps_spacing {
+                ""
+            } else {
+                " (close to a day of theirs)"
+            };
+            let (own, cmd) = match c.own {
+                Some(d) => (long(d), format!("`/take {d}`")),
+                None => ("—".to_owned(), "—".to_owned()),
+            };
+            body.push_str(&format!(
+                "| {} | {}{spacing} | {own} | {cmd} |\n",
+                i + 1,
+                code_login(&c.login)
+            ));
+        }
+        body.push_str(&format!(
+            "\nTo take the day, comment `/take`; `/take YYYY-MM-DD` gives {} one of your days in exchange (a swap). oncall then opens a roster pull request and asks you both for a review.\n\n",
+            code_login(&from)
+        ));
+    }
+    body.push_str(&request_marker(&request, reply_to));
+    body.push('\n');
+    Reply::Comment {
+        body,
+        said: format!(
+            "answered the swap request for {date} ({} listed)",
+            list.len()
+        ),
+    }
+}
+
+/// The pull request on a request's branch, if there is one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Existing {
+    pub number: u64,
+    pub merged: bool,
+    pub body: String,
+}
+
+/// A day taken: the overrides to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Taking {
+    pub request: Request,
+    pub taker: String,
+    pub back: Option<NaiveDate>,
+    /// (date, member) for each override.
+    pub overrides: Vec<(NaiveDate, String)>,
+}
+
+/// `/take [back]` by `taker` (a member of the rotation) in comment
+/// `reply_to`: the overrides to write, or what to answer. `existing`: the
+/// pull request on the request's branch, if any.
+pub fn take(
+    rot: &Rotation,
+    back: Option<NaiveDate>,
+    taker: &str,
+    today: NaiveDate,
+    own: &[String],
+    reply_to: u64,
+    existing: Option<&Existing>,
+) -> Result<Taking, Reply> {
+    if answered(own, reply_to) {
+        return Err(Reply::Nothing("this comment is answered already".into()));
+    }
+    let Some(request) = requests(own).pop() else {
+        return Err(reply(
+            "There is no swap request on this issue: ask with `/swap YYYY-MM-DD` first.",
+            reply_to,
+        ));
+    };
+    let date = request.date;
+    if let Some(e) = existing {
+        let by = fields(&e.body, "swap-pr").and_then(|f| {
+            f.iter()
+                .find(|(k, _)| *k == "taker")
+                .map(|(_, v)| v.to_string())
+        });
+        if !e.merged && by.as_deref() == Some(taker) {
+            return Err(Reply::Nothing(format!(
+                "{taker} took {date} already: pull request #{} is open",
+                e.number
+            )));
+        }
+        let by = by.map_or("another member".to_owned(), |b| code_login(&b));
+        let how = if e.merged { "merged" } else { "open" };
+        return Err(reply(
+            &format!("Already taken by {by}, pull request #{} ({how}).", e.number),
+            reply_to,
+        ));
+    }
+    if taker == request.from {
+        return Err(reply(
+            &format!("{date} is your day: another member takes it with `/take`."),
+            reply_to,
+        ));
+    }
+    if let Some(t) = request.to.as_deref().filter(|t| *t != taker) {
+        return Err(reply(
+            &format!("This request is for {}.", code_login(t)),
+            reply_to,
+        ));
+    }
+    if let Some(why) = not_ahead(rot, date, today) {
+        return Err(reply(&why, reply_to));
+    }
+    if rot.member(taker).is_some_and(|m| m.is_away(date)) {
+        return Err(reply(
+            &format!("{} is away on {date}.", code_login(taker)),
+            reply_to,
+        ));
+    }
+    let now_on = on_call(rot, date);
+    if rot.overrides.contains_key(&date) || now_on.as_deref() != Some(request.from.as_str()) {
+        return Err(reply(
+            &format!(
+                "{date} is not {}'s day any more (the rotation changed): ask again with `/swap`.",
+                code_login(&request.from)
+            ),
+            reply_to,
+        ));
+    }
+    let mut overrides = vec![(date, taker.to_owned())];
+    if let Some(g) = back {
+        let swap = crate::roster::plan_swap(rot, date, g).map_err(|why| reply(&why, reply_to))?;
+        if swap.member_b != taker {
+            return Err(reply(
+                &format!(
+                    "{g} is {}'s day, not yours: give back one of your own days.",
+                    code_login(&swap.member_b)
+                ),
+                reply_to,
+            ));
+        }
+        overrides.push((g, request.from.clone()));
+    }
+    Ok(Taking {
+        request,
+        taker: taker.to_owned(),
+        back,
+        overrides,
+    })
+}
+
+/// The reason each override of a taking gives (no `#`: the log and the
+/// handover pull request cross-reference nothing).
+pub fn reason(issue: u64) -> String {
+    format!("swap asked for by comment on issue {issue}")
+}
+
+/// The branch of a request: one per day (per rotation), so that of two
+/// takers at once only one creates it.
+pub fn branch(rotation: Option<&str>, date: NaiveDate) -> String {
+    match rotation {
+        Some(name) => format!("oncall/swap-{name}-{date}"),
+        None => format!("oncall/swap-{date}"),
+    }
+}
+
+/// The roster pull request: title, body, commit message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Opening {
+    pub title: String,
+    pub body: String,
+    pub headline: String,
+}
+
+fn what(t: &Taking) -> String {
+    let first = format!(
+        "{} takes {} from {}",
+        t.taker, t.request.date, t.request.from
+    );
+    match t.back {
+        Some(g) => format!("{first}, {} takes {g}", t.request.from),
+        None => first,
+    }
+}
+
+/// The roster pull request for a taking: the days that change (`schedule
+/// --compare` of `before` and `after`, only the changed days), and
+/// "Closes #issue" (GitHub's closing keyword: the one cross-reference,
+/// which closes the request when the pull request merges).
+pub fn opening(before: &Rotation, after: &Rotation, t: &Taking, issue: u64) -> Opening {
+    let dates: Vec<NaiveDate> = t.overrides.iter().map(|(d, _)| *d).collect();
+    let lo = dates.iter().min().copied().unwrap_or(t.request.date);
+    let hi = dates.iter().max().copied().unwrap_or(t.request.date);
+    let days = (hi - lo).num_days() as u32 + 1;
+    let rows = |r: &Rotation| day::rows(r, &Log::default(), lo, days);
+    let changes: Vec<_> = schedule::compare(&rows(before), &rows(after))
+        .into_iter()
+        .filter(|c| c.changed)
+        .collect();
+    let table = schedule::render_compare(before, after, &changes, Format::Markdown);
+    let mut body = format!(
+        "{} takes {} from {}",
+        code_login(&t.taker),
+        long(t.request.date),
+        code_login(&t.request.from)
+    );
+    match t.back {
+        Some(g) => body.push_str(&format!(
+            ", and gives {} {} in exchange (a swap: two overrides).",
+            code_login(&t.request.from),
+            long(g)
+        )),
+        None => body.push_str(" (one override; nobody else's day moves)."),
+    }
+    body.push_str(&format!(
+        " Both are asked to review. The roster check validates this change like any other.\n\n{table}\nCloses #{issue}\n\n<!-- oncall: swap-pr date={} from={} taker={}{} issue={issue} -->\n",
+        t.request.date,
+        t.request.from,
+        t.taker,
+        t.back.map(|g| format!(" back={g}")).unwrap_or_default()
+    ));
+    Opening {
+        title: format!("Swap: {}", what(t)),
+        body,
+        headline: format!("Swap: {}", what(t)),
+    }
+}
+
+/// The comment on the request issue once the pull request is open: it
+/// tells whoever else answered `/take` that the day is taken.
+pub fn taken(t: &Taking, pr: u64, reply_to: u64) -> String {
+    format!(
+        "Taken by {}: pull request #{pr}. {} and {} are asked to review it; merging it closes this issue.\n\n{}\n",
+        code_login(&t.taker),
+        code_login(&t.request.from),
+        code_login(&t.taker),
+        reply_marker(reply_to)
+    )
+}
