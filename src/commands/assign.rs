@@ -51,18 +51,7 @@ pub fn run(args: &AssignArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
     };
     // A swap command (`/swap`, `/take`): the same workflow serves every
     // comment command; `github::swap` handles these.
-    let swapping = match event.as_ref().and_then(|(n, j)| swap_comment(n, j)) {
-        None => None,
-        Some(Err(how)) => {
-            writeln!(
-                ctx.out,
-                "nothing to do: the swap command is written wrong ({})",
-                terminal(&how)
-            )?;
-            return Ok(());
-        }
-        Some(Ok(c)) => Some(c),
-    };
+    let swapping = event.as_ref().and_then(|(n, j)| swap_comment(n, j));
     // Several rotations, none named: the event's label or command picks
     // one (the routing workflow's checkout is the default branch), or
     // nothing is done, without a request. A swap command is for the
@@ -133,26 +122,21 @@ fn finish(
 
 /// The swap command of an `issue_comment` event (`created`), if its
 /// comment's first line is one (`oncall_core::swap::parse`).
-fn swap_comment(
-    name: &str,
-    event: &serde_json::Value,
-) -> Option<Result<github::swap::Comment, String>> {
+fn swap_comment(name: &str, event: &serde_json::Value) -> Option<github::swap::Comment> {
     if (name, event["action"].as_str()) != ("issue_comment", Some("created")) {
         return None;
     }
     let comment = &event["comment"];
-    let parsed = oncall_core::swap::parse(comment["body"].as_str().unwrap_or(""))?;
-    Some(parsed.map(|command| {
-        github::swap::Comment {
-            command,
-            login: comment["user"]["login"].as_str().unwrap_or("").to_owned(),
-            association: comment["author_association"]
-                .as_str()
-                .unwrap_or("")
-                .to_owned(),
-            id: comment["id"].as_u64().unwrap_or(0),
-        }
-    }))
+    let command = oncall_core::swap::parse(comment["body"].as_str().unwrap_or(""))?;
+    Some(github::swap::Comment {
+        command,
+        login: comment["user"]["login"].as_str().unwrap_or("").to_owned(),
+        association: comment["author_association"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned(),
+        id: comment["id"].as_u64().unwrap_or(0),
+    })
 }
 
 /// In a repository of several rotations: the rotation file of the one

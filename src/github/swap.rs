@@ -103,8 +103,8 @@ pub async fn run(
         (Command::Take { .. }, None) => {
             return ignored(&format!("{:?} is not a member of the rotation", c.login));
         }
-        (Command::Swap { .. }, None) if c.association == "OWNER" => {}
-        (Command::Swap { .. }, None) if ["MEMBER", "COLLABORATOR"].contains(&&*c.association) => {
+        (_, None) if c.association == "OWNER" => {}
+        (_, None) if ["MEMBER", "COLLABORATOR"].contains(&&*c.association) => {
             let permission = client
                 .permission(&c.login)
                 .await
@@ -116,7 +116,7 @@ pub async fn run(
                 ));
             }
         }
-        (Command::Swap { .. }, None) => {
+        (_, None) => {
             return ignored(&format!(
                 "{:?} is not in the rotation and has no write access ({})",
                 c.login, c.association
@@ -136,6 +136,10 @@ pub async fn run(
     let taker = match (&c.command, member) {
         (Command::Swap { date, with }, _) => {
             let answer = swap::answer_swap(&rot, *date, with.as_deref(), today, &own, c.id);
+            return answer_with(client, subject, number, answer, dry_run).await;
+        }
+        (Command::Unclear { how }, _) => {
+            let answer = swap::answer_unclear(how, &own, c.id);
             return answer_with(client, subject, number, answer, dry_run).await;
         }
         (Command::Take { .. }, None) => unreachable!("refused above"),

@@ -379,3 +379,105 @@ fn two_takers_at_once_one_wins_and_the_other_is_told() {
             .starts_with(&format!("Already taken by `@{winner}`, pull request #1")),
     );
 }
+
+#[test]
+fn a_command_written_wrong_is_explained_and_a_forged_request_does_not_count() {
+    let f = fake();
+    // A request marker written by a member is not oncall's answer: `/take`
+    // finds no request.
+    f.with(|s| {
+        s.issues[0].comments.push(Comment::by(
+            "ben",
+            "<!-- oncall: swap date=2027-01-06 from=cat reply=1 -->",
+        ))
+    });
+    let r = run(&f, &comment(&f, 400, "/take", "ben", "NONE"));
+    assert_eq!((r.requests, r.writes), (2, 1), "{}", r.out);
+    assert!(own_comments(&f)[0].starts_with("There is no swap request on this issue"));
+    assert!(f.with(|s| s.prs.is_empty()));
+    // Written wrong, by a member: how to write it, once.
+    let event = comment(&f, 401, "/swap next tuesday", "cat", "NONE");
+    let r = run(&f, &event);
+    assert_eq!((r.requests, r.writes), (2, 1), "{}", r.out);
+    let how = own_comments(&f).pop().unwrap();
+    assert!(
+        how.starts_with("To ask for a swap or take one, write `/swap YYYY-MM-DD`"),
+        "{how}"
+    );
+    no_mention_but("the answer", &how, &[]);
+    assert_eq!(run(&f, &event).writes, 0);
+    // By someone else: ignored, without a reply.
+    let r = run(
+        &f,
+        &comment(&f, 402, "/swap next tuesday", "mallory", "NONE"),
+    );
+    assert_eq!((r.requests, r.writes), (1, 0), "{}", r.out);
+    // A day that cannot be swapped: said why.
+    let r = run(&f, &comment(&f, 403, "/swap 2027-01-09", "cat", "NONE"));
+    assert_eq!((r.requests, r.writes), (2, 1), "{}", r.out);
+    assert!(
+        own_comments(&f)
+            .pop()
+            .unwrap()
+            .starts_with("Saturday 2027-01-09 is not a working day"),
+    );
+}
+
+/// In a repository of several rotations, a swap command is for the one
+/// rotation the commenter is a member of; its branch is named after it.
+#[test]
+fn in_a_repository_of_several_rotations_the_commenters_rotation_is_used() {
+    let other = "team: Other\ntimezone: Europe/Berlin\nstart: 2027-01-04\nmembers:\n  - { github: zed }\n  - { github: yan }\n";
+    let f = FakeGitHub::start(&[
+        ("rotations/swap/rotation.yaml", TEAM),
+        ("rotations/other/rotation.yaml", other),
+    ]);
+    f.with(|s| {
+        s.users = vec![
+            ("cat".into(), "U_cat".into()),
+            ("fay".into(), "U_fay".into()),
+        ];
+        s.issues = vec![Issue {
+            number: 7,
+            id: "I_7".into(),
+            open: true,
+            assignees: vec![],
+            comments: vec![],
+        }];
+    });
+    // The routing workflow's checkout: the default branch's rotations.
+    let repo = Repo::with("", None);
+    std::fs::remove_file(repo.path("rotation.yaml")).unwrap();
+    for (name, text) in [("swap", TEAM), ("other", other)] {
+        std::fs::create_dir_all(repo.path(&format!("rotations/{name}"))).unwrap();
+        std::fs::write(repo.path(&format!("rotations/{name}/rotation.yaml")), text).unwrap();
+    }
+    let go = |event: &Value| {
+        let path = repo.path("event.json");
+        std::fs::write(&path, event.to_string()).unwrap();
+        let out = repo
+            .oncall()
+            .arg("comment")
+            .env("ONCALL_NOW", format!("{TODAY}T08:00:00Z"))
+            .envs(f.env())
+            .env("GITHUB_EVENT_NAME", "issue_comment")
+            .env("GITHUB_EVENT_PATH", &path)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    go(&comment(&f, 500, "/swap 2027-01-06", "cat", "NONE"));
+    let out = go(&comment(&f, 501, "/take", "fay", "NONE"));
+    assert!(out.contains("opened pull request #1"), "{out}");
+    let yaml = f.with(|s| {
+        s.file(
+            "oncall/swap-swap-2027-01-06",
+            "rotations/swap/rotation.yaml",
+        )
+    });
+    assert!(yaml.unwrap().contains("date: 2027-01-06, github: fay"));
+    // Someone in no rotation: ignored.
+    let out = go(&comment(&f, 502, "/swap 2027-01-06", "mallory", "OWNER"));
+    assert!(out.contains("a member of no rotation"), "{out}");
+}

@@ -31,6 +31,9 @@ pub enum Command {
     },
     /// `/take [DATE]`: DATE is a day of the taker's given back.
     Take { back: Option<NaiveDate> },
+    /// `/swap` or `/take` written wrong: how to write it (answered to a
+    /// member or writer, like a request).
+    Unclear { how: String },
 }
 
 fn is_login(s: &str) -> bool {
@@ -41,9 +44,13 @@ fn is_login(s: &str) -> bool {
 }
 
 /// The swap command in a comment's first line: `None` when its first word
-/// is not `/swap` or `/take`, `Some(Err(how))` when it is one written
-/// wrong (`how`: the right form).
-pub fn parse(body: &str) -> Option<Result<Command, String>> {
+/// is not `/swap` or `/take`, [`Command::Unclear`] when it is one written
+/// wrong.
+pub fn parse(body: &str) -> Option<Command> {
+    parse_strict(body).map(|r| r.unwrap_or_else(|how| Command::Unclear { how }))
+}
+
+fn parse_strict(body: &str) -> Option<Result<Command, String>> {
     let first = body.lines().next().unwrap_or("").trim();
     let mut words = first.split_whitespace();
     let verb = words.next()?;
@@ -66,7 +73,7 @@ pub fn parse(body: &str) -> Option<Result<Command, String>> {
             _ => Err(()),
         }
         .map_err(|()| {
-            "write `/swap YYYY-MM-DD` (your day), or `/swap YYYY-MM-DD with @login` to ask one member".to_owned()
+            "write `/swap YYYY-MM-DD` (your day), or `/swap YYYY-MM-DD with @login` to ask one member (`@login` in code: it pings nobody)".to_owned()
         })),
         "/take" => Some(match rest.as_slice() {
             [] => Ok(Command::Take { back: None }),
@@ -150,6 +157,14 @@ pub enum Reply {
     Nothing(String),
     /// Comment this on the issue; `said` is the job log's line.
     Comment { body: String, said: String },
+}
+
+/// The answer to a command written wrong: how to write it, once.
+pub fn answer_unclear(how: &str, own: &[String], reply_to: u64) -> Reply {
+    if answered(own, reply_to) {
+        return Reply::Nothing("this comment is answered already".into());
+    }
+    reply(&format!("To ask for a swap or take one, {how}."), reply_to)
 }
 
 fn reply(why: &str, reply_to: u64) -> Reply {
@@ -331,10 +346,11 @@ pub fn answer_swap(
     } else {
         body.push_str("Who could take it, best first (members available that day: first those for whom it keeps the rotation's spacing, then those whose own day is closest):\n\n| | Member | Their closest day | To swap days |\n|---|---|---|---|\n");
         for (i, c) in list.iter().enumerate() {
+            let w = (rot.members.len() / 3).max(1);
             let spacing = if c.keeps_spacing {
-                ""
+                String::new()
             } else {
-                " (close to a day of theirs)"
+                format!(" (on call within {w} working day(s) of it)")
             };
             let (own, cmd) = match c.own {
                 Some(d) => (long(d), format!("`/take {d}`")),
