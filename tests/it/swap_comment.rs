@@ -481,3 +481,24 @@ fn in_a_repository_of_several_rotations_the_commenters_rotation_is_used() {
     let out = go(&comment(&f, 502, "/swap 2027-01-06", "mallory", "OWNER"));
     assert!(out.contains("a member of no rotation"), "{out}");
 }
+
+/// A roster pull request closed without merging leaves its branch: the
+/// next `/take` moves the branch back to the default branch's head (a
+/// compare-and-swap on where it was) and opens a new one.
+#[test]
+fn after_a_pull_request_closed_unmerged_the_day_can_be_taken_again() {
+    let f = fake();
+    asked(&f);
+    let r = run(&f, &comment(&f, 102, "/take", "fay", "NONE"));
+    assert!(r.out.contains("opened pull request #1"), "{}", r.out);
+    // Closed unmerged: GitHub lists it neither as open nor as merged.
+    f.with(|s| s.prs.clear());
+    let r = run(&f, &comment(&f, 103, "/take", "dan", "NONE"));
+    assert_eq!((r.requests, r.writes), (3, 2), "{}", r.out);
+    let doc = f.requests().iter().rev().nth(1).unwrap().what.clone();
+    assert_eq!(doc, "mutation resetBranch,commit,createPullRequest");
+    let yaml = f.with(|s| s.file("oncall/swap-2027-01-06", "rotation.yaml").unwrap());
+    assert!(yaml.contains("date: 2027-01-06, github: dan,"), "{yaml}");
+    assert!(!yaml.contains("github: fay,"), "{yaml}");
+    assert_eq!(f.with(|s| s.prs[0].reviewers.clone()), ["cat", "dan"]);
+}

@@ -199,6 +199,16 @@ fn not_ahead(rot: &Rotation, date: NaiveDate, today: NaiveDate) -> Option<String
             "{date} is handed over or past: only days ahead can be swapped."
         ));
     }
+    // The rules are walked up to the day: a year ahead at most, as for the
+    // overrides `check` looks at.
+    if today
+        .checked_add_months(crate::lint::MAX_CATCH_UP)
+        .is_none_or(|limit| date > limit)
+    {
+        return Some(format!(
+            "{date} is more than a year ahead: ask for a swap within the coming year."
+        ));
+    }
     None
 }
 
@@ -222,7 +232,7 @@ pub struct Candidate {
 /// whom it keeps R4's spacing, then those whose own day is closest to it
 /// (a natural swap), then the file's order.
 pub fn candidates(rot: &Rotation, date: NaiveDate, from: &str, today: NaiveDate) -> Vec<Candidate> {
-    let w = (rot.members.len() / 3).max(1);
+    let w = crate::rotation::spacing_window(rot.members.len());
     let lo = rot.start.max(date - Days::new(28));
     let span = (date + Days::new(57) - lo).num_days().max(1) as u32;
     let rows: Vec<Row> = day::rows(rot, &Log::default(), lo, span)
@@ -346,7 +356,7 @@ pub fn answer_swap(
     } else {
         body.push_str("Who could take it, best first (members available that day: first those for whom it keeps the rotation's spacing, then those whose own day is closest):\n\n| | Member | Their closest day | To swap days |\n|---|---|---|---|\n");
         for (i, c) in list.iter().enumerate() {
-            let w = (rot.members.len() / 3).max(1);
+            let w = crate::rotation::spacing_window(rot.members.len());
             let spacing = if c.keeps_spacing {
                 String::new()
             } else {
@@ -470,6 +480,9 @@ pub fn take(
     }
     let mut overrides = vec![(date, taker.to_owned())];
     if let Some(g) = back {
+        if let Some(why) = not_ahead(rot, g, today) {
+            return Err(reply(&why, reply_to));
+        }
         let swap = crate::roster::plan_swap(rot, date, g).map_err(|why| reply(&why, reply_to))?;
         if swap.member_b != taker {
             return Err(reply(
