@@ -14,7 +14,8 @@ use base64::Engine as _;
 use chrono::NaiveDate;
 use oncall_core::config::Rotation;
 use oncall_core::escape;
-use oncall_core::swap::{self, Command, Existing, Reply};
+use oncall_core::swap::{self, Command, Reply};
+use oncall_core::swap_pr::{self, Existing};
 use serde_json::{Map, Value, json};
 
 /// The comment that carries a swap command, from the event.
@@ -151,7 +152,7 @@ pub async fn run(
     // The request's branch and its pull request, if any.
     let name = rotation_name(config_path);
     let request = swap::requests(&own).pop();
-    let branch = request.as_ref().map(|r| swap::branch(name, r.date));
+    let branch = request.as_ref().map(|r| swap_pr::branch(name, r.date));
     let node = branch.as_ref().and_then(|b| {
         repo["swapBranches"]["nodes"]
             .as_array()
@@ -167,7 +168,7 @@ pub async fn run(
             body: pr["body"].as_str().unwrap_or("").to_owned(),
         })
     });
-    let taking = match swap::take(&rot, back, &taker, today, &own, c.id, existing.as_ref()) {
+    let taking = match swap_pr::take(&rot, back, &taker, today, &own, c.id, existing.as_ref()) {
         Ok(t) => t,
         Err(answer) => return answer_with(client, subject, number, answer, dry_run).await,
     };
@@ -178,7 +179,7 @@ pub async fn run(
         .map(|(d, g)| (*d, g.as_str()))
         .collect();
     let new_text =
-        oncall_core::roster::write_overrides(&text, &overrides, Some(&swap::reason(number)))
+        oncall_core::roster::write_overrides(&text, &overrides, Some(&swap_pr::reason(number)))
             .map_err(|e| anyhow!("{config_path}: {e}"))?;
     let after = match oncall_core::config::load_from(
         &format!("{config_path} (with the swap)"),
@@ -201,7 +202,7 @@ pub async fn run(
             return answer_with(client, subject, number, answer, dry_run).await;
         }
     };
-    let opening = swap::opening(&rot, &after, &taking, number);
+    let opening = swap_pr::opening(&rot, &after, &taking, number);
     let said = format!(
         "#{number}: {} took {} from {}",
         taking.taker, taking.request.date, taking.request.from
@@ -246,7 +247,7 @@ pub async fn run(
         json!({
             "branch": { "repositoryNameWithOwner": format!("{}/{}", s.owner, s.name), "branchName": branch },
             "expectedHeadOid": head,
-            "message": { "headline": opening.headline, "body": swap::reason(number) },
+            "message": { "headline": opening.headline, "body": swap_pr::reason(number) },
             "fileChanges": { "additions": [ { "path": config_path, "contents": b64(&new_text) } ] }
         }),
     );
@@ -306,7 +307,7 @@ pub async fn run(
         })
         .collect();
     let mut muts = vec![Mutation::Comment];
-    let mut vars = json!({ "comment": { "subjectId": subject, "body": swap::taken(&taking, pr_number, c.id) } });
+    let mut vars = json!({ "comment": { "subjectId": subject, "body": swap_pr::taken(&taking, pr_number, c.id) } });
     if !ids.is_empty() {
         muts.insert(0, Mutation::RequestReviews);
         vars["requestReviews"] = json!({ "pullRequestId": pr_id, "userIds": ids, "union": true });

@@ -43,6 +43,7 @@ pub mod slack;
 pub mod slack_first;
 pub mod stats;
 pub mod swap;
+pub mod swap_pr;
 pub mod topics;
 
 /// The version of oncall (the workspace's, as in Cargo.toml).

@@ -143,7 +143,7 @@ fn take_refuses_what_the_roster_check_would_and_what_is_not_theirs() {
         panic!("an answer")
     };
     let own = vec![body];
-    let refused = |back: Option<&str>, taker: &str| match swap::take(
+    let refused = |back: Option<&str>, taker: &str| match oncall_core::swap_pr::take(
         &r,
         back.map(d),
         taker,
@@ -159,7 +159,8 @@ fn take_refuses_what_the_roster_check_would_and_what_is_not_theirs() {
     assert!(refused(None, "eve").contains("`@eve` is away on 2027-01-06"));
     assert!(refused(Some("2027-01-07"), "ben").contains("is `@dan`'s day, not yours"));
     assert!(refused(Some("2027-01-09"), "ben").contains("not a working day"));
-    let t = swap::take(&r, Some(d("2027-01-05")), "ben", today, &own, 20, None).unwrap();
+    let t = oncall_core::swap_pr::take(&r, Some(d("2027-01-05")), "ben", today, &own, 20, None)
+        .unwrap();
     assert_eq!(
         t.overrides,
         [
