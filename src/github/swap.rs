@@ -259,28 +259,38 @@ pub async fn run(
         .mutate(&mutation_document(&muts), Value::Object(vars))
         .await
         .map_err(anyhow::Error::from)?;
+    // GitHub runs a document's mutations in order, but another run's may
+    // come between them. This run opened the pull request when its commit
+    // and its pull request both went through (a refused ref then means the
+    // other run created the branch at the same head a moment before, and
+    // its commit will be refused). Neither went through: the other taker
+    // won, and its comment on the issue says who (a rerun of this event
+    // answers "already taken by …"). One of the two: the runs' writes
+    // interleaved, which a person sorts out.
+    let committed = data["commit"]["commit"]["oid"].is_string();
+    let opened = data["createPullRequest"]["pullRequest"]["id"].is_string();
     let ref_write = muts[0];
-    if let Some(e) = errors
+    let raced = errors
         .iter()
-        .find(|e| super::is_race(e, ref_write) || super::is_race(e, Mutation::Commit))
-    {
-        if data["commit"]["commit"]["oid"].is_string() {
-            // GitHub ran the other taker's document between this one's
-            // mutations: this commit landed on their branch.
-            anyhow::bail!(
-                "{branch} was created by another run while this one committed to it: check its pull request's files before merging"
-            );
+        .find(|e| super::is_race(e, ref_write) || super::is_race(e, Mutation::Commit));
+    match (committed, opened, raced) {
+        (true, true, _) => {}
+        (false, false, Some(e)) => {
+            return Ok(format!(
+                "#{number}: {} was taken by someone else a moment before ({}): nothing written; their comment on the issue says who",
+                taking.request.date,
+                e.message()
+            ));
         }
-        // Another taker was first: its comment on the issue says who (a
-        // rerun of this event answers "already taken by …").
-        return Ok(format!(
-            "#{number}: {} was taken by someone else a moment before ({}): nothing written; their comment on the issue says who",
-            taking.request.date,
+        (_, _, Some(e)) => anyhow::bail!(
+            "another run wrote to `{branch}` at the same moment ({}): check the branch and its pull request before merging",
             e.message()
-        ));
-    }
-    if let Some(e) = errors.into_iter().next() {
-        return Err(e.into());
+        ),
+        (_, _, None) => {
+            if let Some(e) = errors.into_iter().next() {
+                return Err(e.into());
+            }
+        }
     }
     let pr = &data["createPullRequest"]["pullRequest"];
     let (Some(pr_id), Some(pr_number)) = (pr["id"].as_str(), pr["number"].as_u64()) else {

@@ -502,3 +502,46 @@ fn after_a_pull_request_closed_unmerged_the_day_can_be_taken_again() {
     assert!(!yaml.contains("github: fay,"), "{yaml}");
     assert_eq!(f.with(|s| s.prs[0].reviewers.clone()), ["cat", "dan"]);
 }
+
+/// GitHub may run another run's mutations between this one's: another
+/// taker's branch created at the same head just before this run's commit
+/// (this run's commit and pull request go through: it opened the pull
+/// request), or created and committed to (this run's commit is refused
+/// but its pull request went through: it fails and says to check).
+#[test]
+fn writes_interleaved_with_another_takers_are_sorted_by_what_went_through() {
+    let f = fake();
+    asked(&f);
+    f.with(|s| {
+        s.before_mutation = Some(Box::new(|st| {
+            let head = st.head("main").unwrap();
+            st.refs.insert("oncall/swap-2027-01-06".into(), head);
+        }))
+    });
+    let r = run(&f, &comment(&f, 600, "/take", "fay", "NONE"));
+    assert_eq!(r.code, Some(0), "{}", r.out);
+    assert!(r.out.contains("opened pull request #1"), "{}", r.out);
+    assert_eq!(f.with(|s| s.prs[0].reviewers.clone()), ["cat", "fay"]);
+
+    let f = fake();
+    asked(&f);
+    f.with(|s| {
+        s.before_mutation = Some(Box::new(|st| {
+            let head = st.head("main").unwrap();
+            st.refs.insert("oncall/swap-2027-01-06".into(), head);
+            st.commit(
+                "oncall/swap-2027-01-06",
+                &[("rotation.yaml", Some("team: theirs\n"))],
+                "the other taker's",
+            );
+        }))
+    });
+    let r = run(&f, &comment(&f, 601, "/take", "fay", "NONE"));
+    assert_ne!(r.code, Some(0), "{}", r.out);
+    assert!(
+        r.out
+            .contains("another run wrote to `oncall/swap-2027-01-06` at the same moment"),
+        "{}",
+        r.out
+    );
+}
