@@ -64,7 +64,10 @@ pub enum Command {
     /// Route a question to today's on-call engineer: assign them to an
     /// issue or pull request with a short comment (reads rotation.yaml from
     /// the default branch on GitHub). Without --issue, in GitHub Actions,
-    /// the event decides (a routing label, or the comment command).
+    /// the event decides (a routing label, or the comment command); a
+    /// comment `/swap DATE` or `/take [DATE]` asks for or takes a swap
+    /// (alias: `oncall comment`, for every comment command).
+    #[command(visible_alias = "comment")]
     Assign(AssignArgs),
     /// Every rotation in this repository (the top-level rotation.yaml and
     /// rotations/NAME/): name, files, team and today's engineer. The JSON is

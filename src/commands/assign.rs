@@ -49,11 +49,25 @@ pub fn run(args: &AssignArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
         },
         (None, None) => bail!("internal: no issue and no event"),
     };
+    // A swap command (`/swap`, `/take`): the same workflow serves every
+    // comment command; `github::swap` handles these.
+    let swapping = event.as_ref().and_then(|(n, j)| swap_comment(n, j));
     // Several rotations, none named: the event's label or command picks
     // one (the routing workflow's checkout is the default branch), or
-    // nothing is done, without a request.
+    // nothing is done, without a request. A swap command is for the
+    // rotation the commenter is a member of.
     let mut config = target.config.clone();
-    if target.names_no_file() && crate::layout::has_rotations_dir().map_err(crate::error::fs)? {
+    let several =
+        target.names_no_file() && crate::layout::has_rotations_dir().map_err(crate::error::fs)?;
+    if several && let Some(c) = &swapping {
+        match pick_member(&c.login)? {
+            Ok(path) => config = path,
+            Err(why) => {
+                writeln!(ctx.out, "nothing to do: {}", terminal(&why))?;
+                return Ok(());
+            }
+        }
+    } else if several {
         let Some((name, json)) = &event else {
             return Err(settings_error(
                 "this repository has several rotations: add --rotation NAME to route issue --issue N to one of them".into(),
@@ -74,16 +88,29 @@ pub fn run(args: &AssignArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
         Client::new(settings, ctx.net.client()?.clone())?
     };
     let config = repo_path(&config)?;
-    let route = |rot: &oncall_core::config::Rotation| match &event {
-        None => oncall_core::routing::Route::Assign(number),
-        Some((name, json)) => oncall_core::routing::route(name, json, rot),
-    };
     let now = ctx.now;
     let date = args.date;
     let today = |rot: &oncall_core::config::Rotation| {
         date.unwrap_or_else(|| oncall_core::calendar::today(rot.timezone, now))
     };
+    if let Some(c) = &swapping {
+        let work = github::swap::run(&client, &config, number, c, today, args.dry_run);
+        return finish(ctx, &client, work);
+    }
+    let route = |rot: &oncall_core::config::Rotation| match &event {
+        None => oncall_core::routing::Route::Assign(number),
+        Some((name, json)) => oncall_core::routing::route(name, json, rot),
+    };
     let work = github::assign::run(&client, &config, number, route, today, args.dry_run);
+    finish(ctx, &client, work)
+}
+
+/// Runs the GitHub work within the run's budget and prints what it did.
+fn finish(
+    ctx: &mut Ctx,
+    client: &Client,
+    work: impl std::future::Future<Output = Result<github::assign::Said>>,
+) -> Result<()> {
     let said = ctx
         .net
         .block_on_within(github::client::RUN_BUDGET, work)?
@@ -91,6 +118,60 @@ pub fn run(args: &AssignArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
     writeln!(ctx.out, "{}", terminal(&said))?;
     writeln!(ctx.err, "GitHub requests: {}", client.requests())?;
     Ok(())
+}
+
+/// The swap command of an `issue_comment` event (`created`), if its
+/// comment's first line is one (`oncall_core::swap::parse`).
+fn swap_comment(name: &str, event: &serde_json::Value) -> Option<github::swap::Comment> {
+    if (name, event["action"].as_str()) != ("issue_comment", Some("created")) {
+        return None;
+    }
+    let comment = &event["comment"];
+    let command = oncall_core::swap::parse(comment["body"].as_str().unwrap_or(""))?;
+    Some(github::swap::Comment {
+        command,
+        login: comment["user"]["login"].as_str().unwrap_or("").to_owned(),
+        association: comment["author_association"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned(),
+        id: comment["id"].as_u64().unwrap_or(0),
+    })
+}
+
+/// In a repository of several rotations: the rotation file of the one
+/// rotation `login` is a member of (read from this checkout, the default
+/// branch); `Err` with why when there is none, or several.
+fn pick_member(login: &str) -> Result<Result<std::path::PathBuf, String>> {
+    let all = crate::layout::discover(std::path::Path::new(".")).map_err(crate::error::usage)?;
+    let mut found = Vec::new();
+    for l in all {
+        let loaded = crate::fsio::read_text(&l.config, false)
+            .ok()
+            .and_then(|text| crate::fsio::load_rotation(&super::label(&l.config), &text).ok());
+        if let Some((rot, _)) = loaded
+            && rot
+                .members
+                .iter()
+                .any(|m| m.github.eq_ignore_ascii_case(login))
+        {
+            found.push((l.name.clone(), l.config));
+        }
+    }
+    Ok(match found.len() {
+        1 => Ok(found.remove(0).1),
+        0 => Err(format!(
+            "{login:?} is a member of no rotation here, so the swap command is ignored"
+        )),
+        _ => Err(format!(
+            "{login:?} is a member of several rotations ({}): a swap command cannot tell which, so it is ignored; edit the rotation file with `oncall swap` instead",
+            found
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    })
 }
 
 /// The rotation file of the rotation whose `routing` names the event's

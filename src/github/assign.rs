@@ -62,32 +62,7 @@ pub async fn run(
         .await
         .map_err(anyhow::Error::from)?;
     let repo = &data["repository"];
-    let blob = &repo["defaultBranchRef"]["target"]["rotation"]["object"];
-    let Some(text) = blob["text"].as_str() else {
-        bail!("{config_path} is not on the default branch: oncall assign reads the rotation there");
-    };
-    if blob["isTruncated"] == true {
-        bail!("{config_path} is too large for GitHub's GraphQL text");
-    }
-    let oid = repo["defaultBranchRef"]["target"]["oid"]
-        .as_str()
-        .unwrap_or_default();
-    let read =
-        oncall_core::pr::remote::calendar_dir(&repo["defaultBranchRef"]["target"]["calendars"]);
-    let files = super::fetch_calendars(client, config_path, text, oid, &read)
-        .await
-        .map_err(anyhow::Error::from)?;
-    let mut calendars = oncall_core::config::calendars::Fetched {
-        files,
-        on: "the default branch".into(),
-    };
-    let (rot, _) = oncall_core::config::load_from(
-        &format!("{config_path} (on the default branch)"),
-        config_path,
-        text,
-        &mut calendars,
-    )
-    .map_err(|e| anyhow::Error::from(crate::error::UserError::from(e)))?;
+    let (rot, _) = load_default(client, config_path, repo).await?;
     // A rotation more than a year behind is refused before a day is
     // walked, as in every command.
     oncall_core::lint::refuse_catch_up(
@@ -173,4 +148,42 @@ pub async fn run(
         return Err(anyhow::Error::from(e));
     }
     Ok(said)
+}
+
+/// The default branch's rotation file as a query read it (`repo`: its
+/// `repository`, with `defaultBranchRef.target.rotation` and
+/// `.calendars`), loaded with its shared calendars: the rotation, its text
+/// and the calendars read (to validate an edit of it the same way).
+pub(crate) async fn load_default(
+    client: &Client,
+    config_path: &str,
+    repo: &Value,
+) -> Result<(Rotation, (String, oncall_core::config::calendars::Fetched))> {
+    let blob = &repo["defaultBranchRef"]["target"]["rotation"]["object"];
+    let Some(text) = blob["text"].as_str() else {
+        bail!("{config_path} is not on the default branch: oncall assign reads the rotation there");
+    };
+    if blob["isTruncated"] == true {
+        bail!("{config_path} is too large for GitHub's GraphQL text");
+    }
+    let oid = repo["defaultBranchRef"]["target"]["oid"]
+        .as_str()
+        .unwrap_or_default();
+    let read =
+        oncall_core::pr::remote::calendar_dir(&repo["defaultBranchRef"]["target"]["calendars"]);
+    let files = super::fetch_calendars(client, config_path, text, oid, &read)
+        .await
+        .map_err(anyhow::Error::from)?;
+    let mut calendars = oncall_core::config::calendars::Fetched {
+        files,
+        on: "the default branch".into(),
+    };
+    let (rot, _) = oncall_core::config::load_from(
+        &format!("{config_path} (on the default branch)"),
+        config_path,
+        text,
+        &mut calendars,
+    )
+    .map_err(|e| anyhow::Error::from(crate::error::UserError::from(e)))?;
+    Ok((rot, (text.to_owned(), calendars)))
 }

@@ -7,6 +7,7 @@ pub mod client;
 pub mod moved;
 pub mod queries;
 pub mod settings;
+pub mod swap;
 mod write;
 
 use self::client::{Client, GitHubError};

@@ -375,3 +375,79 @@ pub fn assign_document(assign: bool, comment: bool) -> String {
     }
     format!("mutation Assign({}) {{\n{body}}}\n", vars.join(", "))
 }
+
+/// `oncall assign` on a swap command (`/swap`, `/take`): the default
+/// branch's rotation.yaml and shared calendars, the issue and oncall's own
+/// comments on it, the requests' branches (`oncall/swap-…`) and their
+/// pull requests, and who can
+/// be asked for a review, in one request.
+pub const SWAP_STATE: &str = r#"query SwapState($owner: String!, $name: String!, $config: String!, $number: Int!, $calendars: String!) {
+  repository(owner: $owner, name: $name) {
+    id
+    defaultBranchRef {
+      name
+      target {
+        oid
+        ... on Commit {
+          rotation: file(path: $config) {
+            object {
+              ... on Blob {
+                text
+                isTruncated
+              }
+            }
+          }
+          calendars: file(path: $calendars) {
+            object {
+              ... on Tree {
+                entries {
+                  path
+                  object {
+                    ... on Blob {
+                      text
+                      isTruncated
+                    }
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    issueOrPullRequest(number: $number) {
+      ... on Issue {
+        id
+        issueState: state
+        comments(last: 100) {
+          nodes {
+            body
+            viewerDidAuthor
+          }
+        }
+      }
+    }
+    swapBranches: refs(refPrefix: "refs/heads/oncall/", query: "swap-", first: 100) {
+      nodes {
+        name
+        target {
+          oid
+        }
+        associatedPullRequests(first: 5, states: [OPEN, MERGED]) {
+          nodes {
+            number
+            state
+            body
+          }
+        }
+      }
+    }
+    assignableUsers(first: 100) {
+      nodes {
+        id
+        login
+      }
+    }
+  }
+}
+"#;

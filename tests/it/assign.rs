@@ -474,7 +474,7 @@ fn the_routing_workflow_runs_the_action_as_written() {
     assert_eq!(wf["permissions"], json!({}));
     assert_eq!(
         wf["jobs"]["assign"]["permissions"],
-        json!({ "issues": "write", "pull-requests": "write" })
+        json!({ "contents": "write", "issues": "write", "pull-requests": "write" })
     );
     let text = std::fs::read_to_string(".github/workflows/oncall-assign.yml").unwrap();
     assert!(

@@ -258,3 +258,27 @@ fn the_assign_documents_validate() {
 fn the_moved_claims_query_validates() {
     validate(oncall::github::queries::MOVED_CLAIMS, "MovedClaims");
 }
+
+/// The swap commands' query (`/swap`, `/take`) and their write documents
+/// (the roster pull request's, created or on a branch moved back; the
+/// review requests with the comment; the answer).
+#[test]
+fn the_swap_documents_validate() {
+    validate(oncall::github::queries::SWAP_STATE, "SwapState");
+    for muts in [
+        &[
+            Mutation::CreateBranch,
+            Mutation::Commit,
+            Mutation::CreatePullRequest,
+        ][..],
+        &[
+            Mutation::ResetBranch,
+            Mutation::Commit,
+            Mutation::CreatePullRequest,
+        ],
+        &[Mutation::RequestReviews, Mutation::Comment],
+        &[Mutation::Comment],
+    ] {
+        validate(&mutation_document(muts), &format!("{muts:?}"));
+    }
+}

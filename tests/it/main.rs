@@ -43,6 +43,7 @@ mod slack;
 mod stats;
 mod structure;
 mod substitutes;
+mod swap_comment;
 mod takeover;
 mod time;
 mod topics;

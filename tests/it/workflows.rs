@@ -1289,6 +1289,9 @@ fn the_routing_workflow_starts_no_job_for_an_ordinary_comment() {
     assert!(!runs("issues", &opened(serde_json::json!([])), true));
     assert!(runs("issue_comment", &comment("/assign-to-oncall"), true));
     assert!(runs("issue_comment", &comment("/oncall\nplease"), true));
+    // The swap commands too (README, "Ask for a swap by comment").
+    assert!(runs("issue_comment", &comment("/swap 2027-01-12"), true));
+    assert!(runs("issue_comment", &comment("/take 2027-01-19"), true));
     for body in [
         "thanks!",
         "",

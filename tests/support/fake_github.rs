@@ -531,6 +531,37 @@ fn moved_claims(st: &State, vars: &Value) -> Value {
     json!({ "data": { "repository": { "id": st.repo_id, "refs": { "nodes": nodes } } } })
 }
 
+/// `query SwapState`: as `AssignState` (issues only), the repository's id,
+/// and the branches under `refs/heads/oncall/` whose name has `swap-`, each
+/// with its open or merged pull requests (this fake's closed ones are
+/// merged ones).
+fn swap_state(st: &State, vars: &Value) -> Value {
+    let mut v = assign_state(st, vars);
+    let repo = &mut v["data"]["repository"];
+    repo["id"] = json!(st.repo_id);
+    if let Some(issue) = repo["issueOrPullRequest"].as_object_mut() {
+        issue.remove("assignees");
+    }
+    let branches: Vec<Value> = st
+        .refs
+        .iter()
+        .filter_map(|(name, oid)| {
+            let short = name.strip_prefix("oncall/")?;
+            short.contains("swap-").then(|| {
+                let prs: Vec<Value> = st
+                    .prs
+                    .iter()
+                    .filter(|p| &p.head == name)
+                    .map(|p| json!({ "number": p.number, "state": if p.open { "OPEN" } else { "MERGED" }, "body": p.body }))
+                    .collect();
+                json!({ "name": short, "target": { "oid": oid }, "associatedPullRequests": { "nodes": prs } })
+            })
+        })
+        .collect();
+    repo["swapBranches"] = json!({ "nodes": branches });
+    v
+}
+
 /// The mutations in a document, in the order they appear.
 fn mutations_in(doc: &str) -> Vec<&'static str> {
     let names = [
@@ -980,6 +1011,8 @@ fn handle(state: &Arc<Mutex<State>>, req: &Request) -> Answer {
             (Target::Query, "query AssignState".to_owned())
         } else if doc.contains("query MovedClaims") {
             (Target::Query, "query MovedClaims".to_owned())
+        } else if doc.contains("query SwapState") {
+            (Target::Query, "query SwapState".to_owned())
         } else {
             (Target::Query, "query HandoverState".to_owned())
         }
@@ -1076,6 +1109,14 @@ fn answer(
                 .is_some_and(|d| d.contains("query MovedClaims")) =>
         {
             json_answer(200, &moved_claims(st, &body["variables"]), n)
+        }
+        Target::Query
+            if document
+                .as_deref()
+                .is_some_and(|d| d.contains("query SwapState")) =>
+        {
+            let v = swap_state(st, &body["variables"]);
+            json_answer(200, &v, n)
         }
         Target::Query => {
             let v = handover_state(st, &body["variables"]);

@@ -44,6 +44,8 @@ pub mod site;
 pub mod slack;
 pub mod slack_first;
 pub mod stats;
+pub mod swap;
+pub mod swap_pr;
 pub mod takeover;
 pub mod topics;
 

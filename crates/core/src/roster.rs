@@ -94,6 +94,20 @@ fn quoted(s: &str) -> String {
 
 /// rotation.yaml with the swap's two overrides added.
 pub fn write_swap(text: &str, swap: &Swap, reason: Option<&str>) -> Result<String, String> {
+    write_overrides(
+        text,
+        &[(swap.a, &swap.member_b), (swap.b, &swap.member_a)],
+        reason,
+    )
+}
+
+/// rotation.yaml with these overrides (date, member) added, each with the
+/// reason (a swap's two, or a day taken without one given back).
+pub fn write_overrides(
+    text: &str,
+    overrides: &[(NaiveDate, &str)],
+    reason: Option<&str>,
+) -> Result<String, String> {
     let entry = |date: NaiveDate, github: &str| {
         let mut s = format!("{{ date: {date}, github: {}", edit::scalar(github));
         if let Some(r) = reason.filter(|r| !r.trim().is_empty()) {
@@ -102,7 +116,7 @@ pub fn write_swap(text: &str, swap: &Swap, reason: Option<&str>) -> Result<Strin
         s.push_str(" }");
         s
     };
-    let items = [entry(swap.a, &swap.member_b), entry(swap.b, &swap.member_a)];
+    let items: Vec<String> = overrides.iter().map(|(d, g)| entry(*d, g)).collect();
     let doc = Document::from_str(text).map_err(|e| format!("cannot parse the file: {e}"))?;
     let top = doc.as_mapping().ok_or("the file is not a mapping")?;
     // Block style, always: a flow list (`overrides: []`, as `init` writes

@@ -1,0 +1,547 @@
+//! Swap requests by comment (`/swap DATE`, `/take [DATE]`), handled by
+//! `oncall assign` (alias `oncall comment`) against the fake GitHub: the
+//! answer once, the candidates best first, the roster pull request, a day
+//! given back, who is ignored, and two takers at once. Request counts are
+//! asserted: at most three per command.
+
+use crate::support;
+
+use serde_json::{Value, json};
+use support::fake_github::{Comment, FakeGitHub, Issue, VIEWER};
+use support::repo::Repo;
+
+/// Six members, cycle 1 in the file's order from Monday 2027-01-04: ana
+/// Mon 4, ben Tue 5, cat Wed 6, dan Thu 7, eve Fri 8 (away Wed 6), fay
+/// Mon 11. R4's spacing: w = 6/3 = 2 working days.
+const TEAM: &str = "team: Swap team
+timezone: Europe/Berlin
+start: 2027-01-04
+members:
+  - { github: ana }
+  - { github: ben }
+  - { github: cat }
+  - { github: dan }
+  - { github: eve, away: [{ from: 2027-01-06, to: 2027-01-06 }] }
+  - { github: fay }
+overrides: []
+";
+
+const TODAY: &str = "2027-01-04";
+
+fn fake() -> FakeGitHub {
+    let f = FakeGitHub::start(&[("rotation.yaml", TEAM)]);
+    f.with(|s| {
+        s.users = ["ana", "ben", "cat", "dan", "eve", "fay"]
+            .iter()
+            .map(|l| ((*l).to_owned(), format!("U_{l}")))
+            .collect();
+        s.issues = vec![Issue {
+            number: 7,
+            id: "I_7".into(),
+            open: true,
+            assignees: vec![],
+            comments: vec![],
+        }];
+    });
+    f
+}
+
+struct Run {
+    code: Option<i32>,
+    out: String,
+    requests: usize,
+    writes: usize,
+}
+
+/// Runs the comment command as the routing workflow does: the event in
+/// GITHUB_EVENT_NAME / GITHUB_EVENT_PATH, no checkout.
+fn run(f: &FakeGitHub, event: &Value) -> Run {
+    run_as(f, event, "assign")
+}
+
+fn run_as(f: &FakeGitHub, event: &Value, command: &str) -> Run {
+    let before = f.requests().len();
+    let repo = Repo::with("", None);
+    std::fs::remove_file(repo.path("rotation.yaml")).unwrap();
+    let path = repo.path("event.json");
+    std::fs::write(&path, event.to_string()).unwrap();
+    let out = repo
+        .oncall()
+        .arg(command)
+        .env("ONCALL_NOW", format!("{TODAY}T08:00:00Z"))
+        .envs(f.env())
+        .env("ONCALL_HTTP_TIMEOUT", "5")
+        .env("GITHUB_EVENT_NAME", "issue_comment")
+        .env("GITHUB_EVENT_PATH", &path)
+        .output()
+        .unwrap();
+    let requests = &f.requests()[before..];
+    let r = Run {
+        code: out.status.code(),
+        out: String::from_utf8_lossy(&out.stdout).into_owned()
+            + &String::from_utf8_lossy(&out.stderr),
+        requests: requests.len(),
+        writes: requests
+            .iter()
+            .filter(|q| q.what.starts_with("mutation"))
+            .count(),
+    };
+    support::secrets::assert_no_secret(&r.out, "output", &[]);
+    r
+}
+
+/// An `issue_comment` event on issue 7 (the commenter's comment is added
+/// to the fake issue too, as GitHub has it by then).
+fn comment(f: &FakeGitHub, id: u64, body: &str, login: &str, association: &str) -> Value {
+    f.with(|s| s.issues[0].comments.push(Comment::by(login, body)));
+    json!({ "action": "created", "issue": { "number": 7, "state": "open" }, "comment": { "id": id, "body": body, "user": { "login": login }, "author_association": association } })
+}
+
+fn own_comments(f: &FakeGitHub) -> Vec<String> {
+    f.with(|s| {
+        s.issues[0]
+            .comments
+            .iter()
+            .filter(|c| c.author == VIEWER)
+            .map(|c| c.body.clone())
+            .collect()
+    })
+}
+
+/// cmark-gfm finds no mention, reference or link outside code, but for
+/// the references named (each must be there).
+fn no_mention_but(what: &str, text: &str, references: &[&str]) {
+    let mut text = text.to_owned();
+    for r in references {
+        assert!(text.contains(r), "{what} names {r}: {text}");
+        text = text.replace(r, "");
+    }
+    support::validators::github_markdown(&[json!({ "what": what, "text": text })]).unwrap();
+}
+
+/// The request asked on issue 7 by cat for her Wednesday, answered.
+fn asked(f: &FakeGitHub) {
+    let r = run(f, &comment(f, 100, "/swap 2027-01-06", "cat", "NONE"));
+    assert_eq!(r.code, Some(0), "{}", r.out);
+}
+
+#[test]
+fn a_swap_request_is_answered_once_with_whoever_could_take_it_best_first() {
+    let f = fake();
+    let event = comment(
+        &f,
+        100,
+        "/swap 2027-01-06\nI have a dentist.",
+        "cat",
+        "NONE",
+    );
+    let r = run(&f, &event);
+    assert_eq!(r.code, Some(0), "{}", r.out);
+    assert_eq!((r.requests, r.writes), (2, 1), "{}", r.out);
+    let own = own_comments(&f);
+    assert_eq!(own.len(), 1);
+    let answer = &own[0];
+    // By hand: w = 2. fay's own day (Mon 11) is 3 working days away: she
+    // keeps the spacing. ben (Tue 5) and dan (Thu 7) are 1 day away, ana
+    // (Mon 4) 2: all within w, by distance then the file's order. eve is
+    // away that day; cat asks.
+    let at = |l: &str| answer.find(&format!("`@{l}`")).unwrap_or(usize::MAX);
+    assert!(at("fay") < at("ben") && at("ben") < at("dan") && at("dan") < at("ana"));
+    assert!(answer.contains("`/take 2027-01-11`"), "{answer}");
+    assert_eq!(at("eve"), usize::MAX, "eve is away: {answer}");
+    assert!(answer.contains("<!-- oncall: swap date=2027-01-06 from=cat reply=100 -->"));
+    no_mention_but("the answer", answer, &[]);
+    // A rerun of the same event: read, nothing written.
+    let again = run(&f, &event);
+    assert_eq!((again.requests, again.writes), (1, 0), "{}", again.out);
+    // The same request in a new comment: answered already, no second answer.
+    let twice = run(&f, &comment(&f, 101, "/swap 2027-01-06", "cat", "NONE"));
+    assert_eq!((twice.requests, twice.writes), (1, 0), "{}", twice.out);
+    assert!(
+        twice.out.contains("asked and answered already"),
+        "{}",
+        twice.out
+    );
+    assert_eq!(own_comments(&f).len(), 1);
+    // Asking one member: the answer names only them.
+    let f = fake();
+    let r = run(
+        &f,
+        &comment(&f, 100, "/swap 2027-01-06 with @dan", "cat", "NONE"),
+    );
+    assert_eq!((r.requests, r.writes), (2, 1), "{}", r.out);
+    let answer = own_comments(&f).remove(0);
+    assert!(
+        answer.contains("`@dan`") && !answer.contains("`@fay`"),
+        "{answer}"
+    );
+    assert!(answer.contains("from=cat to=dan"), "{answer}");
+}
+
+#[test]
+fn take_opens_the_roster_pull_request_with_the_override_and_the_days_that_change() {
+    let f = fake();
+    asked(&f);
+    // `oncall comment`, the alias, is the same command.
+    let event = comment(&f, 102, "/take", "fay", "NONE");
+    let r = run_as(&f, &event, "comment");
+    assert_eq!(r.code, Some(0), "{}", r.out);
+    assert_eq!((r.requests, r.writes), (3, 2), "{}", r.out);
+    assert!(r.out.contains("opened pull request #1"), "{}", r.out);
+    let (pr, yaml) = f.with(|s| {
+        (
+            s.prs[0].clone(),
+            s.file("oncall/swap-2027-01-06", "rotation.yaml").unwrap(),
+        )
+    });
+    assert_eq!(pr.head, "oncall/swap-2027-01-06");
+    assert_eq!(pr.base, "main");
+    assert_eq!(pr.reviewers, ["cat", "fay"]);
+    assert!(
+        yaml.contains(
+            "  - { date: 2027-01-06, github: fay, reason: \"swap asked for by comment on issue 7\" }"
+        ),
+        "{yaml}"
+    );
+    // Exactly the day that changes, and the closing keyword.
+    assert!(pr.body.contains("**1 day(s) change.**"), "{}", pr.body);
+    assert!(
+        pr.body
+            .contains("| 2027-01-06 | Wed | ~~`@cat`~~ | **`@fay`** | changed |"),
+        "{}",
+        pr.body
+    );
+    assert_eq!(pr.body.matches("| 2027-").count(), 1, "{}", pr.body);
+    no_mention_but("the pull request's body", &pr.body, &["Closes #7"]);
+    no_mention_but("its title", &pr.title, &[]);
+    // The issue says who took it (the notification is the review request).
+    let own = own_comments(&f);
+    assert_eq!(own.len(), 2);
+    assert!(
+        own[1].starts_with("Taken by `@fay`: pull request #1."),
+        "{}",
+        own[1]
+    );
+    no_mention_but("the taken comment", &own[1], &["#1"]);
+    // A rerun of the same `/take`: read, nothing written.
+    let again = run(&f, &event);
+    assert_eq!((again.requests, again.writes), (1, 0), "{}", again.out);
+    assert_eq!(f.with(|s| s.prs.len()), 1);
+    // A second `/take`, later: told who took it.
+    let late = run(&f, &comment(&f, 103, "/take", "ben", "NONE"));
+    assert_eq!((late.requests, late.writes), (2, 1), "{}", late.out);
+    let told = own_comments(&f).pop().unwrap();
+    assert!(
+        told.starts_with("Already taken by `@fay`, pull request #1 (open)."),
+        "{told}"
+    );
+    // Merged: the default branch has the override (the issue closes by
+    // the keyword, GitHub's doing).
+    f.with(|s| s.merge(1));
+    let main = f.with(|s| s.file("main", "rotation.yaml").unwrap());
+    assert!(main.contains("date: 2027-01-06, github: fay"), "{main}");
+}
+
+#[test]
+fn take_with_a_date_gives_a_day_back_as_a_swap() {
+    let f = fake();
+    asked(&f);
+    let r = run(&f, &comment(&f, 102, "/take 2027-01-05", "ben", "NONE"));
+    assert_eq!((r.requests, r.writes), (3, 2), "{}", r.out);
+    let (pr, yaml) = f.with(|s| {
+        (
+            s.prs[0].clone(),
+            s.file("oncall/swap-2027-01-06", "rotation.yaml").unwrap(),
+        )
+    });
+    assert!(yaml.contains("{ date: 2027-01-06, github: ben,"), "{yaml}");
+    assert!(yaml.contains("{ date: 2027-01-05, github: cat,"), "{yaml}");
+    assert!(pr.body.contains("**2 day(s) change.**"), "{}", pr.body);
+    assert!(
+        pr.body
+            .contains("| 2027-01-05 | Tue | ~~`@ben`~~ | **`@cat`** | changed |")
+    );
+    assert!(
+        pr.body
+            .contains("| 2027-01-06 | Wed | ~~`@cat`~~ | **`@ben`** | changed |")
+    );
+    assert_eq!(pr.body.matches("| 2027-").count(), 2, "{}", pr.body);
+    assert_eq!(pr.reviewers, ["cat", "ben"]);
+    assert_eq!(
+        pr.title,
+        "Swap: ben takes 2027-01-06 from cat, cat takes 2027-01-05"
+    );
+    no_mention_but("the pull request's body", &pr.body, &["Closes #7"]);
+    // A day that is not the taker's is refused, with a reply, and no PR.
+    let f = fake();
+    asked(&f);
+    let r = run(&f, &comment(&f, 102, "/take 2027-01-07", "ben", "NONE"));
+    assert_eq!((r.requests, r.writes), (2, 1), "{}", r.out);
+    assert!(own_comments(&f)[1].contains("2027-01-07 is `@dan`'s day, not yours"));
+    assert!(f.with(|s| s.prs.is_empty()));
+}
+
+#[test]
+fn a_non_member_is_ignored_without_a_reply() {
+    let f = fake();
+    for (who, association, body) in [
+        ("mallory", "NONE", "/swap 2027-01-06"),
+        ("mallory", "CONTRIBUTOR", "/swap 2027-01-06"),
+    ] {
+        let r = run(&f, &comment(&f, 200, body, who, association));
+        assert_eq!(r.code, Some(0), "{}", r.out);
+        assert_eq!((r.requests, r.writes), (1, 0), "{}", r.out);
+        assert!(r.out.contains("ignored"), "{}", r.out);
+    }
+    // A collaborator with read access only: asked once, then ignored.
+    f.with(|s| {
+        s.permissions.insert("rita".into(), "read".into());
+    });
+    let r = run(
+        &f,
+        &comment(&f, 201, "/swap 2027-01-06", "rita", "COLLABORATOR"),
+    );
+    assert_eq!((r.requests, r.writes), (2, 0), "{}", r.out);
+    asked(&f);
+    // Taking needs a member of the rotation, whoever writes.
+    let r = run(&f, &comment(&f, 202, "/take", "mallory", "OWNER"));
+    assert_eq!((r.requests, r.writes), (1, 0), "{}", r.out);
+    assert_eq!(own_comments(&f).len(), 1, "only the answer to cat");
+    assert!(f.with(|s| s.prs.is_empty()));
+    // A writer outside the rotation may ask for someone's day: three requests.
+    f.with(|s| {
+        s.permissions.insert("lead".into(), "write".into());
+    });
+    let r = run(&f, &comment(&f, 203, "/swap 2027-01-07", "lead", "MEMBER"));
+    assert_eq!((r.requests, r.writes), (3, 1), "{}", r.out);
+    assert!(own_comments(&f)[1].contains("the day of `@dan`"));
+}
+
+#[test]
+fn two_takers_at_once_one_wins_and_the_other_is_told() {
+    let f = fake();
+    asked(&f);
+    let fay = comment(&f, 300, "/take", "fay", "NONE");
+    let dan = comment(&f, 301, "/take", "dan", "NONE");
+    // Both read before either writes: their branch, commit and pull
+    // request documents reach GitHub together.
+    f.hold_writes(2);
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| run(&f, &fay));
+        let b = s.spawn(|| run(&f, &dan));
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    assert_eq!(f.gate.arrived(), 2, "both wrote at once");
+    assert_eq!((a.code, b.code), (Some(0), Some(0)), "{}\n{}", a.out, b.out);
+    assert_eq!(f.with(|s| s.prs.len()), 1, "one pull request");
+    let pr = f.with(|s| s.prs[0].clone());
+    let (winner, loser, loser_event) = if pr.reviewers.contains(&"fay".to_owned()) {
+        ("fay", &b, &dan)
+    } else {
+        ("dan", &a, &fay)
+    };
+    // The winner: three requests; the loser: two, nothing written (each
+    // as it counts them: the fake's log interleaves the two runs).
+    let counted = |r: &Run| {
+        r.out
+            .split("GitHub requests: ")
+            .nth(1)
+            .map(|n| n.trim().to_owned())
+    };
+    let winner_run = if std::ptr::eq(loser, &a) { &b } else { &a };
+    assert!(loser.out.contains("taken by someone else"), "{}", loser.out);
+    assert_eq!(counted(loser).as_deref(), Some("2"), "{}", loser.out);
+    assert_eq!(
+        counted(winner_run).as_deref(),
+        Some("3"),
+        "{}",
+        winner_run.out
+    );
+    let yaml = f.with(|s| s.file("oncall/swap-2027-01-06", "rotation.yaml").unwrap());
+    assert!(
+        yaml.contains(&format!("date: 2027-01-06, github: {winner},")),
+        "{yaml}"
+    );
+    assert_eq!(yaml.matches("date: 2027-01-06").count(), 1, "{yaml}");
+    // The winner's comment tells the other; their comment's rerun says so too.
+    let own = own_comments(&f);
+    assert!(
+        own[1].starts_with(&format!("Taken by `@{winner}`")),
+        "{}",
+        own[1]
+    );
+    let again = run(&f, loser_event);
+    assert_eq!((again.requests, again.writes), (2, 1), "{}", again.out);
+    assert!(
+        own_comments(&f)
+            .pop()
+            .unwrap()
+            .starts_with(&format!("Already taken by `@{winner}`, pull request #1")),
+    );
+}
+
+#[test]
+fn a_command_written_wrong_is_explained_and_a_forged_request_does_not_count() {
+    let f = fake();
+    // A request marker written by a member is not oncall's answer: `/take`
+    // finds no request.
+    f.with(|s| {
+        s.issues[0].comments.push(Comment::by(
+            "ben",
+            "<!-- oncall: swap date=2027-01-06 from=cat reply=1 -->",
+        ))
+    });
+    let r = run(&f, &comment(&f, 400, "/take", "ben", "NONE"));
+    assert_eq!((r.requests, r.writes), (2, 1), "{}", r.out);
+    assert!(own_comments(&f)[0].starts_with("There is no swap request on this issue"));
+    assert!(f.with(|s| s.prs.is_empty()));
+    // Written wrong, by a member: how to write it, once.
+    let event = comment(&f, 401, "/swap next tuesday", "cat", "NONE");
+    let r = run(&f, &event);
+    assert_eq!((r.requests, r.writes), (2, 1), "{}", r.out);
+    let how = own_comments(&f).pop().unwrap();
+    assert!(
+        how.starts_with("To ask for a swap or take one, write `/swap YYYY-MM-DD`"),
+        "{how}"
+    );
+    no_mention_but("the answer", &how, &[]);
+    assert_eq!(run(&f, &event).writes, 0);
+    // By someone else: ignored, without a reply.
+    let r = run(
+        &f,
+        &comment(&f, 402, "/swap next tuesday", "mallory", "NONE"),
+    );
+    assert_eq!((r.requests, r.writes), (1, 0), "{}", r.out);
+    // A day that cannot be swapped: said why.
+    let r = run(&f, &comment(&f, 403, "/swap 2027-01-09", "cat", "NONE"));
+    assert_eq!((r.requests, r.writes), (2, 1), "{}", r.out);
+    assert!(
+        own_comments(&f)
+            .pop()
+            .unwrap()
+            .starts_with("Saturday 2027-01-09 is not a working day"),
+    );
+}
+
+/// In a repository of several rotations, a swap command is for the one
+/// rotation the commenter is a member of; its branch is named after it.
+#[test]
+fn in_a_repository_of_several_rotations_the_commenters_rotation_is_used() {
+    let other = "team: Other\ntimezone: Europe/Berlin\nstart: 2027-01-04\nmembers:\n  - { github: zed }\n  - { github: yan }\n";
+    let f = FakeGitHub::start(&[
+        ("rotations/swap/rotation.yaml", TEAM),
+        ("rotations/other/rotation.yaml", other),
+    ]);
+    f.with(|s| {
+        s.users = vec![
+            ("cat".into(), "U_cat".into()),
+            ("fay".into(), "U_fay".into()),
+        ];
+        s.issues = vec![Issue {
+            number: 7,
+            id: "I_7".into(),
+            open: true,
+            assignees: vec![],
+            comments: vec![],
+        }];
+    });
+    // The routing workflow's checkout: the default branch's rotations.
+    let repo = Repo::with("", None);
+    std::fs::remove_file(repo.path("rotation.yaml")).unwrap();
+    for (name, text) in [("swap", TEAM), ("other", other)] {
+        std::fs::create_dir_all(repo.path(&format!("rotations/{name}"))).unwrap();
+        std::fs::write(repo.path(&format!("rotations/{name}/rotation.yaml")), text).unwrap();
+    }
+    let go = |event: &Value| {
+        let path = repo.path("event.json");
+        std::fs::write(&path, event.to_string()).unwrap();
+        let out = repo
+            .oncall()
+            .arg("comment")
+            .env("ONCALL_NOW", format!("{TODAY}T08:00:00Z"))
+            .envs(f.env())
+            .env("GITHUB_EVENT_NAME", "issue_comment")
+            .env("GITHUB_EVENT_PATH", &path)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    go(&comment(&f, 500, "/swap 2027-01-06", "cat", "NONE"));
+    let out = go(&comment(&f, 501, "/take", "fay", "NONE"));
+    assert!(out.contains("opened pull request #1"), "{out}");
+    let yaml = f.with(|s| {
+        s.file(
+            "oncall/swap-swap-2027-01-06",
+            "rotations/swap/rotation.yaml",
+        )
+    });
+    assert!(yaml.unwrap().contains("date: 2027-01-06, github: fay"));
+    // Someone in no rotation: ignored.
+    let out = go(&comment(&f, 502, "/swap 2027-01-06", "mallory", "OWNER"));
+    assert!(out.contains("a member of no rotation"), "{out}");
+}
+
+/// A roster pull request closed without merging leaves its branch: the
+/// next `/take` moves the branch back to the default branch's head (a
+/// compare-and-swap on where it was) and opens a new one.
+#[test]
+fn after_a_pull_request_closed_unmerged_the_day_can_be_taken_again() {
+    let f = fake();
+    asked(&f);
+    let r = run(&f, &comment(&f, 102, "/take", "fay", "NONE"));
+    assert!(r.out.contains("opened pull request #1"), "{}", r.out);
+    // Closed unmerged: GitHub lists it neither as open nor as merged.
+    f.with(|s| s.prs.clear());
+    let r = run(&f, &comment(&f, 103, "/take", "dan", "NONE"));
+    assert_eq!((r.requests, r.writes), (3, 2), "{}", r.out);
+    let doc = f.requests().iter().rev().nth(1).unwrap().what.clone();
+    assert_eq!(doc, "mutation resetBranch,commit,createPullRequest");
+    let yaml = f.with(|s| s.file("oncall/swap-2027-01-06", "rotation.yaml").unwrap());
+    assert!(yaml.contains("date: 2027-01-06, github: dan,"), "{yaml}");
+    assert!(!yaml.contains("github: fay,"), "{yaml}");
+    assert_eq!(f.with(|s| s.prs[0].reviewers.clone()), ["cat", "dan"]);
+}
+
+/// GitHub may run another run's mutations between this one's: another
+/// taker's branch created at the same head just before this run's commit
+/// (this run's commit and pull request go through: it opened the pull
+/// request), or created and committed to (this run's commit is refused
+/// but its pull request went through: it fails and says to check).
+#[test]
+fn writes_interleaved_with_another_takers_are_sorted_by_what_went_through() {
+    let f = fake();
+    asked(&f);
+    f.with(|s| {
+        s.before_mutation = Some(Box::new(|st| {
+            let head = st.head("main").unwrap();
+            st.refs.insert("oncall/swap-2027-01-06".into(), head);
+        }))
+    });
+    let r = run(&f, &comment(&f, 600, "/take", "fay", "NONE"));
+    assert_eq!(r.code, Some(0), "{}", r.out);
+    assert!(r.out.contains("opened pull request #1"), "{}", r.out);
+    assert_eq!(f.with(|s| s.prs[0].reviewers.clone()), ["cat", "fay"]);
+
+    let f = fake();
+    asked(&f);
+    f.with(|s| {
+        s.before_mutation = Some(Box::new(|st| {
+            let head = st.head("main").unwrap();
+            st.refs.insert("oncall/swap-2027-01-06".into(), head);
+            st.commit(
+                "oncall/swap-2027-01-06",
+                &[("rotation.yaml", Some("team: theirs\n"))],
+                "the other taker's",
+            );
+        }))
+    });
+    let r = run(&f, &comment(&f, 601, "/take", "fay", "NONE"));
+    assert_ne!(r.code, Some(0), "{}", r.out);
+    assert!(
+        r.out
+            .contains("another run wrote to `oncall/swap-2027-01-06` at the same moment"),
+        "{}",
+        r.out
+    );
+}
