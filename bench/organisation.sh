@@ -48,8 +48,11 @@ for i in $(seq 1 "$ROTATIONS"); do
       echo "  - { github: p$p, name: Person $p }"
     done
   } > "$d/rotation.yaml"
-  # Five years of handovers, in one catch-up run.
-  (cd "$ORG" && ONCALL_NOW=2026-11-20T09:00:00Z "$BIN" --rotation "team-$i" advance --date 2026-11-20 >/dev/null)
+  # Five years of handovers, in catch-up runs of a year each (oncall
+  # catches up at most a year at once, R9).
+  for y in 2022-11-18 2023-11-17 2024-11-15 2025-11-14 2026-11-13 2026-11-20; do
+    (cd "$ORG" && ONCALL_NOW="${y}T09:00:00Z" "$BIN" --rotation "team-$i" advance --date "$y" >/dev/null)
+  done
 done
 sections=$(grep -c '^## ' "$ORG/rotations/team-1/oncall-log.md")
 size=$(du -sh "$ORG" | cut -f1)

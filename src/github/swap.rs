@@ -135,8 +135,16 @@ pub async fn run(
     }
     let own = own_comments(item);
     let taker = match (&c.command, member) {
-        (Command::Swap { date, with }, _) => {
-            let answer = swap::answer_swap(&rot, *date, with.as_deref(), today, &own, c.id);
+        (Command::Swap { date, with }, member) => {
+            let answer = swap::answer_swap(
+                &rot,
+                *date,
+                with.as_deref(),
+                today,
+                &own,
+                c.id,
+                member.as_deref(),
+            );
             return answer_with(client, subject, number, answer, dry_run).await;
         }
         (Command::Unclear { how }, _) => {
@@ -322,8 +330,10 @@ pub async fn run(
         muts.insert(0, Mutation::RequestReviews);
         vars["requestReviews"] = json!({ "pullRequestId": pr_id, "userIds": ids, "union": true });
     }
+    // Not retried after an answer that may have been lost: a second
+    // `addComment` would post "Taken by" twice.
     let (_, errors) = client
-        .mutate_with(&mutation_document(&muts), vars, true)
+        .mutate(&mutation_document(&muts), vars)
         .await
         .map_err(anyhow::Error::from)?;
     for e in errors {

@@ -545,3 +545,25 @@ fn writes_interleaved_with_another_takers_are_sorted_by_what_went_through() {
         r.out
     );
 }
+
+/// A member asks to swap their own day only: Ben asking for Cat's
+/// Wednesday is told so, and nobody is offered her day.
+#[test]
+fn a_member_asks_for_their_own_day_only() {
+    let f = fake();
+    let r = run(&f, &comment(&f, 300, "/swap 2027-01-06", "ben", "NONE"));
+    assert_eq!(r.code, Some(0), "{}", r.out);
+    assert_eq!((r.requests, r.writes), (2, 1), "{}", r.out);
+    let answers = own_comments(&f);
+    assert_eq!(answers.len(), 1);
+    assert!(
+        answers[0].contains("2027-01-06 is the day of `@cat`: a member asks to swap their own day"),
+        "{}",
+        answers[0]
+    );
+    assert!(
+        !answers[0].contains("/take"),
+        "no day is offered: {}",
+        answers[0]
+    );
+}

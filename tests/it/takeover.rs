@@ -80,7 +80,7 @@ fn r13_a_takeover_is_applied_and_announced_once_and_everything_follows_it() {
     let r = run(&repo, "2026-11-30T09:30:00Z", &["check"], &slack, &api);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(
-        r.stdout.contains("rotation.yaml:28:13: warning: takes over 2026-11-30, a day handed over already, from `demo-bob`, on call now: the next run"),
+        r.stdout.contains("rotation.yaml:28:13: warning: takes over 2026-11-30, a day handed over already, from `demo-bob`, on call now: the next local `oncall advance` applies it"),
         "{}",
         r.stdout
     );
@@ -121,6 +121,7 @@ fn r13_a_takeover_is_applied_and_announced_once_and_everything_follows_it() {
         text.contains("<@U0DDDDDDD4> takes over from *Bob Example*"),
         "{text}"
     );
+    assert_eq!(posts[1]["blocks"][1]["text"]["verbatim"], true);
     assert!(
         !text.contains("U0BBBBBBB2"),
         "Bob is named, not mentioned: {text}"
@@ -306,4 +307,53 @@ fn r13_an_override_made_before_the_handover_is_not_a_takeover() {
     let r = run(&repo, "2026-11-30T10:00:00Z", &["check"], &slack, &api);
     assert!(!r.stdout.contains("takes over"), "{}", r.stdout);
     assert_eq!(slack.posts().len(), 1);
+}
+
+/// A team, a member and a reason that read like Slack's own markup: the
+/// takeover message shows them as text, pinging nobody.
+#[test]
+fn r13_the_takeover_message_escapes_what_the_file_says() {
+    let team = TEAM
+        .replace("team: Ops team", "team: \"Ops <!channel> team\"")
+        .replace(
+            "name: Dave Example, slack: U0DDDDDDD4",
+            "name: \"Dave <!here> *x*\"",
+        );
+    let repo = Repo::with(&team, None);
+    let (slack, api) = (FakeSlack::start(), FakeSlackApi::start());
+    let r = run(
+        &repo,
+        "2026-11-30T07:00:00Z",
+        &["advance", "--slack"],
+        &slack,
+        &api,
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let text = repo.read("rotation.yaml")
+        + "overrides:\n  - { date: 2026-11-30, github: demo-dave, reason: \"<!everyone> <https://evil|docs>\" }\n";
+    std::fs::write(repo.path("rotation.yaml"), text).unwrap();
+    let r = run(
+        &repo,
+        "2026-11-30T10:02:00Z",
+        &["advance", "--slack"],
+        &slack,
+        &api,
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let post = slack.posts()[1].clone();
+    // The header is plain text, shown as written (Slack parses no markup
+    // there); the fallback and the section are mrkdwn.
+    let all = format!("{} {}", post["text"], post["blocks"][1]["text"]["text"]);
+    for raw in [
+        "<!channel>",
+        "<!here>",
+        "<!everyone>",
+        "<https://evil|docs>",
+    ] {
+        assert!(!all.contains(raw), "{raw} reached Slack as markup: {all}");
+    }
+    support::validators::slack_payloads(&[
+        serde_json::json!({ "what": "takeover", "payload": post }),
+    ])
+    .unwrap();
 }

@@ -112,8 +112,7 @@ pub fn build(teams: &[Team], shared: &[Shared], now: DateTime<Utc>) -> Site {
     }
     let people = shared_people(teams);
     let mut page = format!(
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>On call: every team</title>\n<style>{STYLE}.sr {{ position: absolute; left: -10000px; }}</style>\n</head>\n<body>\n<header>\n<h1>On call: every team</h1>\n<p class=\"now\" id=\"today\">Today, {}: who is on call in each of {} team(s).</p>\n</header>\n<main>\n<section id=\"teams\">\n<h2>Teams</h2>\n<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Teams: who is on call\"><table>\n<thead><tr><th>team</th><th>today</th><th class=\"hide-narrow\">next working day</th><th>calendar</th></tr></thead>\n<tbody>\n{table}</tbody>\n</table></div>\n<p>Each team's name leads to its page: the month, the cycle, fairness and a feed per member.</p>\n</section>\n",
-        now.format("%A %Y-%m-%d"),
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>On call: every team</title>\n<style>{STYLE}.sr {{ position: absolute; left: -10000px; }}</style>\n</head>\n<body>\n<header>\n<h1>On call: every team</h1>\n<p class=\"now\" id=\"today\">Who is on call today in each of {} team(s), each in its own time zone.</p>\n</header>\n<main>\n<section id=\"teams\">\n<h2>Teams</h2>\n<div class=\"scroll\" tabindex=\"0\" role=\"region\" aria-label=\"Teams: who is on call\"><table>\n<thead><tr><th>team</th><th>today</th><th class=\"hide-narrow\">next working day</th><th>calendar</th></tr></thead>\n<tbody>\n{table}</tbody>\n</table></div>\n<p>Each team's name leads to its page: the month, the cycle, fairness and a feed per member.</p>\n</section>\n",
         teams.len(),
     );
     page.push_str(&holidays(teams, shared, now));
@@ -150,7 +149,13 @@ pub fn build(teams: &[Team], shared: &[Shared], now: DateTime<Utc>) -> Site {
 /// The shared calendars' holidays of the next year, with the teams that
 /// include each calendar.
 fn holidays(teams: &[Team], shared: &[Shared], now: DateTime<Utc>) -> String {
-    let today = now.date_naive();
+    // From the earliest team's today: a holiday that is still today
+    // somewhere is listed.
+    let today = teams
+        .iter()
+        .map(|t| crate::calendar::today(t.rotation.timezone, now))
+        .min()
+        .unwrap_or_else(|| now.date_naive());
     let until = today + Days::new(366);
     let mut s = String::from("<section id=\"holidays\">\n<h2>Shared holidays</h2>\n");
     if shared.is_empty() {

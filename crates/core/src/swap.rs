@@ -286,6 +286,9 @@ pub fn candidates(rot: &Rotation, date: NaiveDate, from: &str, today: NaiveDate)
 /// The answer to `/swap DATE [with @login]` by `commenter` (a member or a
 /// writer) in comment `reply_to`: once per comment, and once per day and
 /// member asked on an issue.
+/// `asker`: the member who asks, when a member asks (a member asks for
+/// their own day only; a writer outside the rotation, `None`, may ask on
+/// someone's behalf).
 pub fn answer_swap(
     rot: &Rotation,
     date: NaiveDate,
@@ -293,6 +296,7 @@ pub fn answer_swap(
     today: NaiveDate,
     own: &[String],
     reply_to: u64,
+    asker: Option<&str>,
 ) -> Reply {
     if answered(own, reply_to) {
         return Reply::Nothing("this comment is answered already".into());
@@ -315,6 +319,17 @@ pub fn answer_swap(
             reply_to,
         );
     };
+    if let Some(a) = asker
+        && !a.eq_ignore_ascii_case(&from)
+    {
+        return reply(
+            &format!(
+                "{date} is the day of {}: a member asks to swap their own day (someone with write access outside the rotation may ask on their behalf).",
+                code_login(&from)
+            ),
+            reply_to,
+        );
+    }
     let to = match with.map(|w| rot.member(w).map(|m| m.github.clone()).ok_or(w)) {
         None => None,
         Some(Err(w)) => {

@@ -51,7 +51,13 @@ pub fn plan(
     let Some(o) = rot.overrides.get(&date) else {
         return Ok(None);
     };
-    let record = log.record(date);
+    // The note is appended to the day's section, the log's last: without
+    // it (a log that lost the section), nothing is taken over and `check`
+    // says why.
+    let Some(record) = log.record(date).filter(|_| log.last_date() == Some(date)) else {
+        return Ok(None);
+    };
+    let record = Some(record);
     // The last takeover the section records, if it is to this member.
     let noted = record
         .and_then(|r| r.takeover.as_ref())
@@ -184,18 +190,26 @@ impl Takeover {
             text.push_str(&format!("\n*Why:* {}", escape::slack(r)));
         }
         text.push_str("\nThe rotation does not change: tomorrow's handover is as planned.");
+        // The header is plain text (Slack shows it as written); the
+        // fallback and the section are mrkdwn: escaped, and verbatim, so
+        // that Slack makes no link or mention of its own from a name or
+        // the reason.
         let header = escape::truncate(
             &format!("Takeover: {} is on call", rot.display(&self.to)),
             crate::slack::MAX_HEADER_TEXT,
         );
         json!({
             "text": escape::truncate(
-                &format!("{}: {} takes over today", rot.team, rot.display(&self.to)),
+                &format!(
+                    "{}: {} takes over today",
+                    escape::slack(&rot.team),
+                    escape::slack(rot.display(&self.to))
+                ),
                 crate::slack::MAX_FALLBACK_TEXT
             ),
             "blocks": [
                 { "type": "header", "text": { "type": "plain_text", "text": header } },
-                { "type": "section", "text": { "type": "mrkdwn", "text": escape::truncate(&text, crate::slack::MAX_SECTION_TEXT) } }
+                { "type": "section", "text": { "type": "mrkdwn", "verbatim": true, "text": escape::truncate(&text, crate::slack::MAX_SECTION_TEXT) } }
             ]
         })
     }
@@ -218,12 +232,18 @@ pub fn problems(rot: &Rotation, log: &Log) -> Vec<Problem> {
             let noted = record
                 .and_then(|r| r.takeover.as_ref())
                 .is_some_and(|(_, to)| *to == o.github);
-            if st.on_call.as_deref() != Some(o.github.as_str()) && !noted {
+            if log.last_date() != Some(*date) {
+                out.push(Problem::warning(
+                    o.pos,
+                    format!("a takeover of {date} needs the day's section in the log, which has none: it changes nothing"),
+                    "restore the day's section (its handover), or correct the override's date",
+                ));
+            } else if st.on_call.as_deref() != Some(o.github.as_str()) && !noted {
                 let from = logged.or_else(|| st.on_call.clone());
                 out.push(Problem::warning(
                     o.pos,
                     format!(
-                        "takes over {date}, a day handed over already, from {}, on call now: the next run (`oncall advance`, or a manual run of the daily workflow) applies it and announces it (R13)",
+                        "takes over {date}, a day handed over already, from {}, on call now: the next local `oncall advance` applies it and announces it (R13; the daily workflow's `advance --pr` does not yet)",
                         from.map_or("nobody (uncovered)".to_owned(), |f| format!("`{f}`"))
                     ),
                     "nothing to fix if a takeover is meant; the rotation after today does not change",

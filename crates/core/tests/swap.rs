@@ -95,7 +95,8 @@ fn candidates_keep_r4_spacing_first_then_the_closest_own_day() {
 fn the_answer_is_once_per_comment_and_per_request() {
     let r = rot(TEAM);
     let today = d("2027-01-04");
-    let Reply::Comment { body, .. } = swap::answer_swap(&r, d("2027-01-06"), None, today, &[], 9)
+    let Reply::Comment { body, .. } =
+        swap::answer_swap(&r, d("2027-01-06"), None, today, &[], 9, None)
     else {
         panic!("an answer")
     };
@@ -110,11 +111,11 @@ fn the_answer_is_once_per_comment_and_per_request() {
     );
     assert!(swap::answered(&own, 9) && !swap::answered(&own, 99));
     assert!(matches!(
-        swap::answer_swap(&r, d("2027-01-06"), None, today, &own, 9),
+        swap::answer_swap(&r, d("2027-01-06"), None, today, &own, 9, None),
         Reply::Nothing(_)
     ));
     assert!(matches!(
-        swap::answer_swap(&r, d("2027-01-06"), None, today, &own, 10),
+        swap::answer_swap(&r, d("2027-01-06"), None, today, &own, 10, None),
         Reply::Nothing(_)
     ));
     // Another day, a past one, one too far ahead: each answered.
@@ -123,12 +124,12 @@ fn the_answer_is_once_per_comment_and_per_request() {
         ("2027-01-01", "before the rotation starts"),
         ("2028-02-01", "more than a year ahead"),
     ] {
-        match swap::answer_swap(&r, d(date), None, today, &own, 11) {
+        match swap::answer_swap(&r, d(date), None, today, &own, 11, None) {
             Reply::Comment { body, .. } => assert!(body.contains(says), "{body}"),
             other => panic!("{other:?}"),
         }
     }
-    match swap::answer_swap(&r, d("2027-01-05"), None, d("2027-01-07"), &own, 12) {
+    match swap::answer_swap(&r, d("2027-01-05"), None, d("2027-01-07"), &own, 12, None) {
         Reply::Comment { body, .. } => assert!(body.contains("handed over or past"), "{body}"),
         other => panic!("{other:?}"),
     }
@@ -138,7 +139,8 @@ fn the_answer_is_once_per_comment_and_per_request() {
 fn take_refuses_what_the_roster_check_would_and_what_is_not_theirs() {
     let r = rot(TEAM);
     let today = d("2027-01-04");
-    let Reply::Comment { body, .. } = swap::answer_swap(&r, d("2027-01-06"), None, today, &[], 9)
+    let Reply::Comment { body, .. } =
+        swap::answer_swap(&r, d("2027-01-06"), None, today, &[], 9, None)
     else {
         panic!("an answer")
     };
