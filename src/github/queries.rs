@@ -435,6 +435,7 @@ pub const SWAP_STATE: &str = r#"query SwapState($owner: String!, $name: String!,
         }
         associatedPullRequests(first: 5, states: [OPEN, MERGED]) {
           nodes {
+            id
             number
             state
             body

@@ -171,11 +171,36 @@ pub async fn run(
     let existing = node.and_then(|n| {
         let pr = n["associatedPullRequests"]["nodes"].as_array()?.first()?;
         Some(Existing {
+            id: pr["id"].as_str().unwrap_or_default().to_owned(),
             number: pr["number"].as_u64()?,
             merged: pr["state"] == "MERGED",
             body: pr["body"].as_str().unwrap_or("").to_owned(),
         })
     });
+    // A run that opened the pull request but stopped before telling
+    // anyone: finish it (the reviews and the comment), once.
+    if let (Some(e), Some(request)) = (
+        swap_pr::unfinished(existing.as_ref(), &taker, &own),
+        request.clone(),
+    ) {
+        let taking = swap_pr::Taking {
+            request,
+            taker: taker.clone(),
+            back,
+            overrides: Vec::new(),
+        };
+        if dry_run {
+            return Ok(format!(
+                "dry run, nothing written: #{number}: would finish pull request #{}: the review requests and the comment",
+                e.number
+            ));
+        }
+        let told = tell(client, repo, subject, &taking, (&e.id, e.number), c.id).await?;
+        return Ok(format!(
+            "#{number}: pull request #{} was opened by an earlier run that stopped: asked for the reviews and told the issue{told}",
+            e.number
+        ));
+    }
     let taking = match swap_pr::take(&rot, back, &taker, today, &own, c.id, existing.as_ref()) {
         Ok(t) => t,
         Err(answer) => return answer_with(client, subject, number, answer, dry_run).await,
@@ -304,8 +329,23 @@ pub async fn run(
     let (Some(pr_id), Some(pr_number)) = (pr["id"].as_str(), pr["number"].as_u64()) else {
         anyhow::bail!("GitHub did not say which pull request it opened");
     };
-    // The review requests (the notification) and the comment that says who
-    // took the day, in one more document.
+    let told = tell(client, repo, subject, &taking, (pr_id, pr_number), c.id).await?;
+    Ok(format!(
+        "{said}: opened pull request #{pr_number} from `{branch}`{told}"
+    ))
+}
+
+/// The review requests (the notification) and the comment that says who
+/// took the day, in one document, for the pull request `pr` (id, number);
+/// the warnings, as text to append to the job log's line.
+async fn tell(
+    client: &Client,
+    repo: &Value,
+    subject: &str,
+    taking: &swap_pr::Taking,
+    (pr_id, pr_number): (&str, u64),
+    reply_to: u64,
+) -> Result<String> {
     let users = repo["assignableUsers"]["nodes"].as_array();
     let mut warnings = Vec::new();
     let ids: Vec<&str> = [&taking.request.from, &taking.taker]
@@ -325,7 +365,7 @@ pub async fn run(
         })
         .collect();
     let mut muts = vec![Mutation::Comment];
-    let mut vars = json!({ "comment": { "subjectId": subject, "body": swap_pr::taken(&taking, pr_number, c.id) } });
+    let mut vars = json!({ "comment": { "subjectId": subject, "body": swap_pr::taken(taking, pr_number, reply_to) } });
     if !ids.is_empty() {
         muts.insert(0, Mutation::RequestReviews);
         vars["requestReviews"] = json!({ "pullRequestId": pr_id, "userIds": ids, "union": true });
@@ -339,10 +379,7 @@ pub async fn run(
     for e in errors {
         warnings.push(format!("; {e}"));
     }
-    Ok(format!(
-        "{said}: opened pull request #{pr_number} from `{branch}`{}",
-        warnings.concat()
-    ))
+    Ok(warnings.concat())
 }
 
 async fn answer_with(

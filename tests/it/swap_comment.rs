@@ -567,3 +567,44 @@ fn a_member_asks_for_their_own_day_only() {
         answers[0]
     );
 }
+
+/// A run that opened the pull request but failed before the review
+/// requests and the comment (GitHub answered 500): the rerun of the same
+/// event finishes it, in two requests, and a third run does nothing.
+#[test]
+fn a_take_that_stopped_after_opening_the_pull_request_is_finished_by_the_rerun() {
+    use support::fake_github::{Fault, Target};
+    let f = fake();
+    asked(&f);
+    let event = comment(&f, 102, "/take", "fay", "NONE");
+    // The first mutation document (branch, commit, pull request) goes
+    // through; the second (reviews, comment) fails.
+    f.fail_nth(Target::Mutation, 1, Fault::Status(500));
+    let r = run(&f, &event);
+    assert_ne!(r.code, Some(0), "{}", r.out);
+    let pr = f.with(|s| s.prs[0].clone());
+    assert!(pr.reviewers.is_empty(), "{:?}", pr.reviewers);
+    assert_eq!(own_comments(&f).len(), 1, "only the answer to the request");
+    // The rerun: the reviews and the comment, once.
+    let r = run(&f, &event);
+    assert_eq!(r.code, Some(0), "{}", r.out);
+    assert_eq!((r.requests, r.writes), (2, 1), "{}", r.out);
+    assert!(
+        r.out.contains("opened by an earlier run that stopped"),
+        "{}",
+        r.out
+    );
+    assert_eq!(f.with(|s| s.prs[0].reviewers.clone()), ["cat", "fay"]);
+    let own = own_comments(&f);
+    assert_eq!(own.len(), 2);
+    assert!(
+        own[1].starts_with("Taken by `@fay`: pull request #1."),
+        "{}",
+        own[1]
+    );
+    assert_eq!(f.with(|s| s.prs.len()), 1, "no second pull request");
+    // Once: a third run writes nothing.
+    let r = run(&f, &event);
+    assert_eq!((r.requests, r.writes), (1, 0), "{}", r.out);
+    assert_eq!(own_comments(&f).len(), 2);
+}

@@ -552,7 +552,7 @@ fn swap_state(st: &State, vars: &Value) -> Value {
                     .prs
                     .iter()
                     .filter(|p| &p.head == name)
-                    .map(|p| json!({ "number": p.number, "state": if p.open { "OPEN" } else { "MERGED" }, "body": p.body }))
+                    .map(|p| json!({ "id": p.id, "number": p.number, "state": if p.open { "OPEN" } else { "MERGED" }, "body": p.body }))
                     .collect();
                 json!({ "name": short, "target": { "oid": oid }, "associatedPullRequests": { "nodes": prs } })
             })

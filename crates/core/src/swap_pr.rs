@@ -15,9 +15,34 @@ use chrono::NaiveDate;
 /// The pull request on a request's branch, if there is one.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Existing {
+    /// Its node id (for the review requests).
+    pub id: String,
     pub number: u64,
     pub merged: bool,
     pub body: String,
+}
+
+/// The open pull request `taker` opened for this issue's request, when the
+/// run that opened it stopped before the review requests and the "Taken
+/// by" comment (no such comment of oncall's names it): a rerun finishes it
+/// instead of answering that the day was taken already.
+pub fn unfinished<'a>(
+    existing: Option<&'a Existing>,
+    taker: &str,
+    own: &[String],
+) -> Option<&'a Existing> {
+    let e = existing.filter(|e| !e.merged)?;
+    let by = fields(&e.body, "swap-pr").and_then(|f| {
+        f.iter()
+            .find(|(k, _)| *k == "taker")
+            .map(|(_, v)| v.to_string())
+    })?;
+    let told = format!(
+        "Taken by {}: pull request #{}.",
+        code_login(taker),
+        e.number
+    );
+    (by == taker && !own.iter().any(|c| c.starts_with(&told))).then_some(e)
 }
 
 /// A day taken: the overrides to write.
