@@ -7,12 +7,11 @@
 //! is expanded by rrule, anchored at midnight UTC so that the dates do not
 //! depend on the machine's time zone.
 
-use crate::config::{calendars, text};
+use crate::config::{calendars, edit, text};
 use chrono::{Datelike, NaiveDate, NaiveTime};
 use icalendar::{Calendar, Component, DatePerhapsTime};
 use std::collections::BTreeMap;
 use std::str::FromStr;
-use yaml_edit::Document;
 
 /// The most days one event may span (a holiday of weeks is a mistake).
 const MAX_EVENT_DAYS: i64 = 31;
@@ -225,7 +224,11 @@ pub fn merge(
             block(added.iter().map(|h| item(h)).collect())
         ),
         Some((text, _)) if added.is_empty() => text.to_owned(),
-        Some((text, _)) => append(text, added.iter().map(|h| item(h)).collect())?,
+        Some((text, _)) => edit::append_to_list(
+            text,
+            "holidays",
+            &added.iter().map(|h| item(h)).collect::<Vec<_>>(),
+        )?,
     };
     if let Err(problems) = calendars::parse(&text) {
         let first = problems
@@ -241,45 +244,6 @@ pub fn merge(
         added: added.into_iter().cloned().collect(),
         present: present.iter().map(|h| h.date).collect(),
     })
-}
-
-/// `items` added at the end of the file's `holidays:` list, with
-/// yaml-edit: pushed onto a block list; a flow list (`holidays: []`) or a
-/// missing key becomes a block list of the old items and the new.
-fn append(text: &str, items: Vec<String>) -> Result<String, String> {
-    let doc = Document::from_str(text).map_err(|e| format!("cannot parse the file: {e}"))?;
-    let top = doc.as_mapping().ok_or("the file is not a mapping")?;
-    let existing = top.get_sequence("holidays");
-    let flow = existing
-        .as_ref()
-        .is_some_and(|s| s.to_string().trim_start().starts_with('['));
-    let mut all = Vec::new();
-    if flow && let Some(seq) = &existing {
-        all.extend(seq.values().map(|v| v.to_string().trim().to_owned()));
-    }
-    all.extend(items);
-    let fragment_text = format!(
-        "holidays:\n{}",
-        all.iter().map(|i| format!("  - {i}\n")).collect::<String>()
-    );
-    let fragment =
-        Document::from_str(&fragment_text).map_err(|e| format!("internal: fragment: {e}"))?;
-    let fragment_top = fragment.as_mapping().ok_or("internal: fragment")?;
-    match existing {
-        Some(seq) if !flow => {
-            let new_items = fragment_top
-                .get_sequence("holidays")
-                .ok_or("internal: fragment")?;
-            for item in new_items.values() {
-                seq.push(item);
-            }
-        }
-        _ => {
-            let value = fragment_top.get("holidays").ok_or("internal: fragment")?;
-            top.set("holidays", value);
-        }
-    }
-    Ok(doc.to_string())
 }
 
 /// The comment a new calendar file starts with: where its dates came from

@@ -117,48 +117,7 @@ pub fn write_overrides(
         s
     };
     let items: Vec<String> = overrides.iter().map(|(d, g)| entry(*d, g)).collect();
-    let doc = Document::from_str(text).map_err(|e| format!("cannot parse the file: {e}"))?;
-    let top = doc.as_mapping().ok_or("the file is not a mapping")?;
-    // Block style, always: a flow list (`overrides: []`, as `init` writes
-    // it) is rewritten as a block list of its items and the new ones,
-    // rather than growing into one ever-longer line.
-    let existing = top.get_sequence("overrides");
-    let flow = existing.as_ref().filter(|e| e.is_flow_style());
-    let kept: Vec<String> = flow
-        .map(|e| {
-            e.values()
-                .map(|v| v.to_string().trim().to_owned())
-                .collect()
-        })
-        .unwrap_or_default();
-    let fragment_text = format!(
-        "overrides:\n{}",
-        kept.iter()
-            .chain(&items)
-            .map(|i| format!("  - {i}\n"))
-            .collect::<String>()
-    );
-    let fragment =
-        Document::from_str(&fragment_text).map_err(|e| format!("internal: fragment: {e}"))?;
-    let new_items = fragment
-        .as_mapping()
-        .and_then(|m| m.get_sequence("overrides"))
-        .ok_or("internal: fragment")?;
-    match existing.filter(|e| !e.is_flow_style()) {
-        Some(existing) => {
-            for item in new_items.values() {
-                existing.push(item);
-            }
-        }
-        None => {
-            let value = fragment
-                .as_mapping()
-                .and_then(|m| m.get("overrides"))
-                .ok_or("internal: fragment")?;
-            top.set("overrides", value);
-        }
-    }
-    Ok(doc.to_string())
+    edit::append_to_list(text, "overrides", &items)
 }
 
 /// rotation.yaml without `login`: removed from `members` and from the

@@ -356,3 +356,46 @@ mod block_tests {
         );
     }
 }
+
+/// The file's text with `items` (YAML flow values, e.g. `{ date: …, … }`)
+/// added at the end of the top-level list `key`, with yaml-edit, always in
+/// block style: pushed onto a block list; a flow list (`overrides: []`, as
+/// `init` writes it) or a missing key becomes a block list of the old
+/// items and the new, rather than one ever-longer line. The rest of the
+/// file (comments, other keys) stays as it is.
+pub fn append_to_list(text: &str, key: &str, items: &[String]) -> Result<String, String> {
+    let doc = Document::from_str(text).map_err(|e| format!("cannot parse the file: {e}"))?;
+    let top = doc.as_mapping().ok_or("the file is not a mapping")?;
+    let existing = top.get_sequence(key);
+    let flow = existing.as_ref().filter(|e| e.is_flow_style());
+    let kept: Vec<String> = flow
+        .map(|e| {
+            e.values()
+                .map(|v| v.to_string().trim().to_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    let fragment_text = format!(
+        "{key}:\n{}",
+        kept.iter()
+            .chain(items)
+            .map(|i| format!("  - {i}\n"))
+            .collect::<String>()
+    );
+    let fragment =
+        Document::from_str(&fragment_text).map_err(|e| format!("internal: fragment: {e}"))?;
+    let fragment_top = fragment.as_mapping().ok_or("internal: fragment")?;
+    match existing.filter(|e| !e.is_flow_style()) {
+        Some(existing) => {
+            let new_items = fragment_top.get_sequence(key).ok_or("internal: fragment")?;
+            for item in new_items.values() {
+                existing.push(item);
+            }
+        }
+        None => {
+            let value = fragment_top.get(key).ok_or("internal: fragment")?;
+            top.set(key, value);
+        }
+    }
+    Ok(doc.to_string())
+}
