@@ -270,8 +270,9 @@ pub fn append(log_text: &mut String, section: &str) {
 
 pub use crate::log_format::SLACK_MARKER;
 
-/// Whether the section of `date` records a Slack post.
-pub fn announced_in_slack(log: &Log, log_text: &str, date: NaiveDate) -> bool {
+/// Whether the section of `date` has the hidden line `marker` (a record
+/// that Slack was told, R10).
+pub fn section_has(log: &Log, log_text: &str, date: NaiveDate, marker: &str) -> bool {
     let Some(record) = log.record(date) else {
         return false;
     };
@@ -285,17 +286,28 @@ pub fn announced_in_slack(log: &Log, log_text: &str, date: NaiveDate) -> bool {
         .enumerate()
         .skip(record.line as usize)
         .take_while(|(i, _)| (*i as u32 + 1) < end)
-        .any(|(_, l)| l.trim() == SLACK_MARKER)
+        .any(|(_, l)| l.trim() == marker)
 }
 
-/// The log with the Slack marker appended to its last section (today's).
-pub fn mark_announced(log_text: &str) -> String {
+/// Whether the section of `date` records the handover's Slack post.
+pub fn announced_in_slack(log: &Log, log_text: &str, date: NaiveDate) -> bool {
+    section_has(log, log_text, date, SLACK_MARKER)
+}
+
+/// The log with the hidden line `marker` appended to its last section
+/// (today's).
+pub fn mark(log_text: &str, marker: &str) -> String {
     let mut out = log_text.to_owned();
     if !out.ends_with('\n') {
         out.push('\n');
     }
     out.push('\n');
-    out.push_str(SLACK_MARKER);
+    out.push_str(marker);
     out.push('\n');
     out
+}
+
+/// The log with the Slack marker appended to its last section (today's).
+pub fn mark_announced(log_text: &str) -> String {
+    mark(log_text, SLACK_MARKER)
 }

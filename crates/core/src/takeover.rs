@@ -120,37 +120,20 @@ pub fn plan(
 impl Takeover {
     /// Whether the day's section records the Slack message of this takeover.
     pub fn announced(&self, log_text: &str) -> bool {
-        let Ok(log) = log::parse("", log_text) else {
-            return false;
-        };
-        let Some(record) = log.record(self.date) else {
-            return false;
-        };
-        let marker = format::takeover_slack_marker(&self.to);
-        let end = log
-            .records
-            .iter()
-            .find(|r| r.date > self.date)
-            .map_or(usize::MAX, |r| r.line as usize);
-        log_text
-            .lines()
-            .enumerate()
-            .skip(record.line as usize)
-            .take_while(|(i, _)| i + 1 < end)
-            .any(|(_, l)| l.trim() == marker)
+        log::parse("", log_text).is_ok_and(|log| {
+            log::section_has(
+                &log,
+                log_text,
+                self.date,
+                &format::takeover_slack_marker(&self.to),
+            )
+        })
     }
 
     /// The log with this takeover's Slack marker appended to its last
     /// section (the day's).
     pub fn mark_announced(&self, log_text: &str) -> String {
-        let mut out = log_text.to_owned();
-        if !out.ends_with('\n') {
-            out.push('\n');
-        }
-        out.push('\n');
-        out.push_str(&format::takeover_slack_marker(&self.to));
-        out.push('\n');
-        out
+        log::mark(log_text, &format::takeover_slack_marker(&self.to))
     }
 
     /// One line for the terminal and the step summary (not escaped: names

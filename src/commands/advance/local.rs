@@ -98,6 +98,27 @@ fn apply(
         writeln!(ctx.out, "{}", daily::already_done(day.date))?;
         return Ok(());
     };
+    write_or_show(target, inputs, new, dry_run, ctx)?;
+    ctx.out
+        .write_all(daily::terminal_summary(&inputs.rotation, day).as_bytes())?;
+    Ok(())
+}
+
+/// Where an archive the plan names (beside the log) is.
+fn archive_path(log: &Path, beside: &str) -> std::path::PathBuf {
+    log.parent().unwrap_or(Path::new("")).join(beside)
+}
+
+/// New files, written (the archives, then the log, then rotation.yaml: a
+/// run stopped between them leaves what the next run completes) or, in a
+/// dry run, shown as a diff.
+fn write_or_show(
+    target: &Target,
+    inputs: &Inputs,
+    new: &oncall_core::files::Files,
+    dry_run: bool,
+    ctx: &mut Ctx,
+) -> Result<()> {
     if dry_run {
         writeln!(ctx.out, "Dry run: nothing is written.\n")?;
         let rotation_diff = unified(
@@ -135,14 +156,7 @@ fn apply(
         }
         fsio::write_atomic(&target.config, &new.rotation_text).map_err(crate::error::fs)?;
     }
-    ctx.out
-        .write_all(daily::terminal_summary(&inputs.rotation, day).as_bytes())?;
     Ok(())
-}
-
-/// Where an archive the plan names (beside the log) is.
-fn archive_path(log: &Path, beside: &str) -> std::path::PathBuf {
-    log.parent().unwrap_or(Path::new("")).join(beside)
 }
 
 /// Posts the day's handover to Slack, once (R10): the post is recorded in
@@ -169,7 +183,7 @@ fn announce(
     let mut record = LogRecord {
         announced: log::announced_in_slack(&log, &log_text, day.date),
         path: &target.log,
-        log_text: &log_text,
+        marked: log::mark_announced(&log_text),
     };
     post_once(&mut record, &payload, day.date, webhook, ctx)
 }
@@ -178,7 +192,8 @@ fn announce(
 struct LogRecord<'a> {
     announced: bool,
     path: &'a Path,
-    log_text: &'a str,
+    /// The log with the post's marker, written once it is made.
+    marked: String,
 }
 
 impl SlackRecord for LogRecord<'_> {
@@ -186,7 +201,7 @@ impl SlackRecord for LogRecord<'_> {
         self.announced
     }
     fn record(&mut self, _ctx: &Ctx) -> Result<()> {
-        fsio::write_atomic(self.path, &log::mark_announced(self.log_text)).map_err(crate::error::fs)
+        fsio::write_atomic(self.path, &self.marked).map_err(crate::error::fs)
     }
 }
 
@@ -218,39 +233,16 @@ fn take_over(
         Some(f) => (f.rotation_text.clone(), f.log_text.clone()),
         None => (inputs.rotation_text.clone(), inputs.log_text.clone()),
     };
-    match (&t.files, args.dry_run) {
-        (Some(f), true) => {
-            writeln!(ctx.out, "Dry run: nothing is written.\n")?;
-            let diff = unified(
-                &label(&target.config),
-                &inputs.rotation_text,
-                &f.rotation_text,
-                None,
-            ) + &unified(
-                &label(&target.log),
-                &inputs.log_text,
-                &f.log_text,
-                Some(inputs.log.line_count),
-            );
-            writeln!(ctx.out, "{diff}")?;
-        }
-        (Some(f), false) => {
-            fsio::write_atomic(&target.log, &f.log_text).map_err(crate::error::fs)?;
-            fsio::write_atomic(&target.config, &f.rotation_text).map_err(crate::error::fs)?;
-        }
-        (None, _) => {}
-    }
+    let summary = oncall_core::escape::terminal(&t.summary(rot));
     match &t.files {
-        Some(_) => writeln!(
-            ctx.out,
-            "{}",
-            oncall_core::escape::terminal(&t.summary(rot))
-        )?,
+        Some(f) => {
+            write_or_show(target, inputs, f, args.dry_run, ctx)?;
+            writeln!(ctx.out, "{summary}")?;
+        }
         None => writeln!(
             ctx.out,
-            "{} The takeover is recorded: {}",
-            daily::already_done(t.date),
-            oncall_core::escape::terminal(&t.summary(rot))
+            "{} The takeover is recorded: {summary}",
+            daily::already_done(t.date)
         )?,
     }
     // The day as it stands after the takeover: its handover now names the
@@ -277,11 +269,10 @@ fn take_over(
                 Some(_) => fsio::read_text(&target.log, false).map_err(UserError::from)?,
                 None => log_text.clone(),
             };
-            let mut record = TakeoverRecord {
+            let mut record = LogRecord {
                 announced: t.announced(&log_text),
                 path: &target.log,
-                log_text: &log_text,
-                takeover: t,
+                marked: t.mark_announced(&log_text),
             };
             post_once(&mut record, &t.slack_message(), t.date, webhook, ctx)
         }),
@@ -294,22 +285,4 @@ fn take_over(
     }
     announced?;
     grouped
-}
-
-/// The takeover's record: its marker in the day's log section.
-struct TakeoverRecord<'a> {
-    announced: bool,
-    path: &'a Path,
-    log_text: &'a str,
-    takeover: &'a oncall_core::takeover::Takeover,
-}
-
-impl SlackRecord for TakeoverRecord<'_> {
-    fn announced(&self) -> bool {
-        self.announced
-    }
-    fn record(&mut self, _ctx: &Ctx) -> Result<()> {
-        fsio::write_atomic(self.path, &self.takeover.mark_announced(self.log_text))
-            .map_err(crate::error::fs)
-    }
 }
