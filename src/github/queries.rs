@@ -280,41 +280,55 @@ pub const MOVED_CLAIMS: &str = r#"query MovedClaims($owner: String!, $name: Stri
 }
 "#;
 
-/// `oncall assign`: the default branch's rotation.yaml and the shared
-/// calendars in [`CALENDARS_DIR`], the issue (or pull request) and who can
-/// be assigned, in one request.
-pub const ASSIGN_STATE: &str = r#"query AssignState($owner: String!, $name: String!, $config: String!, $number: Int!, $calendars: String!) {
-  repository(owner: $owner, name: $name) {
-    defaultBranchRef {
-      name
-      target {
-        oid
-        ... on Commit {
-          rotation: file(path: $config) {
-            object {
-              ... on Blob {
-                text
-                isTruncated
-              }
-            }
+/// The default branch's rotation file and the files of the calendars'
+/// directory, as `assign` and the swap commands read them (a fragment of
+/// their documents).
+macro_rules! default_branch_files {
+    () => {
+        r#"
+fragment DefaultBranchFiles on Ref {
+  name
+  target {
+    oid
+    ... on Commit {
+      rotation: file(path: $config) {
+        object {
+          ... on Blob {
+            text
+            isTruncated
           }
-          calendars: file(path: $calendars) {
-            object {
-              ... on Tree {
-                entries {
-                  path
-                  object {
-                    ... on Blob {
-                      text
-                      isTruncated
-                    }
-                  }
+        }
+      }
+      calendars: file(path: $calendars) {
+        object {
+          ... on Tree {
+            entries {
+              path
+              object {
+                ... on Blob {
+                  text
+                  isTruncated
                 }
               }
             }
           }
         }
       }
+    }
+  }
+}
+"#
+    };
+}
+
+/// `oncall assign`: the default branch's rotation.yaml and the shared
+/// calendars in [`CALENDARS_DIR`], the issue (or pull request) and who can
+/// be assigned, in one request.
+pub const ASSIGN_STATE: &str = concat!(
+    r#"query AssignState($owner: String!, $name: String!, $config: String!, $number: Int!, $calendars: String!) {
+  repository(owner: $owner, name: $name) {
+    defaultBranchRef {
+      ...DefaultBranchFiles
     }
     issueOrPullRequest(number: $number) {
       ... on Issue {
@@ -356,7 +370,9 @@ pub const ASSIGN_STATE: &str = r#"query AssignState($owner: String!, $name: Stri
     }
   }
 }
-"#;
+"#,
+    default_branch_files!()
+);
 
 /// `oncall assign`'s writes, in one document: the assignment and the
 /// comment, or either.
@@ -381,39 +397,12 @@ pub fn assign_document(assign: bool, comment: bool) -> String {
 /// comments on it, the requests' branches (`oncall/swap-…`) and their
 /// pull requests, and who can
 /// be asked for a review, in one request.
-pub const SWAP_STATE: &str = r#"query SwapState($owner: String!, $name: String!, $config: String!, $number: Int!, $calendars: String!) {
+pub const SWAP_STATE: &str = concat!(
+    r#"query SwapState($owner: String!, $name: String!, $config: String!, $number: Int!, $calendars: String!) {
   repository(owner: $owner, name: $name) {
     id
     defaultBranchRef {
-      name
-      target {
-        oid
-        ... on Commit {
-          rotation: file(path: $config) {
-            object {
-              ... on Blob {
-                text
-                isTruncated
-              }
-            }
-          }
-          calendars: file(path: $calendars) {
-            object {
-              ... on Tree {
-                entries {
-                  path
-                  object {
-                    ... on Blob {
-                      text
-                      isTruncated
-                    }
-                  }
-                }
-              }
-            }
-          }
-        }
-      }
+      ...DefaultBranchFiles
     }
     issueOrPullRequest(number: $number) {
       ... on Issue {
@@ -451,4 +440,6 @@ pub const SWAP_STATE: &str = r#"query SwapState($owner: String!, $name: String!,
     }
   }
 }
-"#;
+"#,
+    default_branch_files!()
+);
