@@ -42,13 +42,7 @@ fn who(rot: &Rotation, log: &Log, date: NaiveDate) -> String {
     match day::on(rot, log, date) {
         OnDay::Working(Row {
             github: Some(g), ..
-        }) => {
-            let name = rot.display(&g);
-            match name == g {
-                true => format!("@{}", html(&g)),
-                false => format!("{} <span class=\"login\">@{}</span>", html(name), html(&g)),
-            }
-        }
+        }) => crate::site::person(rot, &g),
         OnDay::Working(_) => "nobody (uncovered)".to_owned(),
         OnDay::Off {
             holiday: Some(Some(n)),

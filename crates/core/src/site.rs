@@ -78,7 +78,7 @@ footer { color: var(--muted); font-size: .85rem; padding-bottom: 2rem; }
 "#;
 
 /// A person: name, and the login in a smaller type.
-fn person(rot: &Rotation, g: &str) -> String {
+pub(crate) fn person(rot: &Rotation, g: &str) -> String {
     let name = rot.display(g);
     if name == g {
         format!("@{}", html(g))
