@@ -46,6 +46,10 @@ pub enum Command {
     /// Swap two days: write two overrides into rotation.yaml (for a roster
     /// pull request), after checking both members can serve the other day.
     Swap(SwapArgs),
+    /// Someone covers a day (default: today): write an override into
+    /// rotation.yaml. On a day handed over already it is a takeover (R13):
+    /// the next handover run applies and announces it.
+    Cover(CoverArgs),
     /// Remove a member: from `members`, and from the state's `order`,
     /// `served` and `held_back`, in one edit (for a roster pull request).
     Leave(LeaveArgs),
@@ -185,6 +189,11 @@ pub struct AdvanceArgs {
     /// Allow --date after today: hands over days that have not come yet.
     #[arg(long)]
     pub future: bool,
+    /// Only apply a takeover of the day (R13: an override of a day handed
+    /// over already); without one, hand over nothing. The daily workflow's
+    /// run on a change to the roster.
+    #[arg(long)]
+    pub takeover_only: bool,
     /// Post the handover to the Slack incoming webhook in SLACK_WEBHOOK_URL,
     /// or in the variable rotation.yaml's `slack.webhook_env` names (once
     /// per day: the log, or with --pr the pull request, records the post).
@@ -230,6 +239,20 @@ pub struct SwapArgs {
     /// Why (shown in the schedule, the log, the PR and Slack).
     #[arg(long, value_name = "TEXT")]
     pub reason: Option<String>,
+}
+
+/// `oncall cover`.
+#[derive(Debug, Clone, Args)]
+pub struct CoverArgs {
+    /// Who covers the day (their `github` login).
+    #[arg(value_name = "LOGIN")]
+    pub login: String,
+    /// The day (YYYY-MM-DD). Default: today in the team's time zone.
+    #[arg(long, value_parser = parse_date, value_name = "DATE")]
+    pub date: Option<NaiveDate>,
+    /// Why (shown in the log, the pull request and Slack).
+    #[arg(long, value_name = "TEXT")]
+    pub reason: String,
 }
 
 /// `oncall leave`.

@@ -66,6 +66,7 @@ pub fn run(cli: &Cli, ctx: &mut Ctx) -> Result<()> {
         Command::Assign(a) => assign::run(a, &target()?, ctx),
         Command::Swap(a) => roster::swap(a, &target()?, ctx),
         Command::Leave(a) => roster::leave(a, &target()?, ctx),
+        Command::Cover(a) => roster::cover(a, &target()?, ctx),
         Command::Init(a) => init::init(a, &target()?, ctx),
         Command::Import(a) => import::import(a, &target()?, ctx),
         Command::Holidays(a) => holidays::run(a, ctx),

@@ -1,9 +1,9 @@
-//! `oncall swap` and `oncall leave`: edit rotation.yaml for a roster pull
+//! `oncall swap`, `oncall cover` and `oncall leave`: edit rotation.yaml for a roster pull
 //! request (the edit is `oncall_core::roster`'s), validate the result, and
 //! write it only when it is valid.
 
 use super::{Ctx, Target};
-use crate::cli::{LeaveArgs, SwapArgs};
+use crate::cli::{CoverArgs, LeaveArgs, SwapArgs};
 use crate::error::{UserError, usage};
 use crate::fsio;
 use anyhow::Result;
@@ -12,8 +12,8 @@ use oncall_core::config::Rotation;
 use oncall_core::diag::{InvalidInput, Report};
 use oncall_core::escape::terminal;
 use oncall_core::roster::{
-    finish_leave, leave_today, past_overrides, pending_overrides, plan_swap, write_leave,
-    write_swap,
+    finish_leave, leave_today, past_overrides, pending_overrides, plan_cover, plan_swap,
+    write_leave, write_overrides, write_swap,
 };
 use std::io::Write;
 use std::path::Path;
@@ -72,6 +72,49 @@ pub fn swap(args: &SwapArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
         "Open a pull request with this change; its check shows the two changed days.".to_owned(),
     ] {
         writeln!(out, "{}", terminal(&l))?;
+    }
+    Ok(())
+}
+
+/// `oncall cover LOGIN [--date DATE] --reason TEXT`: one override. On a
+/// day handed over already it is a takeover (R13).
+pub fn cover(args: &CoverArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
+    let config = target.config.as_path();
+    let (text, rot) = read(config)?;
+    super::lint_for_today(config, &rot, ctx.now)?;
+    let today = oncall_core::calendar::today(rot.timezone, ctx.now);
+    let date = args.date.unwrap_or(today);
+    let cover = plan_cover(&rot, &args.login, date, today).map_err(|e| usage(terminal(&e)))?;
+    let new_text = write_overrides(&text, &[(date, &cover.login)], Some(&args.reason))
+        .map_err(|e| usage(terminal(&e)))?;
+    let (_, warnings) = validate_and_write(config, &new_text, ctx.err)?;
+    for w in warnings.warnings() {
+        writeln!(ctx.out, "{}", warnings.line(w))?;
+    }
+    let from = cover
+        .from
+        .as_deref()
+        .map_or("nobody (uncovered)".to_owned(), |f| format!("@{f}"));
+    let next = match cover.takeover {
+        true => format!(
+            "{date} was handed over already: this is a takeover (R13). Once it is on the default branch, the next handover run (`oncall advance`, with or without `--pr`; the daily workflow runs on its push) adds the takeover note, names @{} in the state and tells Slack once.",
+            cover.login
+        ),
+        false => format!(
+            "The handover of {date} puts @{} on call in place of {from} (R6); nobody else's day moves.",
+            cover.login
+        ),
+    };
+    for l in [
+        format!(
+            "@{} covers {date} ({}) for {from}: an override added to {}.",
+            cover.login,
+            date.format("%a"),
+            config.display()
+        ),
+        next,
+    ] {
+        writeln!(ctx.out, "{}", terminal(&l))?;
     }
     Ok(())
 }

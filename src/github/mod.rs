@@ -228,6 +228,8 @@ pub struct When {
     pub dry_run: bool,
     /// Allow a `date` after today.
     pub future: bool,
+    /// Only apply a takeover (R13); without one, write nothing.
+    pub takeover_only: bool,
 }
 
 /// Opens or updates the handover pull request for `date` (default: today
@@ -247,6 +249,7 @@ pub async fn run(
         now,
         dry_run,
         future,
+        takeover_only,
     } = when;
     let mut last_race = String::new();
     for _attempt in 0..2 {
@@ -305,7 +308,8 @@ pub async fn run(
             }),
             ..Outcome::default()
         };
-        let decision = match handover::decide(&remote, paths, date) {
+        let at = now.with_timezone(&tz).time();
+        let decision = match handover::decide(&remote, paths, date, at) {
             Ok(d) => d,
             Err(Refusal::Nothing(why)) => {
                 outcome.messages.push(why.message());
@@ -341,6 +345,10 @@ pub async fn run(
                 .into());
             }
         };
+        if takeover_only && decision.day.takeover.is_none() {
+            outcome.messages.push(oncall_core::daily::no_takeover(date));
+            return Ok(outcome);
+        }
         if let Some((text, _)) = &outcome.base_files {
             before_write(text)?;
         }
@@ -365,9 +373,15 @@ pub async fn run(
     Err(Raced(last_race).into())
 }
 
-/// Records on the pull request that Slack was told about `date` (R10).
-pub async fn record_slack(client: &Client, pr_id: &str, body: &str, date: NaiveDate) -> Result<()> {
-    let marker = oncall_core::log_format::pr_slack_marker(date);
+/// Records on the pull request that Slack was told (R10): `marker` is
+/// the day's (`log_format::pr_slack_marker`) or a takeover's
+/// (`pr_takeover_marker`). Returns the body as it is now.
+pub async fn record_slack(
+    client: &Client,
+    pr_id: &str,
+    body: &str,
+    marker: &str,
+) -> Result<String> {
     let body = format!("{}\n\n{marker}\n", body.trim_end());
     let doc = mutation_document(&[Mutation::UpdatePullRequest]);
     // Setting the same body twice is harmless: retried like a read.
@@ -381,7 +395,7 @@ pub async fn record_slack(client: &Client, pr_id: &str, body: &str, date: NaiveD
     if let Some(e) = errors.into_iter().next() {
         return Err(e.into());
     }
-    Ok(())
+    Ok(body)
 }
 
 /// Claims today's Slack post: moves the claim ref to today's handover

@@ -175,8 +175,13 @@ pub(crate) async fn write(
         outcome.branch_head = Some(oid.to_owned());
     }
     if d.branch != BranchMove::Keep {
+        let what = match (&d.day.takeover, d.day.hands_over()) {
+            (Some(_), false) => "the takeover",
+            (Some(_), true) => "the handover and the takeover",
+            (None, _) => "the handover",
+        };
         outcome.messages.push(format!(
-            "committed the handover for {} to `{}`",
+            "committed {what} for {} to `{}`",
             d.date, paths.branch
         ));
     }

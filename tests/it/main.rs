@@ -45,6 +45,7 @@ mod structure;
 mod substitutes;
 mod swap_comment;
 mod takeover;
+mod takeover_pr;
 mod time;
 mod topics;
 mod usergroup;

@@ -80,7 +80,7 @@ fn r13_a_takeover_is_applied_and_announced_once_and_everything_follows_it() {
     let r = run(&repo, "2026-11-30T09:30:00Z", &["check"], &slack, &api);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(
-        r.stdout.contains("rotation.yaml:28:13: warning: takes over 2026-11-30, a day handed over already, from `demo-bob`, on call now: the next local `oncall advance` applies it"),
+        r.stdout.contains("rotation.yaml:28:13: warning: takes over 2026-11-30, a day handed over already, from `demo-bob`, on call now: the next handover run (`oncall advance`, with or without `--pr`) applies it"),
         "{}",
         r.stdout
     );
@@ -356,4 +356,131 @@ fn r13_the_takeover_message_escapes_what_the_file_says() {
         serde_json::json!({ "what": "takeover", "payload": post }),
     ])
     .unwrap();
+}
+
+/// `oncall cover LOGIN --reason …`: the override for today, written for a
+/// roster change; on a day handed over already, a takeover the next run
+/// applies. Its refusals name what to do, and write nothing.
+#[test]
+fn r13_cover_writes_the_takeover_that_the_next_run_applies() {
+    let repo = Repo::with(TEAM, None);
+    let (slack, api) = (FakeSlack::start(), FakeSlackApi::start());
+    let now = "2026-11-30T09:30:00Z";
+    let r = run(&repo, "2026-11-30T07:00:00Z", &["advance"], &slack, &api);
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let before = repo.read("rotation.yaml");
+    for (args, says) in [
+        (
+            &["cover", "demo-dvae", "--reason", "x"][..],
+            "`demo-dvae` is not a member: did you mean `demo-dave`?",
+        ),
+        (
+            &["cover", "demo-bob", "--reason", "x"][..],
+            "`demo-bob` is on call on 2026-11-30 already: there is nothing to cover",
+        ),
+        (
+            &[
+                "cover",
+                "demo-dave",
+                "--date",
+                "2026-11-27",
+                "--reason",
+                "x",
+            ][..],
+            "2026-11-27 is before today (2026-11-30): the log is the record of past days",
+        ),
+        (
+            &[
+                "cover",
+                "demo-dave",
+                "--date",
+                "2026-12-05",
+                "--reason",
+                "x",
+            ][..],
+            "2026-12-05 (Saturday) is not a working day",
+        ),
+    ] {
+        let r = run(&repo, now, args, &slack, &api);
+        assert_eq!(r.code, Some(2), "{args:?}: {}{}", r.stdout, r.stderr);
+        assert!(r.stderr.contains(says), "{args:?}: {}", r.stderr);
+        assert_eq!(repo.read("rotation.yaml"), before, "nothing written");
+    }
+    let r = run(
+        &repo,
+        now,
+        &["cover", "demo-dave", "--reason", "Bob is sick"],
+        &slack,
+        &api,
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stdout
+            .contains("@demo-dave covers 2026-11-30 (Mon) for @demo-bob: an override added to"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("this is a takeover (R13)"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        repo.read("rotation.yaml")
+            .contains("- { date: 2026-11-30, github: demo-dave, reason: \"Bob is sick\" }"),
+        "{}",
+        repo.read("rotation.yaml")
+    );
+    // A second cover of the day says how to change the override.
+    let r = run(
+        &repo,
+        now,
+        &["cover", "demo-erin", "--reason", "x"],
+        &slack,
+        &api,
+    );
+    assert_eq!(r.code, Some(2));
+    assert!(
+        r.stderr
+            .contains("change that override's `github` to `demo-erin`"),
+        "{}",
+        r.stderr
+    );
+    let r = run(
+        &repo,
+        "2026-11-30T10:02:00Z",
+        &["advance", "--slack"],
+        &slack,
+        &api,
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(r.stdout.contains("Takeover on 2026-11-30: Dave Example (@demo-dave) takes over from Bob Example (@demo-bob)"), "{}", r.stdout);
+    assert_eq!(
+        slack.posts().len(),
+        2,
+        "the handover's post was due too, then the takeover's"
+    );
+    // A day ahead: a plain override, which its handover applies.
+    let r = run(
+        &repo,
+        now,
+        &[
+            "cover",
+            "demo-bob",
+            "--date",
+            "2026-12-01",
+            "--reason",
+            "trade",
+        ],
+        &slack,
+        &api,
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stdout.contains(
+            "The handover of 2026-12-01 puts @demo-bob on call in place of @demo-dave (R6)"
+        ),
+        "{}",
+        r.stdout
+    );
 }

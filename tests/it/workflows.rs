@@ -35,7 +35,7 @@ pub(crate) fn env_of(step: &Value) -> BTreeMap<String, String> {
         .unwrap_or_default()
 }
 
-const TEAM: &str = "team: Workflow team\ntimezone: Europe/Berlin\nstart: 2026-11-23\nmembers:\n  - { github: ana, slack: U0WORKFL01 }\n  - { github: ben }\n";
+pub(crate) const TEAM: &str = "team: Workflow team\ntimezone: Europe/Berlin\nstart: 2026-11-23\nmembers:\n  - { github: ana, slack: U0WORKFL01 }\n  - { github: ben }\n";
 
 pub(crate) struct Runner {
     pub(crate) dir: tempfile::TempDir,
@@ -111,7 +111,7 @@ impl Runner {
     }
 }
 
-fn fake_repo() -> FakeGitHub {
+pub(crate) fn fake_repo() -> FakeGitHub {
     let f = FakeGitHub::start(&[("rotation.yaml", TEAM)]);
     f.with(|s| {
         s.users = vec![
@@ -299,11 +299,11 @@ pub(crate) fn outputs_of(text: &str) -> serde_json::Map<String, Value> {
 
 /// One job's run: its exit status, what it printed, its summary and the
 /// outputs of its steps.
-struct JobRun {
+pub(crate) struct JobRun {
     name: String,
-    ok: bool,
+    pub(crate) ok: bool,
     code: Option<i32>,
-    text: String,
+    pub(crate) text: String,
     summary: String,
     concurrency: String,
     /// The job ran `cargo build`.
@@ -314,11 +314,11 @@ struct JobRun {
 /// would: the list job in a checkout of `files`, then one job per matrix
 /// entry, each in its own fresh checkout, against the fake GitHub, with
 /// the repository's `secrets` and `vars` and the dispatch `inputs`.
-struct Daily {
+pub(crate) struct Daily {
     files: Vec<(String, String)>,
     secrets: Value,
     vars: Value,
-    event: &'static str,
+    pub(crate) event: &'static str,
     inputs: Value,
     /// Lines an adopter adds to the hand-over step's env (one per webhook
     /// variable their rotations name).
@@ -330,7 +330,7 @@ struct Daily {
 }
 
 impl Daily {
-    fn new(files: &[(&str, &str)], secrets: Value) -> Daily {
+    pub(crate) fn new(files: &[(&str, &str)], secrets: Value) -> Daily {
         Daily {
             files: files
                 .iter()
@@ -453,7 +453,7 @@ impl Daily {
 
     /// The whole workflow: the list job, then the matrix (each entry's job
     /// in turn; on GitHub they run side by side).
-    fn run(&self, github: &FakeGitHub) -> (JobRun, Vec<JobRun>) {
+    pub(crate) fn run(&self, github: &FakeGitHub) -> (JobRun, Vec<JobRun>) {
         let wf = load(".github/workflows/oncall-daily.yml");
         let none = serde_json::json!({});
         let (list, outputs) = self.job(&wf["jobs"]["rotations"], &none, &none, github);
@@ -484,7 +484,7 @@ impl Daily {
 }
 
 /// Secrets of a scheduled run: the default webhook.
-fn secrets(slack: &FakeSlack) -> Value {
+pub(crate) fn secrets(slack: &FakeSlack) -> Value {
     serde_json::json!({ "SLACK_WEBHOOK_URL": slack.url })
 }
 
@@ -858,6 +858,7 @@ fn the_composite_action_hands_over_as_written() {
             "ONCALL_LOG",
             "ONCALL_NOTIFY",
             "ONCALL_ROTATION",
+            "ONCALL_TAKEOVER_ONLY",
             "SLACK_BOT_TOKEN",
             "SLACK_WEBHOOK_URL"
         ]
@@ -1096,6 +1097,8 @@ fn the_daily_workflow_acts_only_where_the_rotation_is_live() {
             "off",
             Some("this scheduled run did nothing"),
         ),
+        ("", "push", "off", Some("this push's run did nothing")),
+        ("true", "push", "live", None),
         (
             "",
             "workflow_dispatch",

@@ -10,7 +10,8 @@ use crate::files::{self, EditError, Files};
 use crate::log::Log;
 use crate::plan::{self, Advance, Handover, Plan};
 use crate::schedule;
-use chrono::NaiveDate;
+use crate::takeover::{self, Takeover};
+use chrono::{NaiveDate, NaiveTime};
 
 /// What the daily run does on a date.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,15 +33,25 @@ pub struct DayPlan {
     pub missed: Vec<NaiveDate>,
     /// The rotation as it stands after the day (the next days come from it).
     pub after: Rotation,
-    /// The files' new texts; none when the day was handed over already.
+    /// The files' new texts (the handover's, with the takeover's note and
+    /// state on top); none when the run has nothing to write.
     pub files: Option<Files>,
     /// The advance this run makes; none when the day was handed over already.
     pub advance: Option<Advance>,
+    /// R13: an override of the day takes it over from the member its
+    /// handover named (`files` has its note and state, unless a run
+    /// applied it already: its Slack message may still be due).
+    pub takeover: Option<Takeover>,
 }
 
 impl DayPlan {
     /// Whether this run hands the day over (rather than finding it done).
     pub fn hands_over(&self) -> bool {
+        self.advance.is_some()
+    }
+
+    /// Whether this run writes anything: the handover, or a takeover.
+    pub fn writes(&self) -> bool {
         self.files.is_some()
     }
 
@@ -83,32 +94,42 @@ impl NoHandover {
 
 pub use crate::plan::{NoHandover, already_done};
 
-/// The day's plan (R9 catch-up, R10 once a day).
+/// The words of a `--takeover-only` run without a takeover.
+pub fn no_takeover(date: NaiveDate) -> String {
+    format!(
+        "{date}: no takeover to apply (no override names someone else for a day handed over already): nothing to do."
+    )
+}
+
+/// The day's plan (R9 catch-up, R10 once a day, R13 takeover). `at`: the
+/// run's time of day in the team's time zone (a takeover's note says it).
 pub fn plan(
     rot: &Rotation,
     rotation_text: &str,
     log: &Log,
     log_text: &str,
     date: NaiveDate,
+    at: NaiveTime,
 ) -> Result<Daily, EditError> {
-    Ok(match plan::advance(rot, log, date) {
+    let day = match plan::advance(rot, log, date) {
         Plan::Nothing(NoHandover::AlreadyDone { date }) => {
             match plan::done_handover(rot, log, date) {
-                Some(handover) => Daily::Day(Box::new(DayPlan {
+                Some(handover) => DayPlan {
                     date,
                     handover,
                     missed: Vec::new(),
                     after: rot.clone(),
                     files: None,
                     advance: None,
-                })),
-                None => Daily::Nothing(NoHandover::AlreadyDone { date }),
+                    takeover: None,
+                },
+                None => return Ok(Daily::Nothing(NoHandover::AlreadyDone { date })),
             }
         }
-        Plan::Nothing(why) => Daily::Nothing(why),
+        Plan::Nothing(why) => return Ok(Daily::Nothing(why)),
         Plan::Advance(adv) => {
             let files = files::after(rot, rotation_text, log, log_text, &adv)?;
-            Daily::Day(Box::new(DayPlan {
+            DayPlan {
                 date,
                 handover: adv.today().clone(),
                 missed: adv.missed().map(|h| h.day.date).collect(),
@@ -118,9 +139,64 @@ pub fn plan(
                 },
                 files: Some(files),
                 advance: Some(*adv),
-            }))
+                takeover: None,
+            }
         }
-    })
+    };
+    Ok(Daily::Day(Box::new(with_takeover(
+        day,
+        rotation_text,
+        log,
+        log_text,
+        at,
+    )?)))
+}
+
+/// The day's plan with the takeover its override asks for (R13), if any:
+/// decided against the day's section as `log` has it (the file, or the
+/// base's log with the handover branch's sections), applied on top of the
+/// files the handover writes.
+fn with_takeover(
+    mut day: DayPlan,
+    rotation_text: &str,
+    log: &Log,
+    log_text: &str,
+    at: NaiveTime,
+) -> Result<DayPlan, EditError> {
+    let Some(state) = day.after.state.clone() else {
+        return Ok(day);
+    };
+    let (text, written_log) = match &day.files {
+        Some(f) => (f.rotation_text.as_str(), f.log_text.as_str()),
+        None => (rotation_text, log_text),
+    };
+    let Some(t) = takeover::plan(&day.after, &state, text, log, written_log, day.date, at)? else {
+        return Ok(day);
+    };
+    if let Some(f) = &t.files {
+        let archives = day.files.take().map(|f| f.archives).unwrap_or_default();
+        day.files = Some(Files {
+            archives,
+            ..f.clone()
+        });
+    }
+    // The day as the log reads after the takeover: its member, why (an
+    // override in place of the one taken over from) and reason.
+    let final_log = day.files.as_ref().map_or(log_text, |f| f.log_text.as_str());
+    if let Ok(mut after) = crate::log::parse("", final_log)
+        && let Some(h) = {
+            after.archives = log.archives.clone();
+            plan::done_handover(&t.after, &after, day.date)
+        }
+    {
+        day.handover = Handover {
+            announced: day.handover.announced,
+            ..h
+        };
+    }
+    day.after = t.after.clone();
+    day.takeover = Some(t);
+    Ok(day)
 }
 
 /// The handover in a few lines, for the terminal: each value escaped

@@ -270,7 +270,7 @@ pub fn added_in_the_past(base: &Rotation, head: &Rotation) -> Vec<String> {
         if *date == since && on_call != Some(o.github.as_str()) {
             // R13: the last day handed over, to someone else: a takeover.
             notes.push(format!(
-                "The override on {date} (`{}`) takes over the day handed over last: once merged, the next local `oncall advance` applies it and announces it (R13; the daily workflow's `advance --pr` does not yet); the days after it do not change.",
+                "The override on {date} (`{}`) takes over the day handed over last: once merged, the next handover run applies it and announces it (R13); the days after it do not change.",
                 o.github
             ));
         } else if base

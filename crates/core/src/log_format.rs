@@ -365,6 +365,19 @@ pub fn pr_announced(body: &str, date: NaiveDate) -> bool {
     body.contains(&pr_slack_marker(date))
 }
 
+/// The hidden line in the handover pull request's body once Slack was
+/// told that `login` took `date` over (R13).
+pub fn pr_takeover_marker(date: NaiveDate, login: &str) -> String {
+    format!("{PR_SLACK_MARKER_START} {date} takeover by {login} -->")
+}
+
+/// The Slack markers of `date` in a pull request's body (the handover's,
+/// a takeover's), to keep in a new body of the same day.
+pub fn pr_markers_of(body: &str, date: NaiveDate) -> Vec<&str> {
+    let of_day = format!("{PR_SLACK_MARKER_START} {date} ");
+    body.lines().filter(|l| l.starts_with(&of_day)).collect()
+}
+
 /// A pull request body without its Slack markers (to compare bodies).
 pub fn without_slack_markers(body: &str) -> String {
     body.lines()

@@ -86,6 +86,86 @@ pub fn plan_swap(rot: &Rotation, a: NaiveDate, b: NaiveDate) -> Result<Swap, Str
     })
 }
 
+/// What `oncall cover LOGIN` does: who covers which day for whom, and
+/// whether the day was handed over already (then it is a takeover, R13).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cover {
+    pub date: NaiveDate,
+    pub login: String,
+    /// Who is on call that day now (None: uncovered).
+    pub from: Option<String>,
+    /// The day was handed over already: the next handover run takes it
+    /// over (R13); else its handover puts `login` on call (R6).
+    pub takeover: bool,
+}
+
+/// Plans `oncall cover LOGIN --date DATE`: an override for `date` (today
+/// or a day ahead) naming a member who is not away then. The error is the
+/// message for the user.
+pub fn plan_cover(
+    rot: &Rotation,
+    login: &str,
+    date: NaiveDate,
+    today: NaiveDate,
+) -> Result<Cover, String> {
+    let Some(member) = rot.member(login) else {
+        let hint = config::structure::suggest(login, rot.members.iter().map(|m| m.github.as_str()))
+            .map(|n| format!(": did you mean `{n}`?"))
+            .unwrap_or_else(|| ": name one of `members`".to_owned());
+        return Err(format!("`{login}` is not a member{hint}"));
+    };
+    if date < today {
+        return Err(format!(
+            "{date} is before today ({today}): the log is the record of past days, and an override of one changes nothing"
+        ));
+    }
+    match day::calendar(rot, date) {
+        day::Calendar::BeforeStart { start } => {
+            return Err(format!("{date} is before the rotation starts ({start})"));
+        }
+        day::Calendar::Off { .. } => {
+            return Err(format!(
+                "{date} ({}) is not a working day: nobody is on call then",
+                date.format("%A")
+            ));
+        }
+        day::Calendar::Working => {}
+    }
+    if member.is_away(date) {
+        return Err(format!(
+            "`{login}` is away on {date} (their time off in rotation.yaml): they cannot cover it"
+        ));
+    }
+    if let Some(o) = rot.overrides.get(&date) {
+        return Err(match o.github == login {
+            true => format!(
+                "`{login}` covers {date} already (the override on line {})",
+                o.pos.line
+            ),
+            false => format!(
+                "{date} has an override already (line {}, `{}`): to give the day to `{login}`, change that override's `github` to `{login}` (and its `reason`)",
+                o.pos.line, o.github
+            ),
+        });
+    }
+    let handed_over = rot.state.as_ref().filter(|s| s.since >= date);
+    let from = match handed_over {
+        Some(st) if st.since == date => st.on_call.clone(),
+        _ => day::ahead(rot, date).and_then(|d| d.on_call),
+    };
+    if from.as_deref() == Some(login) {
+        return Err(format!(
+            "`{login}` is on call on {date} already: there is nothing to cover"
+        ));
+    }
+    Ok(Cover {
+        date,
+        login: login.to_owned(),
+        from,
+        takeover: handed_over.is_some(),
+    })
+}
+
 /// A YAML flow scalar for any text: a JSON string is a valid YAML
 /// double-quoted scalar.
 fn quoted(s: &str) -> String {

@@ -33,21 +33,31 @@ pub struct Takeover {
     pub after: Rotation,
 }
 
-/// The takeover of `date` that rotation.yaml asks for, if any: the state
-/// is at `date` (the day was handed over) and the override for `date`
-/// names someone other than the member on call now. `at`: the run's time
-/// of day in the team's time zone, written in the note.
+/// The takeover of `date` that rotation.yaml asks for, if any: `state`
+/// (the state after the day's handover, as the run leaves it) is at
+/// `date`, the log's last section is the day's, and the override for
+/// `date` names someone other than the member that section has on call
+/// now (its handover, or its last takeover note). `rotation_text` and
+/// `log_text` are the files as the handover leaves them: the note is
+/// appended to the log's last section (the day's). `at`: the run's time of
+/// day in the team's time zone, written in the note.
+///
+/// The log's section decides, not the state: on a handover branch that is
+/// not merged yet, the base's state is the day before's, and the day's
+/// plan already puts the override's member on call (R6); the section on
+/// the branch still names whom the morning's handover named.
 pub fn plan(
     rot: &Rotation,
+    state: &State,
     rotation_text: &str,
     log: &Log,
     log_text: &str,
     date: NaiveDate,
     at: NaiveTime,
 ) -> Result<Option<Takeover>, EditError> {
-    let Some(st) = rot.state.as_ref().filter(|s| s.since == date) else {
+    if state.since != date {
         return Ok(None);
-    };
+    }
     let Some(o) = rot.overrides.get(&date) else {
         return Ok(None);
     };
@@ -57,30 +67,25 @@ pub fn plan(
     let Some(record) = log.record(date).filter(|_| log.last_date() == Some(date)) else {
         return Ok(None);
     };
-    let record = Some(record);
     // The last takeover the section records, if it is to this member.
-    let noted = record
-        .and_then(|r| r.takeover.as_ref())
-        .filter(|(_, to)| *to == o.github);
-    let state_says = st.on_call.as_deref() == Some(o.github.as_str());
-    if state_says && noted.is_none() {
-        // The day's own override (planned before the handover): nothing to take over.
+    let noted = record.takeover.as_ref().filter(|(_, to)| *to == o.github);
+    if record.on_call.as_deref() == Some(o.github.as_str()) && noted.is_none() {
+        // The day's own override (planned before the handover), or the
+        // member's own turn: nothing to take over.
         return Ok(None);
     }
     let from = match noted {
         Some((from, _)) => from.clone(),
-        // Who the section (or the state) has on call now.
-        None => record
-            .and_then(|r| r.on_call.clone())
-            .or_else(|| st.on_call.clone()),
+        None => record.on_call.clone(),
     };
     let after = Rotation {
         state: Some(State {
             on_call: Some(o.github.clone()),
-            ..st.clone()
+            ..state.clone()
         }),
         ..rot.clone()
     };
+    let state_says = state.on_call.as_deref() == Some(o.github.as_str());
     let files = match (state_says, noted) {
         (true, Some(_)) => None,
         _ => {
@@ -227,7 +232,7 @@ pub fn problems(rot: &Rotation, log: &Log) -> Vec<Problem> {
                 out.push(Problem::warning(
                     o.pos,
                     format!(
-                        "takes over {date}, a day handed over already, from {}, on call now: the next local `oncall advance` applies it and announces it (R13; the daily workflow's `advance --pr` does not yet)",
+                        "takes over {date}, a day handed over already, from {}, on call now: the next handover run (`oncall advance`, with or without `--pr`) applies it and announces it (R13)",
                         from.map_or("nobody (uncovered)".to_owned(), |f| format!("`{f}`"))
                     ),
                     "nothing to fix if a takeover is meant; the rotation after today does not change",

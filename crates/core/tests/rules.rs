@@ -350,7 +350,7 @@ fn r6_the_log_the_pr_and_slack_say_whom_an_override_replaces_and_why() {
         label: "oncall".into(),
         web_repo: "https://github.com/o/r".into(),
     };
-    let body = oncall_core::pr::body(&r, &paths, a.today(), &[], None, &log2);
+    let body = oncall_core::pr::body(&r, &paths, a.today(), &[], None, &log2, None);
     assert!(
         body.contains("`@fay` replaces `@ben`. Reason: ben at the dentist."),
         "{body}"

@@ -115,6 +115,7 @@ fn pr_body(text: &str, from: Option<&str>, date: &str) -> String {
         &missed,
         Some(42),
         &after.log_text,
+        None,
     )
 }
 

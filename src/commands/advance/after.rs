@@ -30,21 +30,47 @@ pub(crate) trait SlackRecord {
     fn release(&mut self, _ctx: &Ctx) {}
 }
 
-/// Posts the handover to Slack at most once a day, for either backend:
-/// not again when `record` says it was; without a webhook (a dry run) the
-/// payload is printed; a timeout counts as posted (the error says to
-/// check), any other failure gives the claim back.
+/// What a daily run posts to Slack, each at most once.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Post {
+    /// The day's handover.
+    Handover(NaiveDate),
+    /// A takeover of the day (R13).
+    Takeover(NaiveDate),
+}
+
+impl Post {
+    /// How the terminal names the post's day.
+    fn subject(self) -> String {
+        match self {
+            Post::Handover(date) => date.to_string(),
+            Post::Takeover(date) => format!("the takeover of {date}"),
+        }
+    }
+    fn posted(self) -> String {
+        match self {
+            Post::Handover(date) => format!("the handover for {date}"),
+            Post::Takeover(date) => format!("the takeover of {date}"),
+        }
+    }
+}
+
+/// Posts the handover (or a takeover) to Slack at most once, for either
+/// backend: not again when `record` says it was; without a webhook (a dry
+/// run) the payload is printed; a timeout counts as posted (the error says
+/// to check), any other failure gives the claim back.
 pub(crate) fn post_once(
     record: &mut dyn SlackRecord,
     payload: &serde_json::Value,
-    date: NaiveDate,
+    what: Post,
     webhook: Option<&Url>,
     ctx: &mut Ctx,
 ) -> Result<()> {
+    let subject = what.subject();
     if record.announced() {
         writeln!(
             ctx.out,
-            "Slack: {date} was announced already; not posting again."
+            "Slack: {subject} was announced already; not posting again."
         )?;
         return Ok(());
     }
@@ -54,7 +80,7 @@ pub(crate) fn post_once(
         return Ok(());
     };
     if let Some(why) = record.claim(ctx)? {
-        writeln!(ctx.out, "Slack: {date} {why}")?;
+        writeln!(ctx.out, "Slack: {subject} {why}")?;
         return Ok(());
     }
     let posted = ctx
@@ -66,7 +92,7 @@ pub(crate) fn post_once(
         record.release(ctx);
     }
     posted?;
-    writeln!(ctx.out, "Slack: posted the handover for {date}.")?;
+    writeln!(ctx.out, "Slack: posted {}.", what.posted())?;
     Ok(())
 }
 

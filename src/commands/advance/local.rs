@@ -3,7 +3,7 @@
 //! post in the day's log section.
 
 use super::after::{
-    Record, SlackRecord, post_once, record_in_actions, slack_status, sync_usergroup, webhook,
+    Post, Record, SlackRecord, post_once, record_in_actions, slack_status, sync_usergroup, webhook,
 };
 use crate::cli::AdvanceArgs;
 use crate::commands::{Ctx, Inputs, Target, label, open};
@@ -25,12 +25,15 @@ pub fn run(args: &AdvanceArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
     crate::error::refuse_future(date, today, args.dry_run, args.future)?;
     oncall_core::lint::refuse_catch_up(&label(&target.config), rot, date)
         .map_err(UserError::from)?;
+    // The run's time of day, for a takeover's note (R13).
+    let at = ctx.now.with_timezone(&rot.timezone).time();
     let daily = daily::plan(
         rot,
         &inputs.rotation_text,
         &inputs.log,
         &inputs.log_text,
         date,
+        at,
     )
     .map_err(UserError::from)?;
     // Check the Slack setting before anything is written.
@@ -50,29 +53,16 @@ pub fn run(args: &AdvanceArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
         }
         Daily::Day(day) => day,
     };
-    // R13: an override for the day handed over already is a takeover.
-    let at = ctx.now.with_timezone(&rot.timezone).time();
-    let takeover = match day.files {
-        Some(_) => None,
-        None => oncall_core::takeover::plan(
-            rot,
-            &inputs.rotation_text,
-            &inputs.log,
-            &inputs.log_text,
-            date,
-            at,
-        )
-        .map_err(UserError::from)?,
-    };
-    if let Some(t) = &takeover {
-        return take_over(args, target, &inputs, t, webhook.as_ref(), ctx);
+    if args.takeover_only && day.takeover.is_none() {
+        writeln!(ctx.out, "{}", daily::no_takeover(day.date))?;
+        return Ok(());
     }
     apply(target, &inputs, day, args.dry_run, ctx)?;
     let announced = match args.slack {
         true => announce(target, &inputs, day, webhook.as_ref(), ctx),
         false => Ok(()),
     };
-    let grouped = sync_usergroup(rot, Some(&day.handover), args.dry_run, ctx);
+    let grouped = sync_usergroup(&day.after, Some(&day.handover), args.dry_run, ctx);
     if !args.dry_run {
         let status = slack_status(&announced, args.slack);
         let log_after = day
@@ -86,7 +76,7 @@ pub fn run(args: &AdvanceArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
 }
 
 /// Writes the day's files (or, in a dry run, prints them as a diff), then
-/// the handover's summary.
+/// what the run did: the handover's summary, a takeover's (R13).
 fn apply(
     target: &Target,
     inputs: &Inputs,
@@ -94,13 +84,27 @@ fn apply(
     dry_run: bool,
     ctx: &mut Ctx,
 ) -> Result<()> {
+    let rot = &inputs.rotation;
+    let takeover = day
+        .takeover
+        .as_ref()
+        .map(|t| oncall_core::escape::terminal(&t.summary(rot)));
     let Some(new) = &day.files else {
-        writeln!(ctx.out, "{}", daily::already_done(day.date))?;
+        let done = daily::already_done(day.date);
+        match takeover {
+            Some(t) => writeln!(ctx.out, "{done} The takeover is recorded: {t}")?,
+            None => writeln!(ctx.out, "{done}")?,
+        }
         return Ok(());
     };
     write_or_show(target, inputs, new, dry_run, ctx)?;
-    ctx.out
-        .write_all(daily::terminal_summary(&inputs.rotation, day).as_bytes())?;
+    if day.hands_over() {
+        ctx.out
+            .write_all(daily::terminal_summary(rot, day).as_bytes())?;
+    }
+    if let Some(t) = takeover {
+        writeln!(ctx.out, "{t}")?;
+    }
     Ok(())
 }
 
@@ -159,9 +163,10 @@ fn write_or_show(
     Ok(())
 }
 
-/// Posts the day's handover to Slack, once (R10): the post is recorded in
-/// the day's log section, and a rerun after a failed post posts. With no
-/// webhook (a dry run), prints the payload instead.
+/// Posts the day's handover to Slack, once (R10), and the day's takeover,
+/// once (R13): each post is recorded in the day's log section, and a rerun
+/// after a failed post posts. With no webhook (a dry run), prints the
+/// payloads instead.
 fn announce(
     target: &Target,
     inputs: &Inputs,
@@ -170,7 +175,7 @@ fn announce(
     ctx: &mut Ctx,
 ) -> Result<()> {
     // In a dry run nothing was written: the files are as they were.
-    let log_text = match (webhook, &day.files) {
+    let mut log_text = match (webhook, &day.files) {
         (Some(_), Some(new)) => new.log_text.clone(),
         _ => inputs.log_text.clone(),
     };
@@ -184,8 +189,34 @@ fn announce(
         announced: log::announced_in_slack(&log, &log_text, day.date),
         path: &target.log,
         marked: log::mark_announced(&log_text),
+        written: false,
     };
-    post_once(&mut record, &payload, day.date, webhook, ctx)
+    post_once(
+        &mut record,
+        &payload,
+        Post::Handover(day.date),
+        webhook,
+        ctx,
+    )?;
+    if let Some(t) = &day.takeover {
+        if record.written {
+            log_text = record.marked;
+        }
+        let mut record = LogRecord {
+            announced: t.announced(&log_text),
+            path: &target.log,
+            marked: t.mark_announced(&log_text),
+            written: false,
+        };
+        post_once(
+            &mut record,
+            &t.slack_message(),
+            Post::Takeover(day.date),
+            webhook,
+            ctx,
+        )?;
+    }
+    Ok(())
 }
 
 /// The local backend's record: a marker in the day's log section.
@@ -194,6 +225,8 @@ struct LogRecord<'a> {
     path: &'a Path,
     /// The log with the post's marker, written once it is made.
     marked: String,
+    /// `marked` was written.
+    written: bool,
 }
 
 impl SlackRecord for LogRecord<'_> {
@@ -201,7 +234,9 @@ impl SlackRecord for LogRecord<'_> {
         self.announced
     }
     fn record(&mut self, _ctx: &Ctx) -> Result<()> {
-        fsio::write_atomic(self.path, &self.marked).map_err(crate::error::fs)
+        fsio::write_atomic(self.path, &self.marked).map_err(crate::error::fs)?;
+        self.written = true;
+        Ok(())
     }
 }
 
@@ -213,76 +248,4 @@ fn log_link(log_path: &Path, line: Option<u32>) -> Option<String> {
     let line = line?;
     let path = log_path.to_string_lossy().replace('\\', "/");
     Some(format!("{server}/{repo}/blob/{branch}/{path}#L{line}"))
-}
-
-/// R13: applies a takeover (the log's note first, then the state, so that
-/// a run stopped between them is completed by the next), announces it in
-/// Slack once (a marker in the day's section), and moves the user group to
-/// the new member. The day's handover itself was made already: if its own
-/// post failed earlier, it is made first.
-fn take_over(
-    args: &AdvanceArgs,
-    target: &Target,
-    inputs: &Inputs,
-    t: &oncall_core::takeover::Takeover,
-    webhook: Option<&reqwest::Url>,
-    ctx: &mut Ctx,
-) -> Result<()> {
-    let rot = &inputs.rotation;
-    let (rotation_text, log_text) = match &t.files {
-        Some(f) => (f.rotation_text.clone(), f.log_text.clone()),
-        None => (inputs.rotation_text.clone(), inputs.log_text.clone()),
-    };
-    let summary = oncall_core::escape::terminal(&t.summary(rot));
-    match &t.files {
-        Some(f) => {
-            write_or_show(target, inputs, f, args.dry_run, ctx)?;
-            writeln!(ctx.out, "{summary}")?;
-        }
-        None => writeln!(
-            ctx.out,
-            "{} The takeover is recorded: {summary}",
-            daily::already_done(t.date)
-        )?,
-    }
-    // The day as it stands after the takeover: its handover now names the
-    // new member (the log's note), for the user group and the step record.
-    let log = log::parse(&label(&target.log), &log_text).map_err(UserError::from)?;
-    let daily =
-        daily::plan(&t.after, &rotation_text, &log, &log_text, t.date).map_err(UserError::from)?;
-    let Daily::Day(day) = &daily else {
-        anyhow::bail!("internal: the day handed over is gone after the takeover");
-    };
-    let written = Inputs {
-        rotation: t.after.clone(),
-        warnings: inputs.warnings.clone(),
-        rotation_text: rotation_text.clone(),
-        log: log.clone(),
-        log_text: log_text.clone(),
-        // The day is in the log itself: its archives are not needed here.
-        archives: Vec::new(),
-    };
-    let announced = match args.slack {
-        true => announce(target, &written, day, webhook, ctx).and_then(|()| {
-            // Re-read: the handover's own post may have marked the log.
-            let log_text = match webhook {
-                Some(_) => fsio::read_text(&target.log, false).map_err(UserError::from)?,
-                None => log_text.clone(),
-            };
-            let mut record = LogRecord {
-                announced: t.announced(&log_text),
-                path: &target.log,
-                marked: t.mark_announced(&log_text),
-            };
-            post_once(&mut record, &t.slack_message(), t.date, webhook, ctx)
-        }),
-        false => Ok(()),
-    };
-    let grouped = sync_usergroup(&t.after, Some(&day.handover), args.dry_run, ctx);
-    if !args.dry_run {
-        let status = slack_status(&announced, args.slack);
-        record_in_actions(Record::Day(day, Some(&log_text)), None, &status)?;
-    }
-    announced?;
-    grouped
 }

@@ -4,7 +4,7 @@
 //! Slack post on the pull request.
 
 use super::after::{
-    Record, SlackRecord, post_once, record_in_actions, slack_status, sync_usergroup, webhook,
+    Post, Record, SlackRecord, post_once, record_in_actions, slack_status, sync_usergroup, webhook,
 };
 use crate::cli::AdvanceArgs;
 use crate::commands::{Ctx, Target};
@@ -56,6 +56,7 @@ pub fn run(args: &AdvanceArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
             now: ctx.now,
             dry_run: args.dry_run,
             future: args.future,
+            takeover_only: args.takeover_only,
         },
         &mut check_slack,
     );
@@ -81,7 +82,10 @@ pub fn run(args: &AdvanceArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
     }
     let day = outcome.day();
     if let Some(d) = day {
-        writeln!(ctx.out, "{}", terminal(&handover::title(&d.handover)))?;
+        match &d.takeover {
+            Some(t) => writeln!(ctx.out, "{}", terminal(&t.summary(&d.after)))?,
+            None => writeln!(ctx.out, "{}", terminal(&handover::title(&d.handover)))?,
+        }
     }
     if let Some(url) = &outcome.pr_url {
         writeln!(ctx.out, "pull request: {}", terminal(url))?;
@@ -167,6 +171,8 @@ fn print_dry_run(outcome: &Outcome, paths: &Paths, ctx: &mut Ctx) -> Result<()> 
     Ok(())
 }
 
+/// Posts the day's handover (unless the base has the day: it was merged,
+/// and announced then) and the day's takeover (R13), each once.
 fn announce(
     client: &Client,
     outcome: &Outcome,
@@ -175,64 +181,100 @@ fn announce(
     webhook: Option<&reqwest::Url>,
     ctx: &mut Ctx,
 ) -> Result<()> {
-    let log_line = outcome.decision.as_ref().and_then(|d| d.log_line);
-    let links = oncall_core::slack::Links {
-        pr: outcome.pr_url.clone(),
-        log: log_line.map(|l| {
-            format!(
-                "{}/blob/{}/{}#L{l}",
-                paths.web_repo, paths.branch, paths.log
-            )
-        }),
-    };
-    let payload = day.slack_message(links);
+    let decision = outcome.decision.as_ref();
     let mut record = PrRecord {
         client,
         outcome,
-        date: day.date,
+        body: outcome.pr_body.clone(),
+        marker: oncall_core::log_format::pr_slack_marker(day.date),
+        claimed: false,
     };
-    post_once(&mut record, &payload, day.date, webhook, ctx)
+    if decision.is_none_or(|d| d.announce_handover) {
+        let log_line = decision.and_then(|d| d.log_line);
+        let links = oncall_core::slack::Links {
+            pr: outcome.pr_url.clone(),
+            log: log_line.map(|l| {
+                format!(
+                    "{}/blob/{}/{}#L{l}",
+                    paths.web_repo, paths.branch, paths.log
+                )
+            }),
+        };
+        let payload = day.slack_message(links);
+        post_once(
+            &mut record,
+            &payload,
+            Post::Handover(day.date),
+            webhook,
+            ctx,
+        )?;
+    }
+    if let Some(t) = &day.takeover {
+        record.marker = oncall_core::log_format::pr_takeover_marker(day.date, &t.to);
+        post_once(
+            &mut record,
+            &t.slack_message(),
+            Post::Takeover(day.date),
+            webhook,
+            ctx,
+        )?;
+    }
+    Ok(())
 }
 
 /// The pull request backend's record: a marker in the pull request's body,
-/// after a compare-and-swap claim on the claim ref.
+/// after a compare-and-swap claim on the claim ref (once a run: the
+/// handover and a takeover posted by one run share it).
 struct PrRecord<'a> {
     client: &'a Client,
     outcome: &'a Outcome,
-    date: chrono::NaiveDate,
+    /// The pull request's body as it is now.
+    body: Option<String>,
+    /// The marker of the post at hand.
+    marker: String,
+    /// This run holds the claim.
+    claimed: bool,
 }
 
 impl SlackRecord for PrRecord<'_> {
     fn announced(&self) -> bool {
-        self.outcome
-            .pr_body
+        self.body
             .as_deref()
-            .is_some_and(|b| oncall_core::log_format::pr_announced(b, self.date))
+            .is_some_and(|b| b.lines().any(|l| l == self.marker))
     }
     fn claim(&mut self, ctx: &Ctx) -> Result<Option<String>> {
+        if self.claimed {
+            return Ok(None);
+        }
         // Of two runs at once, only the one that claims the day posts.
         Ok(
             match ctx
                 .net
                 .block_on(github::claim_slack(self.client, self.outcome))??
             {
-                true => None,
+                true => {
+                    self.claimed = true;
+                    None
+                }
                 false => Some(format!(
-                    "is being announced by another run (the claim `{}` points at today's handover); not posting. If no message arrives, post it by hand.",
+                    "is being announced by another run (the claim `{}` points at the handover branch's head); not posting. If no message arrives, post it by hand.",
                     terminal(&self.outcome.claim_ref)
                 )),
             },
         )
     }
     fn record(&mut self, ctx: &Ctx) -> Result<()> {
-        if let (Some(id), Some(body)) = (&self.outcome.pr_id, &self.outcome.pr_body) {
-            ctx.net
-                .block_on(github::record_slack(self.client, id, body, self.date))?
+        if let (Some(id), Some(body)) = (&self.outcome.pr_id, &self.body) {
+            let now = ctx
+                .net
+                .block_on(github::record_slack(self.client, id, body, &self.marker))?
                 .context("Slack was told, but recording it on the pull request failed")?;
+            self.body = Some(now);
         }
         Ok(())
     }
     fn release(&mut self, ctx: &Ctx) {
+        self.claimed = false;
         let _ = ctx
             .net
             .block_on(github::release_slack(self.client, self.outcome));

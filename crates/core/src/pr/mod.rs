@@ -2,20 +2,20 @@
 //! today's date, the files to commit, the pull request's title and body,
 //! and the requests to make.
 
+mod body;
 pub mod remote;
 
+pub use self::body::{body, takeover_title, title};
+
 use self::remote::{Commit, Remote};
-use crate::config::{self, Rotation};
+use crate::config;
 use crate::daily::{self, Daily, DayPlan};
 use crate::diag::InvalidInput;
 use crate::escape::markdown;
 use crate::files::EditError;
 use crate::log::{self, Log};
-use crate::plan::Handover;
-use crate::render::{self, person};
-use crate::rotation::Why;
-use crate::schedule;
-use chrono::NaiveDate;
+use crate::render;
+use chrono::{NaiveDate, NaiveTime};
 
 /// The trailer that marks the bot's commits.
 pub const TRAILER: &str = "Oncall-Handover:";
@@ -92,6 +92,10 @@ pub struct Decision {
     pub reviewers: Vec<String>,
     /// The line of today's section in the committed log.
     pub log_line: Option<u32>,
+    /// The day's handover is announced by this branch's runs: false when
+    /// the base has the day's section (its pull request was merged; only
+    /// a takeover is left to announce).
+    pub announce_handover: bool,
 }
 
 impl Decision {
@@ -205,8 +209,51 @@ fn branch_only_sections(base: &Log, branch_log: &str, branch: &Log) -> Vec<Strin
     out
 }
 
-/// Decides the handover for `date` from what GitHub holds.
-pub fn decide(remote: &Remote, paths: &Paths, date: NaiveDate) -> Result<Decision, Refusal> {
+/// The lines of `log`'s section of `date` in `text`, verbatim (to the
+/// next section, or the end).
+fn section_lines<'a>(log: &Log, text: &'a str, date: NaiveDate) -> Option<(usize, &'a str)> {
+    let i = log.records.binary_search_by_key(&date, |r| r.date).ok()?;
+    let offset = |line: u32| -> usize {
+        text.split_inclusive('\n')
+            .take(line as usize - 1)
+            .map(str::len)
+            .sum()
+    };
+    let start = offset(log.records[i].line);
+    let end = log
+        .records
+        .get(i + 1)
+        .map_or(text.len(), |n| offset(n.line));
+    Some((start, &text[start..end]))
+}
+
+/// The base's log with its last section as the branch has it, when the
+/// branch only appended to that section (a takeover's note, R13); None
+/// otherwise.
+fn extended_last_section(
+    base: &Log,
+    base_text: &str,
+    branch: &Log,
+    branch_text: &str,
+) -> Option<String> {
+    let last = base.last_date()?;
+    let (start, ours) = section_lines(base, base_text, last)?;
+    let (_, theirs) = section_lines(branch, branch_text, last)?;
+    let (ours, theirs) = (ours.trim_end(), theirs.trim_end());
+    if theirs.len() == ours.len() || !theirs.starts_with(ours) {
+        return None;
+    }
+    Some(format!("{}{theirs}\n", &base_text[..start]))
+}
+
+/// Decides the handover for `date` from what GitHub holds. `at`: the
+/// run's time of day in the team's time zone (a takeover's note says it).
+pub fn decide(
+    remote: &Remote,
+    paths: &Paths,
+    date: NaiveDate,
+    at: NaiveTime,
+) -> Result<Decision, Refusal> {
     let base = remote
         .base
         .as_ref()
@@ -265,17 +312,25 @@ pub fn decide(remote: &Remote, paths: &Paths, date: NaiveDate) -> Result<Decisio
         for section in &sections {
             log::append(&mut merged_log, section);
         }
+        // The base's last section, as the branch extends it: a takeover
+        // of a day merged already is a note appended to it (R13), kept
+        // as the branch has it so that a rerun does not write it again.
+        if let Some(extended) = extended_last_section(&base_log, &base_log_text, &branch_log, text)
+        {
+            merged_log = extended;
+        }
     }
     let mut merged = log::parse(&paths.log, &merged_log).map_err(Refusal::Invalid)?;
     // The archives are not read: the handover needs the last sections and
     // the open items, which the log holds. Their names are, so that a move
     // never overwrites one.
     merged.archives = base.archives.iter().map(|y| (*y, None)).collect();
-    let day = match daily::plan(&rot, &rotation_text, &merged, &merged_log, date)
+    let day = match daily::plan(&rot, &rotation_text, &merged, &merged_log, date, at)
         .map_err(Refusal::Edit)?
     {
         Daily::Nothing(why) => return Err(Refusal::Nothing(why)),
-        Daily::Day(day) if !day.hands_over() => {
+        // Handed over, and merged (a takeover too): nothing to write.
+        Daily::Day(day) if !day.writes() => {
             return Err(Refusal::Nothing(daily::NoHandover::AlreadyDone { date }));
         }
         Daily::Day(day) => day,
@@ -283,7 +338,7 @@ pub fn decide(remote: &Remote, paths: &Paths, date: NaiveDate) -> Result<Decisio
     let new = day
         .files
         .clone()
-        .expect("a day this run hands over has its files");
+        .expect("a day this run writes has its files");
     let files = (new.rotation_text, new.log_text);
     let archives: Vec<(String, String)> = new
         .archives
@@ -320,8 +375,12 @@ pub fn decide(remote: &Remote, paths: &Paths, date: NaiveDate) -> Result<Decisio
         },
     };
 
-    let title = title(today);
-    let mut body = body(new_rot, paths, today, missed, log_line, &files.1);
+    let takeover = day.takeover.as_ref();
+    let title = match takeover {
+        Some(t) => takeover_title(t),
+        None => title(today),
+    };
+    let mut body = body(new_rot, paths, today, missed, log_line, &files.1, takeover);
     if !archives.is_empty() {
         let moved: Vec<String> = archives
             .iter()
@@ -333,10 +392,16 @@ pub fn decide(remote: &Remote, paths: &Paths, date: NaiveDate) -> Result<Decisio
         ));
     }
     let pr = remote.pr.as_ref();
-    let wanted: Vec<String> = [today.day.on_call.clone(), today.previous.clone()]
-        .into_iter()
-        .flatten()
-        .collect();
+    // The engineer on call and the one who handed over; after a takeover,
+    // the one taken over from too.
+    let wanted: Vec<String> = [
+        today.day.on_call.clone(),
+        today.previous.clone(),
+        takeover.and_then(|t| t.from.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     let mut reviewers: Vec<String> = Vec::new();
     for login in wanted {
         let asked = pr.is_some_and(|p| p.reviewers.iter().any(|r| r.eq_ignore_ascii_case(&login)));
@@ -345,12 +410,28 @@ pub fn decide(remote: &Remote, paths: &Paths, date: NaiveDate) -> Result<Decisio
         }
     }
     let body_base = crate::log_format::without_slack_markers;
+    let update_body = pr.is_some_and(|p| body_base(&p.body).trim_end() != body.trim_end());
+    // A new body keeps the day's Slack records (the handover's, a
+    // takeover's): the day is still announced once.
+    if let Some(p) = pr.filter(|_| update_body) {
+        let kept = crate::log_format::pr_markers_of(&p.body, date);
+        if !kept.is_empty() {
+            body = format!("{}\n\n{}\n", body.trim_end(), kept.join("\n"));
+        }
+    }
+    let headline = match takeover {
+        Some(_) => format!("On-call takeover {date}"),
+        None => format!("On-call handover {date}"),
+    };
     Ok(Decision {
         date,
+        // Announced on the day it was handed over on this branch; a day
+        // merged already was announced then (only a takeover is new).
+        announce_handover: !base_log.has(date),
         day,
-        commit_message: commit_message(date, base_part(&files.1, &base_log)),
+        commit_message: commit_message(&headline, date, base_part(&files.1, &base_log)),
         update_title: pr.is_some_and(|p| p.title != title),
-        update_body: pr.is_some_and(|p| body_base(&p.body).trim_end() != body.trim_end()),
+        update_body,
         add_label: pr.is_none_or(|p| !p.labels.iter().any(|l| l == &paths.label)),
         pr_id: pr.map(|p| p.id.clone()),
         title,
@@ -395,101 +476,10 @@ pub fn foreign_comment(reason: &str, branch: &str) -> String {
 
 /// The bot's commit message, with the trailers that let the next run
 /// recognise its commit and check the log's base part.
-pub fn commit_message(date: NaiveDate, base_log: &str) -> String {
+pub fn commit_message(headline: &str, date: NaiveDate, base_log: &str) -> String {
     format!(
-        "On-call handover {date}\n\n{TRAILER} {date}\n{LOG_BASE_TRAILER} {}:{}\n",
+        "{headline}\n\n{TRAILER} {date}\n{LOG_BASE_TRAILER} {}:{}\n",
         base_log.len(),
         fingerprint(base_log)
     )
-}
-
-/// `On-call 2026-11-27: outgoing → incoming`, with bare logins: a title
-/// with `@login` could notify (the review request is what notifies).
-pub fn title(h: &Handover) -> String {
-    let at = |g: &Option<String>| g.clone().unwrap_or_else(|| "nobody".to_owned());
-    match (&h.previous, &h.day.on_call) {
-        (_, None) => format!("On-call {}: uncovered", h.day.date),
-        (None, on) => format!("On-call {}: {}", h.day.date, at(on)),
-        (prev, on) => format!("On-call {}: {} → {}", h.day.date, at(prev), at(on)),
-    }
-}
-
-/// The pull request's body (Markdown; every name escaped).
-pub fn body(
-    rot: &Rotation,
-    paths: &Paths,
-    h: &Handover,
-    missed: &[NaiveDate],
-    log_line: Option<u32>,
-    log_text: &str,
-) -> String {
-    let date = h.day.date;
-    let mut s = String::new();
-    match &h.day.on_call {
-        Some(g) => s.push_str(&format!("## On call {}: {}\n\n", date.format("%A %Y-%m-%d"), person(rot, g))),
-        None => s.push_str(&format!(
-            "## {} is uncovered\n\nEvery member is away. Everyone off call, please watch the support channels today.\n\n",
-            date.format("%A %Y-%m-%d")
-        )),
-    }
-    match &h.previous {
-        Some(p) => s.push_str(&format!("Handed over by {}.", person(rot, p))),
-        None => s.push_str(&format!("No handover ({}).", h.no_handover_reason(rot))),
-    }
-    if h.day.on_call.is_some() {
-        s.push_str(" The engineer on call acknowledges the handover by reviewing this pull request; merging it records the day. Write the day's topics into its section of the log on this branch.");
-    }
-    s.push_str("\n\n");
-    match h.day.why {
-        Why::Override => s.push_str(&format!("> {}\n\n", render::override_note(rot, &h.day))),
-        Why::Substitute => {
-            let away: Vec<String> = h.day.away_due.iter().map(|g| person(rot, g)).collect();
-            s.push_str(&format!(
-                "> **Substitute** for {} (away).\n\n",
-                away.join(", ")
-            ));
-        }
-        _ => {}
-    }
-    if !missed.is_empty() {
-        let days: Vec<String> = missed.iter().map(|d| d.to_string()).collect();
-        s.push_str(&format!(
-            "> **Not announced:** the daily run missed {}; their sections are in the log.\n\n",
-            days.join(", ")
-        ));
-    }
-    s.push_str("### Duties\n\n");
-    // A task list, as in the log: GitHub shows its progress and lets the
-    // engineer tick the items.
-    for d in &rot.duties {
-        s.push_str(&format!("- [ ] {}\n", markdown(d)));
-    }
-    s.push_str(&format!("\n### Cycle {}\n\n", h.day.cycle));
-    s.push_str(&render::cycle_checklist(rot, &h.cycle));
-    s.push_str(&render::carried(
-        rot,
-        &h.open_threads,
-        &h.runbook_debt,
-        Some(20),
-    ));
-    s.push_str("\n### Next five working days\n\n");
-    let rows = crate::day::upcoming(rot, date, UPCOMING);
-    s.push_str(&schedule::render(rot, &rows, schedule::Format::Markdown));
-    let uncovered: Vec<String> = rows
-        .iter()
-        .filter(|r| r.why == Why::Uncovered)
-        .map(|r| r.date.to_string())
-        .collect();
-    if !uncovered.is_empty() {
-        s.push_str(&format!("\n**Uncovered:** {}.\n", uncovered.join(", ")));
-    }
-    if let Some(line) = log_line {
-        s.push_str(&format!(
-            "\n[Today's section of the log]({}/blob/{}/{}#L{line})\n",
-            paths.web_repo, paths.branch, paths.log
-        ));
-    }
-    s.push('\n');
-    s.push_str(&crate::stats::collapsed(rot, log_text, date));
-    s
 }

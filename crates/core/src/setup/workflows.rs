@@ -47,6 +47,13 @@ on:
     # on a holiday, and a late or repeated run is safe.
     - cron: "23 7 * * 1-5"
       timezone: @TZ@
+  # A rotation file landing on the default branch: only a takeover of the
+  # day (R13, an override of a day handed over already) is applied and
+  # announced; nothing else is handed over before the morning's run.
+  push:
+    paths:
+      - rotation.yaml
+      - "rotations/*/rotation.yaml"
   workflow_dispatch:
     inputs:
       date:
@@ -75,6 +82,8 @@ permissions: {}
 jobs:
   rotations:
     name: List the rotations
+    # A push counts only on the default branch (the files oncall reads).
+    if: github.event_name != 'push' || github.ref_name == github.event.repository.default_branch
     permissions:
       contents: read # read the rotation files
     runs-on: ubuntu-latest
@@ -128,7 +137,8 @@ jobs:
           slack-bot-token: ${{ secrets.SLACK_BOT_TOKEN }}
           date: ${{ inputs.date }}
           dry-run: ${{ inputs.dry_run || false }}
-          notify: ${{ github.event_name == 'schedule' || inputs.notify }}
+          notify: ${{ github.event_name == 'schedule' || github.event_name == 'push' || inputs.notify }}
+          takeover-only: ${{ github.event_name == 'push' }}
 "#;
 
 const CHECK: &str = r#"# Checks a pull request that changes a rotation (written by `oncall
