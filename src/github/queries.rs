@@ -394,11 +394,12 @@ pub fn assign_document(assign: bool, comment: bool) -> String {
 
 /// `oncall assign` on a swap command (`/swap`, `/take`): the default
 /// branch's rotation.yaml and shared calendars, the issue and oncall's own
-/// comments on it, the requests' branches (`oncall/swap-…`) and their
-/// pull requests, and who can
-/// be asked for a review, in one request.
+/// comments on it, the requests' branches (`oncall/swap-…`, this
+/// rotation's only, the latest days first: a request is for a day ahead,
+/// so the branches of days gone by, however many, come after it) and their
+/// pull requests, and who can be asked for a review, in one request.
 pub const SWAP_STATE: &str = concat!(
-    r#"query SwapState($owner: String!, $name: String!, $config: String!, $number: Int!, $calendars: String!) {
+    r#"query SwapState($owner: String!, $name: String!, $config: String!, $number: Int!, $calendars: String!, $swapBranches: String!) {
   repository(owner: $owner, name: $name) {
     id
     defaultBranchRef {
@@ -416,7 +417,7 @@ pub const SWAP_STATE: &str = concat!(
         }
       }
     }
-    swapBranches: refs(refPrefix: "refs/heads/oncall/", query: "swap-", first: 100) {
+    swapBranches: refs(refPrefix: "refs/heads/oncall/", query: $swapBranches, first: 100, orderBy: {field: ALPHABETICAL, direction: DESC}) {
       nodes {
         name
         target {

@@ -77,6 +77,7 @@ pub async fn run(
                 "config": config_path,
                 "number": number,
                 "calendars": super::queries::CALENDARS_DIR,
+                "swapBranches": swap_pr::branch_query(rotation_name(config_path)),
             }),
         )
         .await

@@ -608,3 +608,33 @@ fn a_take_that_stopped_after_opening_the_pull_request_is_finished_by_the_rerun()
     assert_eq!((r.requests, r.writes), (1, 0), "{}", r.out);
     assert_eq!(own_comments(&f).len(), 2);
 }
+
+/// The request's branch is found however many swap branches of days gone
+/// by the repository keeps (GitHub answers at most 100: the latest days
+/// come first, and a request is for a day ahead).
+#[test]
+fn the_requests_branch_is_found_among_many_old_ones() {
+    let f = fake();
+    asked(&f);
+    let r = run(&f, &comment(&f, 300, "/take", "fay", "NONE"));
+    assert_eq!(r.code, Some(0), "{}", r.out);
+    f.with(|s| {
+        let head = s.head("main").unwrap();
+        let days = (0..150)
+            .map(|i| chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Days::new(i));
+        for day in days {
+            s.refs.insert(format!("oncall/swap-{day}"), head.clone());
+        }
+    });
+    let r = run(&f, &comment(&f, 301, "/take", "dan", "NONE"));
+    assert_eq!(r.code, Some(0), "{}", r.out);
+    assert_eq!(f.with(|s| s.prs.len()), 1, "no second pull request");
+    assert!(
+        own_comments(&f)
+            .pop()
+            .unwrap()
+            .starts_with("Already taken by `@fay`, pull request #1"),
+        "{}",
+        r.out
+    );
+}

@@ -532,22 +532,40 @@ fn moved_claims(st: &State, vars: &Value) -> Value {
 }
 
 /// `query SwapState`: as `AssignState` (issues only), the repository's id,
-/// and the branches under `refs/heads/oncall/` whose name has `swap-`, each
-/// with its open or merged pull requests (this fake's closed ones are
-/// merged ones).
-fn swap_state(st: &State, vars: &Value) -> Value {
+/// and the branches under `refs/heads/oncall/` whose name has the
+/// variable `swapBranches`, as GitHub answers `refs(query:, orderBy:
+/// ALPHABETICAL DESC, first: N)`: by name, last first, at most N (the
+/// document's `first:`), each with its open or merged pull requests (this
+/// fake's closed ones are merged ones).
+fn swap_state(st: &State, vars: &Value, doc: &str) -> Value {
     let mut v = assign_state(st, vars);
     let repo = &mut v["data"]["repository"];
     repo["id"] = json!(st.repo_id);
     if let Some(issue) = repo["issueOrPullRequest"].as_object_mut() {
         issue.remove("assignees");
     }
+    let query = vars["swapBranches"]
+        .as_str()
+        .expect("the variable swapBranches");
+    let args = &doc[doc.find("swapBranches: refs(").expect("swapBranches")..];
+    let args = &args[..args.find(')').unwrap()];
+    assert!(
+        args.contains("orderBy: {field: ALPHABETICAL, direction: DESC}"),
+        "{args}"
+    );
+    let first: usize = args
+        .split("first: ")
+        .nth(1)
+        .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|n| n.parse().ok())
+        .expect("first: N");
     let branches: Vec<Value> = st
         .refs
         .iter()
+        .rev()
         .filter_map(|(name, oid)| {
             let short = name.strip_prefix("oncall/")?;
-            short.contains("swap-").then(|| {
+            short.contains(query).then(|| {
                 let prs: Vec<Value> = st
                     .prs
                     .iter()
@@ -557,6 +575,7 @@ fn swap_state(st: &State, vars: &Value) -> Value {
                 json!({ "name": short, "target": { "oid": oid }, "associatedPullRequests": { "nodes": prs } })
             })
         })
+        .take(first)
         .collect();
     repo["swapBranches"] = json!({ "nodes": branches });
     v
@@ -1115,7 +1134,7 @@ fn answer(
                 .as_deref()
                 .is_some_and(|d| d.contains("query SwapState")) =>
         {
-            let v = swap_state(st, &body["variables"]);
+            let v = swap_state(st, &body["variables"], document.as_deref().unwrap_or(""));
             json_answer(200, &v, n)
         }
         Target::Query => {

@@ -167,6 +167,15 @@ pub fn branch(rotation: Option<&str>, date: NaiveDate) -> String {
     }
 }
 
+/// What the names of a rotation's request branches (under `oncall/`)
+/// contain, to look them up ([`branch`]'s names).
+pub fn branch_query(rotation: Option<&str>) -> String {
+    match rotation {
+        Some(name) => format!("swap-{name}-"),
+        None => "swap-".to_owned(),
+    }
+}
+
 /// The roster pull request: title, body, commit message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Opening {
