@@ -457,6 +457,22 @@ fn routing_labels_and_command_come_from_rotation_yaml() {
         "{}",
         String::from_utf8_lossy(&out.stdout)
     );
+    // A swap request's command would never route.
+    let shadowed = Repo::with(&format!("{TEAM}routing:\n  command: /take\n"), None);
+    let out = shadowed
+        .oncall()
+        .env("ONCALL_NOW", "2026-11-23T09:00:00Z")
+        .arg("check")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains(
+            "rotation.yaml:8:12: error: \"/take\" is the swap requests' command: as the routing command it would never route (choose another word, e.g. /assign-to-oncall)"
+        ),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
 }
 
 /// The workflow: the events, least privilege, and the action's step run as

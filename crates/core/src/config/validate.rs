@@ -344,6 +344,17 @@ fn routing_is_usable(f: &RotationFile, out: &mut Vec<Problem>) {
             format!("{:?} is not a comment command", c.value),
             "write one word that starts with a slash, e.g. /assign-to-oncall",
         ));
+    } else if let Some(c) = &r.command
+        && crate::swap::COMMANDS.contains(&c.value.as_str())
+    {
+        out.push(Problem::error(
+            pos(c),
+            format!(
+                "{:?} is the swap requests' command: as the routing command it would never route",
+                c.value
+            ),
+            "choose another word, e.g. /assign-to-oncall",
+        ));
     }
 }
 
