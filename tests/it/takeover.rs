@@ -108,7 +108,7 @@ fn r13_a_takeover_is_applied_and_announced_once_and_everything_follows_it() {
     );
     assert_eq!(log.matches("\n## 2026-11-30").count(), 1);
     assert!(log.contains("> **Takeover:** Dave Example (`@demo-dave`) takes over from Bob Example (`@demo-bob`) at 11:02. Reason: Bob is sick.\n"), "{log}");
-    assert!(log.contains("<!-- oncall: takeover by demo-dave announced in Slack -->"));
+    assert!(log.contains("<!-- oncall: takeover 1 by demo-dave announced in Slack -->"));
     assert!(
         repo.read("rotation.yaml")
             .contains("  on_call: demo-dave\n")

@@ -248,7 +248,7 @@ fn r13_with_pr_a_takeover_of_the_day_on_the_handover_branch_is_announced_once() 
     );
     assert!(
         pr.body
-            .contains("<!-- oncall: announced in Slack 2026-11-30 takeover by demo-dave -->")
+            .contains("<!-- oncall: announced in Slack 2026-11-30 takeover 1 by demo-dave -->")
     );
     for who in ["demo-bob", "demo-dave"] {
         assert!(pr.reviewers.iter().any(|r| r == who), "{:?}", pr.reviewers);
@@ -351,6 +351,25 @@ fn r13_with_pr_a_takeover_after_the_handover_was_merged_opens_its_own_pull_reque
 
     // Merged too: nothing left to do that day.
     let number = prs[0].number;
+    // (Before that, in a copy: the next day's handover, with the takeover's
+    // pull request still open, is by Dave, who had Monday last, and keeps
+    // Monday's note.)
+    let g = start();
+    ok(&g, MORNING, &[]);
+    g.github.with(|s| s.merge(1));
+    merge_override(&g);
+    ok(&g, TAKEOVER_AT, &[]);
+    let r = ok(&g, "2026-12-01T07:00:00Z", &[]);
+    assert!(
+        r.text.contains("On-call 2026-12-01: demo-dave → demo-dave"),
+        "{}",
+        r.text
+    );
+    let log = g
+        .github
+        .with(|s| s.file("oncall/handover", "oncall-log.md").unwrap());
+    assert_eq!(log.matches("> **Takeover:**").count(), 1, "{log}");
+    assert!(log.contains("handed over by Dave Example"), "{log}");
     f.github.with(|s| s.merge(number));
     let r = ok(&f, "2026-11-30T15:00:00Z", &[]);
     assert!(r.text.contains("handed over already"), "{}", r.text);
@@ -383,9 +402,12 @@ fn r13_the_push_of_a_takeover_starts_the_daily_workflow_that_applies_it() {
 
     // A push that asks for no takeover (the handover's own merge, a new
     // duty): nothing handed over, nothing posted.
+    assert_eq!(jobs[0].concurrency, "oncall-handover-default");
     daily.event = "push";
     let (_, jobs) = daily.run(&f);
     assert!(jobs[0].ok, "{}", jobs[0].text);
+    // Its own concurrency group: a push never cancels a waiting morning run.
+    assert_eq!(jobs[0].concurrency, "oncall-handover-default-push");
     assert!(
         jobs[0].text.contains("no takeover to apply"),
         "{}",
@@ -417,4 +439,83 @@ fn r13_the_push_of_a_takeover_starts_the_daily_workflow_that_applies_it() {
     let (_, jobs) = daily.run(&f);
     assert!(jobs[0].ok, "{}", jobs[0].text);
     assert_eq!(slack.posts().len(), 2);
+}
+
+/// Three takeovers in a day, the last back to Dave (Dave, Erin, Dave):
+/// each is announced once, with `--pr` and locally alike; the next day's
+/// handover is by the member who had the day last.
+#[test]
+fn r13_a_takeover_back_to_an_earlier_member_is_announced_too() {
+    let with_override = |text: &str, login: &str| -> String {
+        let (head, _) = text.split_once("overrides:\n").unwrap_or((text, ""));
+        let kept: String = text
+            .strip_prefix(head)
+            .unwrap_or("")
+            .lines()
+            .skip(2)
+            .map(|l| format!("{l}\n"))
+            .collect();
+        format!(
+            "{head}overrides:\n  - {{ date: 2026-11-30, github: {login}, reason: swap back }}\n{kept}"
+        )
+    };
+    // With --pr.
+    let f = start();
+    ok(&f, MORNING, &[]);
+    for (i, (login, at)) in [
+        ("demo-dave", "2026-11-30T10:00:00Z"),
+        ("demo-erin", "2026-11-30T11:00:00Z"),
+        ("demo-dave", "2026-11-30T12:00:00Z"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        f.github.with(|s| {
+            let text = with_override(&s.file("main", "rotation.yaml").unwrap(), login);
+            s.commit("main", &[("rotation.yaml", Some(&text))], "takeover");
+        });
+        let r = ok(&f, at, &["--takeover-only"]);
+        assert!(
+            r.text.contains("Slack: posted the takeover of 2026-11-30."),
+            "{}",
+            r.text
+        );
+        assert_eq!(f.slack.posts().len(), 2 + i);
+        // A rerun: nothing again.
+        ok(&f, at, &["--takeover-only"]);
+        assert_eq!(f.slack.posts().len(), 2 + i);
+    }
+    let log = f
+        .github
+        .with(|s| s.file("oncall/handover", "oncall-log.md").unwrap());
+    assert_eq!(log.matches("> **Takeover:**").count(), 3, "{log}");
+    // Locally.
+    let repo = Repo::with(TEAM, None);
+    let slack = FakeSlack::start();
+    let run = |now: &str| {
+        let out = repo
+            .oncall()
+            .env("ONCALL_NOW", now)
+            .env("SLACK_WEBHOOK_URL", &slack.url)
+            .args(["advance", "--slack"])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    run(MORNING);
+    for login in ["demo-dave", "demo-erin", "demo-dave"] {
+        let text = with_override(&repo.read("rotation.yaml"), login);
+        std::fs::write(repo.path("rotation.yaml"), text).unwrap();
+        run("2026-11-30T12:00:00Z");
+        run("2026-11-30T12:00:00Z");
+    }
+    assert_eq!(slack.posts().len(), 4, "the handover and three takeovers");
+    assert!(
+        repo.read("rotation.yaml")
+            .contains("  on_call: demo-dave\n")
+    );
 }

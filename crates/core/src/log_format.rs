@@ -217,9 +217,10 @@ pub fn read_takeover(note: &str) -> Option<(String, Option<String>, Option<&str>
 }
 
 /// The hidden line in a day's section once Slack was told that `login`
-/// took the day over (R13: announced once, like a handover).
-pub fn takeover_slack_marker(login: &str) -> String {
-    format!("<!-- oncall: takeover by {login} announced in Slack -->")
+/// took the day over, the day's `nth` takeover (R13: announced once, like
+/// a handover; a takeover back to an earlier member is a new one).
+pub fn takeover_slack_marker(nth: usize, login: &str) -> String {
+    format!("<!-- oncall: takeover {nth} by {login} announced in Slack -->")
 }
 
 /// The section's facts line: `On call: … · handed over by … · cycle N`.
@@ -366,9 +367,9 @@ pub fn pr_announced(body: &str, date: NaiveDate) -> bool {
 }
 
 /// The hidden line in the handover pull request's body once Slack was
-/// told that `login` took `date` over (R13).
-pub fn pr_takeover_marker(date: NaiveDate, login: &str) -> String {
-    format!("{PR_SLACK_MARKER_START} {date} takeover by {login} -->")
+/// told that `login` took `date` over, its `nth` takeover (R13).
+pub fn pr_takeover_marker(date: NaiveDate, nth: usize, login: &str) -> String {
+    format!("{PR_SLACK_MARKER_START} {date} takeover {nth} by {login} -->")
 }
 
 /// The Slack markers of `date` in a pull request's body (the handover's,

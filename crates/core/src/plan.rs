@@ -219,7 +219,14 @@ pub fn advance(rot: &Rotation, log: &Log, date: NaiveDate) -> Plan {
         }
         _ => {}
     }
-    let mut previous = engine.state().and_then(|s| s.on_call);
+    // Who was on call on the last day handed over: as its log section
+    // reads (a takeover's note names the member who took it over, R13,
+    // also while the pull request that writes it to the state is open),
+    // else as the state says.
+    let mut previous = engine.state().and_then(|s| match log.record(s.since) {
+        Some(r) => r.on_call.clone(),
+        None => s.on_call,
+    });
     let mut handovers: Vec<Handover> = Vec::new();
     let mut carried = Carried::default();
     while engine.next_date().is_some_and(|d| d <= date) {

@@ -43,10 +43,6 @@ fn is_login(s: &str) -> bool {
         && !s.starts_with('-')
 }
 
-/// The comment commands of swap requests: a routing command may not be
-/// one of them (it would never route: the swap command is read first).
-pub const COMMANDS: [&str; 2] = ["/swap", "/take"];
-
 /// The swap command in a comment's first line: `None` when its first word
 /// is not `/swap` or `/take`, [`Command::Unclear`] when it is one written
 /// wrong.
@@ -60,7 +56,7 @@ fn parse_strict(body: &str) -> Option<Result<Command, String>> {
     let verb = words.next()?;
     let rest: Vec<&str> = words.collect();
     match verb {
-        v if v == COMMANDS[0] => Some(match rest.as_slice() {
+        v if v == crate::config::SWAP_COMMANDS[0] => Some(match rest.as_slice() {
             [d] => parse_date(d)
                 .map(|date| Command::Swap { date, with: None })
                 .ok_or(()),
@@ -79,7 +75,7 @@ fn parse_strict(body: &str) -> Option<Result<Command, String>> {
         .map_err(|()| {
             "write `/swap YYYY-MM-DD` (your day), or `/swap YYYY-MM-DD with @login` to ask one member (`@login` in code: it pings nobody)".to_owned()
         })),
-        v if v == COMMANDS[1] => Some(match rest.as_slice() {
+        v if v == crate::config::SWAP_COMMANDS[1] => Some(match rest.as_slice() {
             [] => Ok(Command::Take { back: None }),
             [d] => parse_date(d)
                 .map(|d| Command::Take { back: Some(d) })

@@ -168,11 +168,13 @@ pub fn branch(rotation: Option<&str>, date: NaiveDate) -> String {
 }
 
 /// What the names of a rotation's request branches (under `oncall/`)
-/// contain, to look them up ([`branch`]'s names).
+/// contain, and no other rotation's, to look them up ([`branch`]'s names,
+/// up to the century of the day: `swap-ops-20` is not in
+/// `swap-ops-infra-2027-…`, `swap-20` not in `swap-sre-2027-…`).
 pub fn branch_query(rotation: Option<&str>) -> String {
     match rotation {
-        Some(name) => format!("swap-{name}-"),
-        None => "swap-".to_owned(),
+        Some(name) => format!("swap-{name}-20"),
+        None => "swap-20".to_owned(),
     }
 }
 

@@ -24,6 +24,9 @@ pub struct Takeover {
     pub to: String,
     /// Who was on call until then (None: the day was uncovered).
     pub from: Option<String>,
+    /// Which takeover of the day it is (1: the first): each is announced
+    /// once, also one back to a member who had the day earlier.
+    pub nth: usize,
     /// The override's reason.
     pub reason: Option<String>,
     /// The files' new texts; None when a run applied the takeover already
@@ -78,6 +81,13 @@ pub fn plan(
         Some((from, _)) => from.clone(),
         None => record.on_call.clone(),
     };
+    // The notes the day's section (the log's last) has, this one included.
+    let note = format!("{}{}", format::NOTE, format::TAKEOVER);
+    let section = log_text
+        .rfind(&format!("\n## {date}"))
+        .map_or("", |at| &log_text[at..]);
+    let notes = section.lines().filter(|l| l.starts_with(&note)).count();
+    let nth = notes + usize::from(noted.is_none());
     let after = Rotation {
         state: Some(State {
             on_call: Some(o.github.clone()),
@@ -116,6 +126,7 @@ pub fn plan(
         date,
         to: o.github.clone(),
         from,
+        nth,
         reason: o.reason.clone(),
         files,
         after,
@@ -130,7 +141,7 @@ impl Takeover {
                 &log,
                 log_text,
                 self.date,
-                &format::takeover_slack_marker(&self.to),
+                &format::takeover_slack_marker(self.nth, &self.to),
             )
         })
     }
@@ -138,7 +149,7 @@ impl Takeover {
     /// The log with this takeover's Slack marker appended to its last
     /// section (the day's).
     pub fn mark_announced(&self, log_text: &str) -> String {
-        log::mark(log_text, &format::takeover_slack_marker(&self.to))
+        log::mark(log_text, &format::takeover_slack_marker(self.nth, &self.to))
     }
 
     /// One line for the terminal and the step summary (not escaped: names

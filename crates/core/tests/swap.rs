@@ -171,3 +171,19 @@ fn take_refuses_what_the_roster_check_would_and_what_is_not_theirs() {
         ]
     );
 }
+
+/// A rotation's lookup matches its own request branches and no other
+/// rotation's, also when one name begins another's.
+#[test]
+fn a_rotations_branch_lookup_matches_its_branches_only() {
+    use oncall_core::swap_pr::{branch, branch_query};
+    let day = chrono::NaiveDate::from_ymd_opt(2027, 1, 12).unwrap();
+    let rotations = [None, Some("ops"), Some("ops-infra"), Some("sre")];
+    for a in rotations {
+        for b in rotations {
+            let name = branch(b, day);
+            let short = name.strip_prefix("oncall/").unwrap();
+            assert_eq!(short.contains(&branch_query(a)), a == b, "{a:?} {b:?}");
+        }
+    }
+}

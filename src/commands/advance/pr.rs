@@ -210,7 +210,7 @@ fn announce(
         )?;
     }
     if let Some(t) = &day.takeover {
-        record.marker = oncall_core::log_format::pr_takeover_marker(day.date, &t.to);
+        record.marker = oncall_core::log_format::pr_takeover_marker(day.date, t.nth, &t.to);
         post_once(
             &mut record,
             &t.slack_message(),

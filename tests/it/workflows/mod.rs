@@ -152,7 +152,7 @@ pub(crate) struct JobRun {
     code: Option<i32>,
     pub(crate) text: String,
     summary: String,
-    concurrency: String,
+    pub(crate) concurrency: String,
     /// The job ran `cargo build`.
     built: bool,
 }

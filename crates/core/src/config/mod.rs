@@ -125,6 +125,10 @@ pub struct RoutingNamed {
 pub const DEFAULT_ROUTING_LABEL: &str = "kind/question";
 /// The comment command that does, by default (the slack-first bot's).
 pub const DEFAULT_ROUTING_COMMAND: &str = "/assign-to-oncall";
+/// The comment commands of swap requests (`/swap`, `/take`): a routing
+/// command may not be one of them (it would never route: the swap command
+/// is read first).
+pub const SWAP_COMMANDS: [&str; 2] = ["/swap", "/take"];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Member {

@@ -345,7 +345,7 @@ fn routing_is_usable(f: &RotationFile, out: &mut Vec<Problem>) {
             "write one word that starts with a slash, e.g. /assign-to-oncall",
         ));
     } else if let Some(c) = &r.command
-        && crate::swap::COMMANDS.contains(&c.value.as_str())
+        && super::SWAP_COMMANDS.contains(&c.value.as_str())
     {
         out.push(Problem::error(
             pos(c),

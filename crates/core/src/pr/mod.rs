@@ -228,8 +228,9 @@ fn section_lines<'a>(log: &Log, text: &'a str, date: NaiveDate) -> Option<(usize
 }
 
 /// The base's log with its last section as the branch has it, when the
-/// branch only appended to that section (a takeover's note, R13); None
-/// otherwise.
+/// branch only appended takeover notes to that section (R13: the
+/// takeover of a day merged already); None otherwise (anything else the
+/// branch holds of the base's sections is the base's to say).
 fn extended_last_section(
     base: &Log,
     base_text: &str,
@@ -240,7 +241,12 @@ fn extended_last_section(
     let (start, ours) = section_lines(base, base_text, last)?;
     let (_, theirs) = section_lines(branch, branch_text, last)?;
     let (ours, theirs) = (ours.trim_end(), theirs.trim_end());
-    if theirs.len() == ours.len() || !theirs.starts_with(ours) {
+    let added = theirs.strip_prefix(ours).filter(|a| !a.is_empty())?;
+    let takeover = format!("{}{}", crate::log_format::NOTE, crate::log_format::TAKEOVER);
+    if !added
+        .lines()
+        .all(|l| l.trim().is_empty() || l.starts_with(&takeover))
+    {
         return None;
     }
     Some(format!("{}{theirs}\n", &base_text[..start]))
@@ -315,7 +321,10 @@ pub fn decide(
         // The base's last section, as the branch extends it: a takeover
         // of a day merged already is a note appended to it (R13), kept
         // as the branch has it so that a rerun does not write it again.
-        if let Some(extended) = extended_last_section(&base_log, &base_log_text, &branch_log, text)
+        if let Some(extended) = sections
+            .is_empty()
+            .then(|| extended_last_section(&base_log, &base_log_text, &branch_log, text))
+            .flatten()
         {
             merged_log = extended;
         }

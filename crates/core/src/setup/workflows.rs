@@ -51,6 +51,9 @@ on:
   # day (R13, an override of a day handed over already) is applied and
   # announced; nothing else is handed over before the morning's run.
   push:
+    # Not the handover and swap branches oncall writes (each push there
+    # would start a run that does nothing).
+    branches-ignore: ["oncall/**"]
     paths:
       - rotation.yaml
       - "rotations/*/rotation.yaml"
@@ -89,7 +92,10 @@ jobs:
     runs-on: ubuntu-latest
     timeout-minutes: 15
     concurrency:
-      group: oncall-rotations
+      # A push's run has a group of its own: GitHub keeps one pending run
+      # per group and cancels the one before, and a push must never
+      # cancel the morning's handover waiting there.
+      group: oncall-rotations${{ github.event_name == 'push' && '-push' || '' }}
       cancel-in-progress: false
     outputs:
       rotations: ${{ steps.list.outputs.rotations }}
@@ -115,8 +121,12 @@ jobs:
       matrix:
         rotation: ${{ fromJSON(needs.rotations.outputs.rotations) }}
     # Two runs never hand over one rotation at once; a second one waits.
+    # A push's run (a takeover only) has a group of its own, so that it
+    # never cancels a waiting morning run (one pending run per group);
+    # beside a handover it is safe: every write is a compare-and-swap and
+    # Slack is claimed.
     concurrency:
-      group: oncall-handover-${{ matrix.rotation.name }}
+      group: oncall-handover-${{ matrix.rotation.name }}${{ github.event_name == 'push' && '-push' || '' }}
       cancel-in-progress: false
     # The team's secrets: an environment secret overrides the repository's.
     environment: oncall-${{ matrix.rotation.name }}
