@@ -348,6 +348,11 @@ pub struct PreviewArgs {
     /// that exists posts nothing.
     #[arg(long, value_name = "COMMIT", requires = "slack")]
     pub once_for: Option<String>,
+    /// With --slack: the environment variable with the webhook's URL, for
+    /// every rotation told, whatever its rotation.yaml names (SLACK_WEBHOOK…;
+    /// a job's own webhook, with --rotation).
+    #[arg(long, value_name = "VAR", value_parser = parse_webhook_env, requires = "slack")]
+    pub webhook_env: Option<String>,
 }
 
 /// `oncall schema`.
@@ -379,7 +384,7 @@ pub struct InitArgs {
     /// written with no holidays (`oncall holidays import` fills it).
     #[arg(long, value_name = "PATH")]
     pub calendar: Option<PathBuf>,
-    /// Write only the two workflows (for an existing or imported rotation.yaml).
+    /// Write only the workflows (for an existing or imported rotation.yaml).
     #[arg(long, conflicts_with_all = ["team", "timezone", "members", "start", "calendar"])]
     pub workflows_only: bool,
     /// The action the workflows use, as `OWNER/NAME@REF`. Default: the

@@ -199,7 +199,7 @@ pub(super) fn import(args: &ImportArgs, target: &Target, ctx: &mut Ctx) -> Resul
          On {first}, {on_call} is on call, as the bot has it{until}.\n\
          The comment at the top of {} says what changes for the team.\n\
          {preview} previews the first handover.\n\
-         Next: `oncall init --workflows-only` adds the two workflows.",
+         Next: `oncall init --workflows-only` adds the workflows.",
         rotation.members.len(),
         terminal(&label(config)),
         target.config.display()

@@ -79,14 +79,23 @@ pub fn run(args: &crate::cli::PreviewArgs, target: &super::Target, ctx: &mut Ctx
         preview::named(target),
         &args.base,
         args.once_for.as_deref(),
+        args.webhook_env.as_deref(),
         ctx,
     )
 }
 
 /// Posts, for each rotation whose days moved, its message (claimed first
-/// with `once_for`). A rotation's failure does not stop the others; the
-/// run then fails, naming each.
-fn tell(named: Option<Located>, base: &Path, once_for: Option<&str>, ctx: &mut Ctx) -> Result<()> {
+/// with `once_for`), on its webhook (`webhook_env`: the variable that
+/// holds it for every rotation, else the one its rotation.yaml names). A
+/// rotation's failure does not stop the others; the run then fails,
+/// naming each.
+fn tell(
+    named: Option<Located>,
+    base: &Path,
+    once_for: Option<&str>,
+    webhook_env: Option<&str>,
+    ctx: &mut Ctx,
+) -> Result<()> {
     // Everything the run needs is checked before anything is read or sent.
     let github = match once_for {
         Some(c) if !claims::is_commit(c) => {
@@ -115,7 +124,10 @@ fn tell(named: Option<Located>, base: &Path, once_for: Option<&str>, ctx: &mut C
         };
         match message_of(&l, &trees, &changed, ctx) {
             // Each webhook is checked before anything is sent.
-            Ok(m) => {
+            Ok(mut m) => {
+                if let Some(var) = webhook_env {
+                    m.webhook_env = var.to_owned();
+                }
                 let url = webhook::webhook_url(&m.webhook_env, crate::env::var(&m.webhook_env));
                 messages.push((m, url));
             }

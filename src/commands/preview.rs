@@ -269,10 +269,15 @@ fn section(
     }
 }
 
-/// The rotation `preview` is limited to: the files named, if any.
+/// The rotation `preview` is limited to: the files named, if any (named
+/// as `oncall list` names it with `--rotation`, so that a message's claim
+/// is the same whether one rotation or every one is told).
 pub(super) fn named(target: &super::Target) -> Option<Located> {
     (!target.names_no_file()).then(|| Located {
-        name: label(&target.config),
+        name: target
+            .rotation
+            .clone()
+            .unwrap_or_else(|| label(&target.config)),
         config: target.config.clone(),
         log: target.log.clone(),
     })

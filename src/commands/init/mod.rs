@@ -65,7 +65,7 @@ fn default_action(net: &crate::http::Net) -> (String, Option<String>) {
         None => (
             by_tag,
             Some(format!(
-                "Note: the commit of {tag} could not be looked up on GitHub, so the workflows use the tag {tag}. Pin its commit (a tag can be moved; a commit cannot): `git ls-remote https://github.com/{repo} refs/tags/{tag}` prints it; replace `@{tag}` with `@COMMIT # {tag}` in the two workflows."
+                "Note: the commit of {tag} could not be looked up on GitHub, so the workflows use the tag {tag}. Pin its commit (a tag can be moved; a commit cannot): `git ls-remote https://github.com/{repo} refs/tags/{tag}` prints it; replace `@{tag}` with `@COMMIT # {tag}` in the workflows."
             )),
         ),
     }
@@ -394,7 +394,7 @@ fn rotation_for_workflows(target: &Target) -> Result<(PathBuf, PathBuf)> {
 }
 
 /// `oncall init`: a rotation (the top-level one, or with `--rotation NAME`
-/// rotations/NAME/) and the two workflows, which serve every rotation of
+/// rotations/NAME/) and the workflows, which serve every rotation of
 /// the repository. A named rotation leaves workflows that exist as they
 /// are.
 pub(super) fn init(args: &InitArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {

@@ -15,18 +15,24 @@ use std::path::{Path, PathBuf};
 
 pub const DAILY_WORKFLOW: &str = ".github/workflows/oncall.yml";
 pub const CHECK_WORKFLOW: &str = ".github/workflows/oncall-check.yml";
+pub const MOVED_WORKFLOW: &str = ".github/workflows/oncall-moved.yml";
 
-/// The two workflow files (they serve every rotation).
-pub fn workflow_paths() -> [&'static Path; 2] {
-    [Path::new(DAILY_WORKFLOW), Path::new(CHECK_WORKFLOW)]
+/// The workflow files (they serve every rotation).
+pub fn workflow_paths() -> [&'static Path; 3] {
+    [
+        Path::new(DAILY_WORKFLOW),
+        Path::new(CHECK_WORKFLOW),
+        Path::new(MOVED_WORKFLOW),
+    ]
 }
 
-/// The two workflows, with the action they use and the daily run's zone.
+/// The workflows, with the action they use and the daily run's zone.
 pub fn workflow_files(action: &str, timezone: &str) -> Vec<(PathBuf, String)> {
     let w = Workflows { action, timezone };
     vec![
         (PathBuf::from(DAILY_WORKFLOW), w.daily()),
         (PathBuf::from(CHECK_WORKFLOW), w.check()),
+        (PathBuf::from(MOVED_WORKFLOW), w.moved()),
     ]
 }
 
@@ -133,7 +139,7 @@ pub fn owner_note(out: &mut dyn Write, action: &str) -> Result<()> {
     if action.starts_with("OWNER/") {
         writeln!(
             out,
-            "\nNote: this oncall was built without the name of the repository it is released from (Cargo.toml's `repository` says OWNER/oncall): replace OWNER in the two workflows, or run `oncall init --workflows-only --force --action OWNER/NAME@REF`."
+            "\nNote: this oncall was built without the name of the repository it is released from (Cargo.toml's `repository` says OWNER/oncall): replace OWNER in the workflows, or run `oncall init --workflows-only --force --action OWNER/NAME@REF`."
         )?;
     }
     Ok(())

@@ -4,7 +4,8 @@
 //! the repository and a rotation the workflows would not serve are refused.
 
 use super::{
-    CHECK, DAILY, MARKER, NOW, Play, action, files, init_platform, init_sre, organisation, text,
+    CHECK, DAILY, MARKER, MOVED, NOW, Play, action, files, init_platform, init_sre, organisation,
+    text,
 };
 use crate::setup::{git_repo, oncall, snapshot};
 use crate::support;
@@ -26,6 +27,7 @@ fn a_new_team_in_one_command_then_a_second_beside_it() {
         first.keys().collect::<Vec<_>>(),
         [
             CHECK,
+            MOVED,
             DAILY,
             "rotations/sre/oncall-log.md",
             "rotations/sre/rotation.yaml"
@@ -71,7 +73,7 @@ fn a_new_team_in_one_command_then_a_second_beside_it() {
     );
     let said = text(&out);
     assert!(
-        said.contains("The workflows serve every rotation already: .github/workflows/oncall.yml and .github/workflows/oncall-check.yml hand over and check rotations/platform/ too. Left as they are."),
+        said.contains("The workflows serve every rotation already: .github/workflows/oncall.yml and .github/workflows/oncall-check.yml and .github/workflows/oncall-moved.yml serve rotations/platform/ too. Left as they are."),
         "{said}"
     );
     assert!(!said.contains(&format!("wrote {DAILY}")), "{said}");
@@ -248,7 +250,7 @@ fn an_existing_team_is_refused_and_other_workflows_are_left_with_the_way_out() {
         .unwrap();
     assert!(out.status.success(), "{}", text(&out));
     assert!(
-        text(&out).contains("Note: .github/workflows/oncall.yml and .github/workflows/oncall-check.yml are not the form `oncall init` writes for every rotation: they may not hand over or check rotations/db/. Left as they are; `oncall init --workflows-only --force` rewrites the two workflows to serve every rotation."),
+        text(&out).contains("Note: .github/workflows/oncall.yml is not the form `oncall init` writes for every rotation: it may not serve rotations/db/. Left as it is; `oncall init --workflows-only --force` rewrites the workflows to serve every rotation."),
         "{}",
         text(&out)
     );

@@ -32,6 +32,9 @@ mod played;
 const NOW: &str = "2026-11-20T08:00:00Z";
 const DAILY: &str = ".github/workflows/oncall.yml";
 const CHECK: &str = ".github/workflows/oncall-check.yml";
+const MOVED: &str = ".github/workflows/oncall-moved.yml";
+/// The commit a push landed (`github.sha`).
+const PUSHED: &str = "0123456789abcdef0123456789abcdef01234567";
 const MARKER: &str = "# oncall: these workflows serve every rotation of this repository.";
 
 fn action() -> String {
@@ -103,6 +106,8 @@ struct Play {
     environments: BTreeMap<String, Value>,
     event: &'static str,
     inputs: Value,
+    /// The commit a push landed (`github.sha`).
+    pushed: String,
     /// The action's checkout at the pinned commit (action/install.sh and an
     /// action/digests.txt that vouches for `release`).
     action: Job,
@@ -133,6 +138,7 @@ impl Play {
             environments: BTreeMap::new(),
             event: "schedule",
             inputs: json!({}),
+            pushed: PUSHED.to_owned(),
             action,
             release,
         }
@@ -204,6 +210,7 @@ impl Play {
                     "action_repository": REPO,
                     "token": TOKEN,
                     "event_name": self.event,
+                    "sha": self.pushed,
                 },
                 "runner": { "temp": runner.path("tmp") },
             });
@@ -262,7 +269,11 @@ impl Play {
                 "github": {
                     "event_name": self.event,
                     "token": TOKEN,
-                    "event": { "pull_request": { "number": 7, "base": { "sha": self.base(&runner) } } },
+                    "sha": self.pushed,
+                    "event": {
+                        "pull_request": { "number": 7, "base": { "sha": self.base(&runner) } },
+                        "before": self.base(&runner),
+                    },
                 },
                 "secrets": secrets,
                 "inputs": self.inputs,
@@ -338,11 +349,23 @@ impl Play {
     /// The daily workflow init wrote: the list job, then one job per
     /// matrix entry (on GitHub side by side; here in turn).
     fn daily(&self, github: &FakeGitHub) -> (Ran, Vec<Ran>) {
-        let wf: Value = serde_saphyr::from_str(&self.files[DAILY]).unwrap();
+        self.matrix(DAILY, "handover", github)
+    }
+
+    /// The days-moved workflow init wrote, as [`Play::daily`] (a push: the
+    /// base is the checkout's HEAD, the change is in its work tree).
+    fn moved(&self, github: &FakeGitHub) -> (Ran, Vec<Ran>) {
+        self.matrix(MOVED, "tell", github)
+    }
+
+    /// A workflow of two jobs: `rotations` (the list), then `job` once per
+    /// rotation it lists.
+    fn matrix(&self, workflow: &str, job: &str, github: &FakeGitHub) -> (Ran, Vec<Ran>) {
+        let wf: Value = serde_saphyr::from_str(&self.files[workflow]).unwrap();
         let none = json!({});
         let list = self.job(&wf["jobs"]["rotations"], &none, &none, github);
         assert!(list.ok, "the list job failed:\n{}", list.text);
-        let handover = &wf["jobs"]["handover"];
+        let handover = &wf["jobs"][job];
         assert_eq!(handover["needs"], "rotations");
         assert_eq!(handover["strategy"]["fail-fast"], false);
         let needs = json!({ "rotations": { "outputs": list.outputs } });

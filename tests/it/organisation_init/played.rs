@@ -2,7 +2,7 @@
 //! workflow hands over both teams from the verified release, each with its
 //! environment's webhook, and the check workflow previews every team.
 
-use super::{CHECK, Play, Ran, files, organisation};
+use super::{CHECK, MOVED, Play, Ran, files, organisation};
 use crate::support;
 use serde_json::{Value, json};
 use support::fake_github::FakeGitHub;
@@ -226,4 +226,99 @@ fn the_check_workflow_init_wrote_checks_and_previews_every_team() {
     assert!(summary.contains("### Rotation `sre`"), "{summary}");
     assert!(summary.contains("***holiday: Team day***"), "{summary}");
     assert_eq!(f.requests().len(), 0, "the check reads the checkout only");
+}
+
+/// The days-moved workflow init wrote, played on a push that gives ana's
+/// Tuesday to cara in Platform: the list job's matrix, then one job per
+/// team in its own environment; Platform's message goes to the webhook of
+/// its environment only (no repository secret: the case the repository's
+/// own workflow, which lists webhooks by name, could not serve), mentions
+/// ana and names cara; SRE, whose days did not move, posts nothing; the
+/// binary comes from the verified release; a rerun posts nothing.
+#[test]
+fn the_days_moved_workflow_init_wrote_tells_each_team_on_its_environments_webhook() {
+    let (repo, _, _) = organisation();
+    let files = files(repo.path());
+    let wf: Value = serde_saphyr::from_str(&files[MOVED]).unwrap();
+    assert_eq!(
+        wf["jobs"]["rotations"]["if"],
+        "github.ref_name == github.event.repository.default_branch"
+    );
+    assert_eq!(
+        wf["jobs"]["tell"]["permissions"],
+        json!({ "contents": "write" })
+    );
+    let on_github: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let f = FakeGitHub::start(&on_github);
+    let (sre, platform) = (FakeSlack::start(), FakeSlack::start());
+    let mut play = Play::new(files.clone(), json!({}));
+    play.event = "push";
+    play.environments.insert(
+        "oncall-platform".into(),
+        json!({ "SLACK_WEBHOOK_URL": platform.url }),
+    );
+    play.environments
+        .insert("oncall-sre".into(), json!({ "SLACK_WEBHOOK_URL": sre.url }));
+    let changed = files["rotations/platform/rotation.yaml"].replace(
+        "overrides: []\n",
+        "overrides:\n  - { date: 2026-11-24, github: cara, reason: trade }\n",
+    );
+    assert_ne!(changed, files["rotations/platform/rotation.yaml"]);
+    // The push, on GitHub: the claims point at its commit.
+    play.pushed = f.with(|s| {
+        s.commit(
+            "main",
+            &[("rotations/platform/rotation.yaml", Some(&changed))],
+            "trade",
+        )
+    });
+    play.changes = vec![("rotations/platform/rotation.yaml".into(), changed)];
+    let (_, jobs) = play.moved(&f);
+    assert_eq!(jobs.len(), 2, "one job per team");
+    for j in &jobs {
+        assert!(j.ok, "{}: {}", j.name, j.text);
+        assert_eq!(j.installed[0]["mode"], "release", "{}", j.text);
+        support::secrets::assert_no_secret(&j.text, "the job's log", &[&sre.url, &platform.url]);
+    }
+    let envs: Vec<&str> = jobs.iter().map(|j| j.environment.as_str()).collect();
+    assert_eq!(envs, ["oncall-platform", "oncall-sre"]);
+    assert!(sre.posts().is_empty(), "SRE's days did not move");
+    let posts = platform.posts();
+    assert_eq!(posts.len(), 1, "{}", jobs[0].text);
+    let text = posts[0].to_string();
+    assert!(text.contains("<@U0AAAA0001>"), "ana is mentioned: {text}");
+    assert!(text.contains("2026-11-24"), "{text}");
+    support::validators::slack_payloads(&[
+        json!({ "what": "days moved, from init's workflow", "payload": posts[0] }),
+    ])
+    .unwrap();
+    assert!(
+        jobs[0]
+            .summary
+            .contains("The next 40 working days, before and after this change"),
+        "{}",
+        jobs[0].summary
+    );
+    // Claimed for the commit: the rerun posts nothing.
+    let (_, again) = play.moved(&f);
+    assert!(again.iter().all(|j| j.ok));
+    assert_eq!(platform.posts().len(), 1);
+    // Without a webhook anywhere, the job says so and succeeds.
+    let mut bare = Play::new(files.clone(), json!({}));
+    bare.event = "push";
+    bare.changes = play.changes.clone();
+    bare.pushed = play.pushed.clone();
+    let g = FakeGitHub::start(&on_github);
+    let (_, jobs) = bare.moved(&g);
+    assert!(jobs.iter().all(|j| j.ok));
+    assert!(
+        jobs[0]
+            .text
+            .contains("no slack-webhook-url: nobody is told that their days moved"),
+        "{}",
+        jobs[0].text
+    );
 }

@@ -156,7 +156,7 @@ fn a_second_init_refuses_and_writes_nothing() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("rotation.yaml, oncall-log.md, .github/workflows/oncall.yml, .github/workflows/oncall-check.yml already exist; nothing was written. Run with --force"),
+        stderr.contains("rotation.yaml, oncall-log.md, .github/workflows/oncall.yml, .github/workflows/oncall-check.yml, .github/workflows/oncall-moved.yml already exist; nothing was written. Run with --force"),
         "{stderr}"
     );
     assert_eq!(snapshot(dir), before);

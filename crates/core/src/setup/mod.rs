@@ -1,5 +1,5 @@
 //! The files a new setup starts with (`oncall init`, `oncall import`):
-//! rotation.yaml, the log's header, and the two workflows. Pure: text in,
+//! rotation.yaml, the log's header, and the workflows. Pure: text in,
 //! text out; the shell (`src/commands/init.rs`, `import.rs`) asks, checks
 //! and writes.
 

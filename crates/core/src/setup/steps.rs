@@ -10,19 +10,26 @@ pub fn workflows_left(found: &[(String, bool)], dir: &str) -> Option<String> {
     if found.is_empty() {
         return None;
     }
-    let names: Vec<&str> = found.iter().map(|(p, _)| p.as_str()).collect();
-    let names = names.join(" and ");
     if found.iter().all(|(_, every)| *every) {
+        let names: Vec<&str> = found.iter().map(|(p, _)| p.as_str()).collect();
         return Some(format!(
-            "The workflows serve every rotation already: {names} hand over and check {dir}/ too. Left as they are."
+            "The workflows serve every rotation already: {} serve {dir}/ too. Left as they are.",
+            names.join(" and ")
         ));
     }
-    let (is, it) = match found.len() {
+    // Only the ones of another form.
+    let other: Vec<&str> = found
+        .iter()
+        .filter(|(_, every)| !*every)
+        .map(|(p, _)| p.as_str())
+        .collect();
+    let names = other.join(" and ");
+    let (is, it) = match other.len() {
         1 => ("is", "it"),
         _ => ("are", "they"),
     };
     Some(format!(
-        "Note: {names} {is} not the form `oncall init` writes for every rotation: {it} may not hand over or check {dir}/. Left as {it} {is}; `oncall init --workflows-only --force` rewrites the two workflows to serve every rotation."
+        "Note: {names} {is} not the form `oncall init` writes for every rotation: {it} may not serve {dir}/. Left as {it} {is}; `oncall init --workflows-only --force` rewrites the workflows to serve every rotation."
     ))
 }
 

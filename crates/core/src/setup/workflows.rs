@@ -1,8 +1,8 @@
-//! The two workflows `oncall init` writes. They serve every rotation of the
+//! The three workflows `oncall init` writes. They serve every rotation of the
 //! repository (the top-level rotation.yaml and each rotations/NAME/), from
 //! the released binary through the action: a new team needs no edit.
 
-/// The line both workflows carry: `oncall init --rotation NAME` leaves
+/// The line the workflows carry: `oncall init --rotation NAME` leaves
 /// workflows that have it as they are (they serve the new rotation too).
 pub const EVERY_ROTATION: &str =
     "# oncall: these workflows serve every rotation of this repository.";
@@ -192,6 +192,89 @@ jobs:
           command: check
 "#;
 
+const MOVED: &str = r#"# Tells the people whose on-call days moved (written by `oncall init`).
+# When a change to a rotation (its rotation.yaml, a file under
+# rotations/NAME/, a shared calendar under calendars/) lands on the default
+# branch, each rotation whose days within the next 8 weeks changed gets one
+# Slack message on its own webhook, naming each person whose days moved
+# with their days before and after. Nobody else is mentioned, and a change
+# that moves nobody (the daily handover's merge, a new duty) posts nothing.
+#
+# One job per rotation, in its GitHub environment `oncall-NAME`, as the
+# daily handover: the environment's secret SLACK_WEBHOOK_URL is the team's
+# webhook, else the repository's. Once per landed change, however often
+# the run repeats: each message is claimed first with the ref
+# refs/oncall/moved/COMMIT/ROTATION (a compare-and-swap); a post that
+# fails gives its claim back, so that a rerun posts.
+@MARKER@
+name: Days moved
+
+on:
+  push:
+    branches-ignore: ["oncall/**"]
+    paths:
+      - rotation.yaml
+      - "rotations/**"
+      - "calendars/**"
+
+permissions: {}
+
+jobs:
+  rotations:
+    name: List the rotations
+    # Only a change that lands on the default branch moves anyone's days.
+    if: github.ref_name == github.event.repository.default_branch
+    permissions:
+      contents: read # read the rotation files
+    runs-on: ubuntu-latest
+    timeout-minutes: 15
+    concurrency:
+      group: oncall-moved-${{ github.sha }}
+      cancel-in-progress: false
+    outputs:
+      rotations: ${{ steps.list.outputs.rotations }}
+    steps:
+      - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
+        with:
+          persist-credentials: false
+      - id: list
+        uses: @ACTION@
+        with:
+          command: list
+
+  tell:
+    name: Tell whose days moved (${{ matrix.rotation.name }})
+    needs: rotations
+    if: needs.rotations.outputs.rotations != '[]'
+    strategy:
+      fail-fast: false
+      matrix:
+        rotation: ${{ fromJSON(needs.rotations.outputs.rotations) }}
+    # A rerun of one push waits for the run before it (the claim keeps the
+    # message single either way); pushes never wait for each other.
+    concurrency:
+      group: oncall-moved-${{ github.sha }}-${{ matrix.rotation.name }}
+      cancel-in-progress: false
+    # The team's secrets: an environment secret overrides the repository's.
+    environment: oncall-${{ matrix.rotation.name }}
+    permissions:
+      contents: write # create the claim ref refs/oncall/moved/COMMIT/ROTATION
+    runs-on: ubuntu-latest
+    timeout-minutes: 15
+    steps:
+      - uses: actions/checkout@08c6903cd8c0fde910a37f88322edcfb5dd907a8 # v5.0.0
+        with:
+          persist-credentials: false
+          fetch-depth: 0 # the push's previous commit, for the base tree
+      - uses: @ACTION@
+        with:
+          command: moved
+          rotation: ${{ matrix.rotation.name }}
+          base-sha: ${{ github.event.before }}
+          # This team's webhook: its environment's secret, else the repository's.
+          slack-webhook-url: ${{ secrets.SLACK_WEBHOOK_URL }}
+"#;
+
 impl Workflows<'_> {
     fn fill(&self, template: &str) -> String {
         template
@@ -211,6 +294,12 @@ impl Workflows<'_> {
     pub fn check(&self) -> String {
         self.fill(CHECK)
     }
+
+    /// `.github/workflows/oncall-moved.yml`: tells the people whose days a
+    /// landed change moved, each rotation on its own webhook.
+    pub fn moved(&self) -> String {
+        self.fill(MOVED)
+    }
 }
 
 #[cfg(test)]
@@ -218,12 +307,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn both_workflows_carry_the_line_init_recognises() {
+    fn every_workflow_carries_the_line_init_recognises() {
         let w = Workflows {
             action: "acme/oncall@v1.2.3",
             timezone: "Europe/Berlin",
         };
-        for text in [w.daily(), w.check()] {
+        for text in [w.daily(), w.check(), w.moved()] {
             assert!(text.lines().any(|l| l == EVERY_ROTATION), "{text}");
             for placeholder in ["@MARKER@", "@ACTION@", "@TZ@"] {
                 assert!(!text.contains(placeholder), "{text}");
