@@ -519,3 +519,36 @@ fn r13_a_takeover_back_to_an_earlier_member_is_announced_too() {
             .contains("  on_call: demo-dave\n")
     );
 }
+
+/// The handover was posted but its record on the pull request failed: the
+/// claim still points at the day's handover commit, so the takeover's
+/// run (a new commit) does not post the handover again, only the takeover.
+#[test]
+fn a_handover_posted_without_its_record_is_not_posted_again_by_the_takeovers_run() {
+    use support::fake_github::{Fault, Target};
+    let f = start();
+    // Mutations: the commit and pull request, the reviews and label, the
+    // claim, then the record: that one fails.
+    f.github.fail_nth(Target::Mutation, 3, Fault::Status(403));
+    let r = pr_run(&f, MORNING, &[]);
+    assert!(!r.ok, "the record failed: {}", r.text);
+    assert!(
+        r.text.contains("recording it on the pull request failed"),
+        "{}",
+        r.text
+    );
+    assert_eq!(f.slack.posts().len(), 1);
+    let pr = &f.github.with(|s| s.open_prs())[0];
+    assert!(!pr.body.contains("announced in Slack"), "{}", pr.body);
+    merge_override(&f);
+    let r = ok(&f, TAKEOVER_AT, &["--takeover-only"]);
+    assert!(
+        r.text
+            .contains("Slack: 2026-11-30 was announced already; not posting again."),
+        "{}",
+        r.text
+    );
+    let posts = f.slack.posts();
+    assert_eq!(posts.len(), 2, "the handover once, then the takeover");
+    assert!(posts[1].to_string().contains("takes over from"));
+}

@@ -188,7 +188,13 @@ fn announce(
         body: outcome.pr_body.clone(),
         marker: oncall_core::log_format::pr_slack_marker(day.date),
         claimed: false,
+        claimed_before: false,
     };
+    if decision.is_some_and(|d| d.handover_claimed) {
+        // The record is missing, but a run claimed the day's post: it was
+        // made (a failed one gives the claim back).
+        record.claimed_before = true;
+    }
     if decision.is_none_or(|d| d.announce_handover) {
         let log_line = decision.and_then(|d| d.log_line);
         let links = oncall_core::slack::Links {
@@ -210,6 +216,7 @@ fn announce(
         )?;
     }
     if let Some(t) = &day.takeover {
+        record.claimed_before = false;
         record.marker = oncall_core::log_format::pr_takeover_marker(day.date, t.nth, &t.to);
         post_once(
             &mut record,
@@ -234,13 +241,17 @@ struct PrRecord<'a> {
     marker: String,
     /// This run holds the claim.
     claimed: bool,
+    /// An earlier run claimed this post (and so made it).
+    claimed_before: bool,
 }
 
 impl SlackRecord for PrRecord<'_> {
     fn announced(&self) -> bool {
-        self.body
-            .as_deref()
-            .is_some_and(|b| b.lines().any(|l| l == self.marker))
+        self.claimed_before
+            || self
+                .body
+                .as_deref()
+                .is_some_and(|b| b.lines().any(|l| l == self.marker))
     }
     fn claim(&mut self, ctx: &Ctx) -> Result<Option<String>> {
         if self.claimed {

@@ -96,6 +96,12 @@ pub struct Decision {
     /// the base has the day's section (its pull request was merged; only
     /// a takeover is left to announce).
     pub announce_handover: bool,
+    /// The Slack claim points at a commit of this branch that hands `date`
+    /// over (or takes it over): a run claimed the day's handover post, and
+    /// a post that failed would have given the claim back. Counted as
+    /// announced when the pull request's body lost the record (its update
+    /// failed), so that a later commit does not post the handover again.
+    pub handover_claimed: bool,
 }
 
 impl Decision {
@@ -437,6 +443,10 @@ pub fn decide(
         // Announced on the day it was handed over on this branch; a day
         // merged already was announced then (only a takeover is new).
         announce_handover: !base_log.has(date),
+        handover_claimed: remote.history.iter().any(|c| {
+            remote.slack_claim.as_deref() == Some(c.oid.as_str())
+                && trailer(&c.message, TRAILER) == Some(date.to_string().as_str())
+        }),
         day,
         commit_message: commit_message(&headline, date, base_part(&files.1, &base_log)),
         update_title: pr.is_some_and(|p| p.title != title),
