@@ -100,6 +100,12 @@ pub fn cover(args: &CoverArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
             "{date} was handed over already: this is a takeover (R13). Once it is on the default branch, the next handover run (`oncall advance`, with or without `--pr`; the daily workflow runs on its push) adds the takeover note, names @{} in the state and tells Slack once.",
             cover.login
         ),
+        // Today, not handed over in these files: maybe by a handover pull
+        // request not merged yet, which this checkout cannot see.
+        false if date == today => format!(
+            "If today's handover pull request is open (not merged yet), the next handover run applies this as a takeover (R13) and announces it; else today's handover puts @{} on call in place of {from} (R6). Nobody else's day moves.",
+            cover.login
+        ),
         false => format!(
             "The handover of {date} puts @{} on call in place of {from} (R6); nobody else's day moves.",
             cover.login

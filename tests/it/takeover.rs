@@ -460,6 +460,21 @@ fn r13_cover_writes_the_takeover_that_the_next_run_applies() {
         2,
         "the handover's post was due too, then the takeover's"
     );
+    // Today, before its handover: it may be on an open pull request.
+    let fresh = Repo::with(TEAM, None);
+    let r = run(
+        &fresh,
+        "2026-11-30T06:00:00Z",
+        &["cover", "demo-dave", "--reason", "sick"],
+        &slack,
+        &api,
+    );
+    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert!(
+        r.stdout.contains("If today's handover pull request is open (not merged yet), the next handover run applies this as a takeover (R13)"),
+        "{}",
+        r.stdout
+    );
     // A day ahead: a plain override, which its handover applies.
     let r = run(
         &repo,

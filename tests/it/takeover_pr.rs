@@ -435,6 +435,13 @@ fn r13_the_push_of_a_takeover_starts_the_daily_workflow_that_applies_it() {
             .to_string()
             .contains("takes over from *ana*")
     );
+    assert!(
+        jobs[0]
+            .summary
+            .contains("- On call: `@ben`\n- Takeover: `@ben` takes over from `@ana`\n"),
+        "{}",
+        jobs[0].summary
+    );
     // The push's rerun: announced once.
     let (_, jobs) = daily.run(&f);
     assert!(jobs[0].ok, "{}", jobs[0].text);

@@ -71,13 +71,30 @@ impl DayPlan {
         pr_url: Option<&str>,
         slack: &str,
     ) -> (String, Vec<(&'static str, String)>) {
-        crate::actions::run_record(
+        let (mut summary, outputs) = crate::actions::run_record(
             Some((&self.after, &self.handover, log_text)),
             Some(self.date),
             "",
             pr_url,
             slack,
-        )
+        );
+        // A takeover (R13): who took the day over from whom, under who
+        // is on call.
+        if let Some(t) = &self.takeover {
+            let person = |g: &str| crate::render::person(&self.after, g);
+            let from = t
+                .from
+                .as_deref()
+                .map_or("the uncovered day".to_owned(), |f| {
+                    format!("from {}", person(f))
+                });
+            let line = format!("- Takeover: {} takes over {from}\n", person(&t.to));
+            match summary.find("- Handed over by:") {
+                Some(at) => summary.insert_str(at, &line),
+                None => summary.push_str(&line),
+            }
+        }
+        (summary, outputs)
     }
 }
 

@@ -151,7 +151,7 @@ pub(crate) struct JobRun {
     pub(crate) ok: bool,
     code: Option<i32>,
     pub(crate) text: String,
-    summary: String,
+    pub(crate) summary: String,
     pub(crate) concurrency: String,
     /// The job ran `cargo build`.
     built: bool,
