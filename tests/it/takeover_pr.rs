@@ -278,6 +278,27 @@ fn r13_with_pr_a_takeover_of_the_day_on_the_handover_branch_is_announced_once() 
     }
     assert_eq!(f.slack.posts().len(), 2);
 
+    // The override removed again on main: the takeover stays (the log is
+    // the record), as a local run keeps it; nothing is announced.
+    f.github.with(|s| {
+        let text = s
+            .file("main", "rotation.yaml")
+            .unwrap()
+            .replace(OVERRIDE, "");
+        s.commit("main", &[("rotation.yaml", Some(&text))], "no override");
+    });
+    ok(&f, "2026-11-30T16:00:00Z", &[]);
+    let branch = f.github.with(|s| s.files("oncall/handover"));
+    assert!(!branch["rotation.yaml"].contains(OVERRIDE));
+    assert_eq!(state(&branch["rotation.yaml"]), state(&local_rotation));
+    assert_eq!(branch["oncall-log.md"].matches("**Takeover:**").count(), 1);
+    assert_eq!(
+        f.github.with(|s| s.open_prs())[0].title,
+        "On-call 2026-11-30: demo-dave takes over from demo-bob"
+    );
+    assert_eq!(f.slack.posts().len(), 2);
+    assert_eq!(f.api.calls().last().unwrap()["users"], "U0DDDDDDD4");
+
     // Merged: Monday reads as Dave's, and Tuesday is handed over as planned
     // (the rotation underneath did not change, R6).
     f.github.with(|s| s.merge(1));
@@ -525,6 +546,19 @@ fn r13_a_takeover_back_to_an_earlier_member_is_announced_too() {
         repo.read("rotation.yaml")
             .contains("  on_call: demo-dave\n")
     );
+    // The override removed: the day stays Dave's, nothing is posted.
+    let entry = "overrides:\n  - { date: 2026-11-30, github: demo-dave, reason: swap back }\n";
+    let text = repo.read("rotation.yaml");
+    assert!(text.contains(entry), "{text}");
+    std::fs::write(repo.path("rotation.yaml"), text.replace(entry, "")).unwrap();
+    let log = repo.read("oncall-log.md");
+    run("2026-11-30T15:00:00Z");
+    assert!(
+        repo.read("rotation.yaml")
+            .contains("  on_call: demo-dave\n")
+    );
+    assert_eq!(repo.read("oncall-log.md"), log);
+    assert_eq!(slack.posts().len(), 4);
 }
 
 /// The handover was posted but its record on the pull request failed: the

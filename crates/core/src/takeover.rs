@@ -61,14 +61,28 @@ pub fn plan(
     if state.since != date {
         return Ok(None);
     }
-    let Some(o) = rot.overrides.get(&date) else {
-        return Ok(None);
-    };
     // The note is appended to the day's section, the log's last: without
     // it (a log that lost the section), nothing is taken over and `check`
     // says why.
     let Some(record) = log.record(date).filter(|_| log.last_date() == Some(date)) else {
         return Ok(None);
+    };
+    // Who takes the day over: the override's member; without an override
+    // (removed after the takeover), the section's last takeover note still
+    // says who has the day: the log is the record, whichever backend
+    // reads it.
+    let kept;
+    let o = match (rot.overrides.get(&date), &record.takeover) {
+        (Some(o), _) => o,
+        (None, Some((_, to))) => {
+            kept = crate::config::Override {
+                github: to.clone(),
+                reason: record.reason.clone(),
+                pos: crate::diag::Pos::default(),
+            };
+            &kept
+        }
+        (None, None) => return Ok(None),
     };
     // The last takeover the section records, if it is to this member.
     let noted = record.takeover.as_ref().filter(|(_, to)| *to == o.github);
