@@ -60,7 +60,11 @@ pub fn run(args: &AssignArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
     let several =
         target.names_no_file() && crate::layout::has_rotations_dir().map_err(crate::error::fs)?;
     if several && let Some(c) = &swapping {
-        match pick_member(&c.login)? {
+        let picked = match &c.rotation {
+            Some(name) => named_rotation(name)?,
+            None => pick_member(&c.login)?,
+        };
+        match picked {
             Ok(path) => config = path,
             Err(why) => {
                 writeln!(ctx.out, "nothing to do: {}", terminal(&why))?;
@@ -127,15 +131,30 @@ fn swap_comment(name: &str, event: &serde_json::Value) -> Option<github::swap::C
         return None;
     }
     let comment = &event["comment"];
-    let command = oncall_core::swap::parse(comment["body"].as_str().unwrap_or(""))?;
+    let body = comment["body"].as_str().unwrap_or("");
+    let command = oncall_core::swap::parse(body)?;
     Some(github::swap::Comment {
         command,
+        rotation: oncall_core::swap::rotation_named(body),
         login: comment["user"]["login"].as_str().unwrap_or("").to_owned(),
         association: comment["author_association"]
             .as_str()
             .unwrap_or("")
             .to_owned(),
         id: comment["id"].as_u64().unwrap_or(0),
+    })
+}
+
+/// In a repository of several rotations: the rotation file of the one a
+/// swap command names (`… in NAME`), read from this checkout; `Err` with
+/// why when there is no such rotation.
+fn named_rotation(name: &str) -> Result<Result<std::path::PathBuf, String>> {
+    let all = crate::layout::discover(std::path::Path::new(".")).map_err(crate::error::usage)?;
+    Ok(match all.into_iter().find(|l| l.name == name) {
+        Some(l) => Ok(l.config),
+        None => Err(format!(
+            "the swap command names the rotation {name:?}, which this repository does not have, so it is ignored"
+        )),
     })
 }
 
@@ -161,10 +180,10 @@ fn pick_member(login: &str) -> Result<Result<std::path::PathBuf, String>> {
     Ok(match found.len() {
         1 => Ok(found.remove(0).1),
         0 => Err(format!(
-            "{login:?} is a member of no rotation here, so the swap command is ignored"
+            "{login:?} is a member of no rotation here, so the swap command is ignored (a writer names the rotation: `… in NAME`)"
         )),
         _ => Err(format!(
-            "{login:?} is a member of several rotations ({}): a swap command cannot tell which, so it is ignored; edit the rotation file with `oncall swap` instead",
+            "{login:?} is a member of several rotations ({}): a swap command without `in NAME` at its end cannot tell which, so it is ignored",
             found
                 .iter()
                 .map(|(n, _)| n.as_str())

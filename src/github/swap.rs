@@ -27,6 +27,9 @@ pub struct Comment {
     pub association: String,
     /// The comment's id (what an answer's marker names).
     pub id: u64,
+    /// The rotation the command names (`… in NAME`), in a repository of
+    /// several.
+    pub rotation: Option<String>,
 }
 
 /// The rotation's name in a repository of several (for the branch).
@@ -146,6 +149,10 @@ pub async fn run(
                 c.id,
                 member.as_deref(),
             );
+            let answer = match rotation_name(config_path) {
+                Some(name) => answer.in_rotation(name),
+                None => answer,
+            };
             return answer_with(client, subject, number, answer, dry_run).await;
         }
         (Command::Unclear { how }, _) => {

@@ -50,11 +50,30 @@ pub fn parse(body: &str) -> Option<Command> {
     parse_strict(body).map(|r| r.unwrap_or_else(|how| Command::Unclear { how }))
 }
 
+/// The rotation a swap command names at its end (`… in NAME`), for a
+/// repository of several: a member of two rotations, or a writer outside
+/// every one, says which. None when it names none (or is no swap command).
+pub fn rotation_named(body: &str) -> Option<String> {
+    let first = body.lines().next().unwrap_or("").trim();
+    let words: Vec<&str> = first.split_whitespace().collect();
+    if !crate::config::SWAP_COMMANDS.contains(words.first()?) {
+        return None;
+    }
+    match words.as_slice() {
+        [.., "in", name] => Some((*name).to_owned()),
+        _ => None,
+    }
+}
+
 fn parse_strict(body: &str) -> Option<Result<Command, String>> {
     let first = body.lines().next().unwrap_or("").trim();
     let mut words = first.split_whitespace();
     let verb = words.next()?;
-    let rest: Vec<&str> = words.collect();
+    let mut rest: Vec<&str> = words.collect();
+    // `… in NAME`: which rotation (`rotation_named`), not the command's.
+    if let [.., "in", _] = rest.as_slice() {
+        rest.truncate(rest.len() - 2);
+    }
     match verb {
         v if v == crate::config::SWAP_COMMANDS[0] => Some(match rest.as_slice() {
             [d] => parse_date(d)
@@ -73,7 +92,7 @@ fn parse_strict(body: &str) -> Option<Result<Command, String>> {
             _ => Err(()),
         }
         .map_err(|()| {
-            "write `/swap YYYY-MM-DD` (your day), or `/swap YYYY-MM-DD with @login` to ask one member (`@login` in code: it pings nobody)".to_owned()
+            "write `/swap YYYY-MM-DD` (your day), or `/swap YYYY-MM-DD with @login` to ask one member (`@login` in code: it pings nobody); with several rotations, `in NAME` at the end says which".to_owned()
         })),
         v if v == crate::config::SWAP_COMMANDS[1] => Some(match rest.as_slice() {
             [] => Ok(Command::Take { back: None }),
@@ -157,6 +176,29 @@ pub enum Reply {
     Nothing(String),
     /// Comment this on the issue; `said` is the job log's line.
     Comment { body: String, said: String },
+}
+
+impl Reply {
+    /// The answer for a rotation of several (`rotations/NAME/`): each
+    /// `/take` command it suggests names the rotation (`… in NAME`), so
+    /// that a member of two rotations can take the day as written.
+    pub fn in_rotation(self, name: &str) -> Reply {
+        match self {
+            Reply::Comment { body, said } => {
+                let mut out = String::with_capacity(body.len());
+                let mut rest = body.as_str();
+                while let Some(at) = rest.find("`/take") {
+                    let end = rest[at + 1..].find('`').map_or(rest.len(), |e| at + 1 + e);
+                    out.push_str(&rest[..end]);
+                    out.push_str(&format!(" in {name}"));
+                    rest = &rest[end..];
+                }
+                out.push_str(rest);
+                Reply::Comment { body: out, said }
+            }
+            nothing => nothing,
+        }
+    }
 }
 
 /// The answer to a command written wrong: how to write it, once.

@@ -39,6 +39,24 @@ fn the_commands_as_written() {
         swap_on("2027-01-12", Some("dave"))
     );
     assert_eq!(swap::parse("/take"), Some(Command::Take { back: None }));
+    // `in NAME` names the rotation, not the command.
+    assert_eq!(
+        swap::parse("/swap 2027-01-12 with @dave in platform"),
+        swap_on("2027-01-12", Some("dave"))
+    );
+    assert_eq!(
+        swap::rotation_named("/swap 2027-01-12 with @dave in platform").as_deref(),
+        Some("platform")
+    );
+    assert_eq!(
+        swap::parse("/take 2027-01-19 in sre"),
+        Some(Command::Take {
+            back: Some(d("2027-01-19"))
+        })
+    );
+    assert_eq!(swap::rotation_named("/take in sre").as_deref(), Some("sre"));
+    assert_eq!(swap::rotation_named("/take"), None);
+    assert_eq!(swap::rotation_named("/assign in sre"), None);
     assert_eq!(
         swap::parse("/take 2027-01-19"),
         Some(Command::Take {

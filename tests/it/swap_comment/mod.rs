@@ -408,6 +408,21 @@ fn in_a_repository_of_several_rotations_the_commenters_rotation_is_used() {
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     go(&comment(&f, 500, "/swap 2027-01-06", "cat", "NONE"));
+    // The answer's commands name the rotation: a member of two can take
+    // the day as written.
+    let answer = own_comments(&f).remove(0);
+    assert!(
+        answer.contains("comment `/take in swap`; `/take YYYY-MM-DD in swap` gives"),
+        "{answer}"
+    );
+    let takes: Vec<&str> = answer.split("`/take 2027-").skip(1).collect();
+    assert!(!takes.is_empty(), "{answer}");
+    for t in takes {
+        assert!(
+            t.starts_with("01-") && t[5..].starts_with(" in swap`"),
+            "{t}"
+        );
+    }
     let out = go(&comment(&f, 501, "/take", "fay", "NONE"));
     assert!(out.contains("opened pull request #1"), "{out}");
     let yaml = f.with(|s| {
@@ -420,6 +435,29 @@ fn in_a_repository_of_several_rotations_the_commenters_rotation_is_used() {
     // Someone in no rotation: ignored.
     let out = go(&comment(&f, 502, "/swap 2027-01-06", "mallory", "OWNER"));
     assert!(out.contains("a member of no rotation"), "{out}");
+    // A writer outside every rotation names it: answered for that one.
+    let out = go(&comment(
+        &f,
+        503,
+        "/swap 2027-01-07 in swap",
+        "mallory",
+        "OWNER",
+    ));
+    assert!(
+        out.contains("answered the swap request for 2027-01-07"),
+        "{out}"
+    );
+    // A rotation the repository does not have: ignored, nothing written.
+    let before = own_comments(&f).len();
+    let out = go(&comment(
+        &f,
+        504,
+        "/swap 2027-01-07 in nosuch",
+        "mallory",
+        "OWNER",
+    ));
+    assert!(out.contains("which this repository does not have"), "{out}");
+    assert_eq!(own_comments(&f).len(), before);
 }
 
 /// A member asks to swap their own day only: Ben asking for Cat's
