@@ -216,7 +216,7 @@ fn announce(
         )?;
     }
     if let Some(t) = &day.takeover {
-        record.claimed_before = false;
+        record.claimed_before = decision.is_some_and(|d| d.takeover_claimed);
         record.marker = oncall_core::log_format::pr_takeover_marker(day.date, t.nth, &t.to);
         post_once(
             &mut record,

@@ -476,4 +476,3 @@ fn routing_labels_and_command_come_from_rotation_yaml() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
-

@@ -21,6 +21,9 @@ use chrono::{NaiveDate, NaiveTime};
 pub const TRAILER: &str = "Oncall-Handover:";
 /// The trailer recording the part of the log the bot took from the base.
 pub const LOG_BASE_TRAILER: &str = "Oncall-Log-Base:";
+/// The trailer of a takeover's commit (R13): `DATE N LOGIN`, the day's
+/// Nth takeover, to LOGIN.
+pub const TAKEOVER_TRAILER: &str = "Oncall-Takeover:";
 /// The hidden line of the PR comment about a foreign change.
 pub const FOREIGN_MARKER: &str = "<!-- oncall: branch changed by hand -->";
 
@@ -102,6 +105,9 @@ pub struct Decision {
     /// announced when the pull request's body lost the record (its update
     /// failed), so that a later commit does not post the handover again.
     pub handover_claimed: bool,
+    /// The same for the day's takeover: the claim points at this
+    /// takeover's commit (its [`TAKEOVER_TRAILER`]).
+    pub takeover_claimed: bool,
 }
 
 impl Decision {
@@ -434,21 +440,35 @@ pub fn decide(
             body = format!("{}\n\n{}\n", body.trim_end(), kept.join("\n"));
         }
     }
-    let headline = match takeover {
+    let mut message = match takeover {
         Some(_) => format!("On-call takeover {date}"),
         None => format!("On-call handover {date}"),
     };
+    message = commit_message(&message, date, base_part(&files.1, &base_log));
+    let takeover_trailer = takeover.map(|t| format!("{date} {} {}", t.nth, t.to));
+    if let Some(t) = &takeover_trailer {
+        message.push_str(&format!("{TAKEOVER_TRAILER} {t}\n"));
+    }
+    // Where the Slack claim points, if it is a commit of this branch: a
+    // run claimed that commit's posts (a post that failed gives the claim
+    // back), so they count as made when the body lost their record.
+    let claimed = remote
+        .history
+        .iter()
+        .find(|c| remote.slack_claim.as_deref() == Some(c.oid.as_str()));
     Ok(Decision {
         date,
         // Announced on the day it was handed over on this branch; a day
         // merged already was announced then (only a takeover is new).
         announce_handover: !base_log.has(date),
-        handover_claimed: remote.history.iter().any(|c| {
-            remote.slack_claim.as_deref() == Some(c.oid.as_str())
-                && trailer(&c.message, TRAILER) == Some(date.to_string().as_str())
+        handover_claimed: claimed
+            .is_some_and(|c| trailer(&c.message, TRAILER) == Some(date.to_string().as_str())),
+        takeover_claimed: claimed.is_some_and(|c| {
+            takeover_trailer.is_some()
+                && trailer(&c.message, TAKEOVER_TRAILER) == takeover_trailer.as_deref()
         }),
         day,
-        commit_message: commit_message(&headline, date, base_part(&files.1, &base_log)),
+        commit_message: message,
         update_title: pr.is_some_and(|p| p.title != title),
         update_body,
         add_label: pr.is_none_or(|p| !p.labels.iter().any(|l| l == &paths.label)),

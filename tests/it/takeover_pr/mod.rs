@@ -9,6 +9,8 @@
 //! handover pull request was merged before the takeover: a pull request
 //! of its own, and the handover is not announced again.
 
+mod once;
+
 use crate::support;
 
 use support::fake_github::FakeGitHub;
@@ -397,78 +399,6 @@ fn r13_with_pr_a_takeover_after_the_handover_was_merged_opens_its_own_pull_reque
     assert_eq!(f.slack.posts().len(), 2);
 }
 
-/// The daily workflow as written: the morning's scheduled run hands Monday
-/// to ana; the push of an override for Monday (ben) starts a run with
-/// `--takeover-only`, which applies and announces it; a push that asks
-/// for no takeover hands nothing over. Only a push to the default branch
-/// counts.
-#[test]
-fn r13_the_push_of_a_takeover_starts_the_daily_workflow_that_applies_it() {
-    use crate::workflows::{Daily, TEAM, fake_repo, secrets};
-    let wf = crate::workflows::load(".github/workflows/oncall-daily.yml");
-    assert_eq!(
-        wf["on"]["push"]["paths"],
-        serde_json::json!(["rotation.yaml", "rotations/*/rotation.yaml"])
-    );
-    assert_eq!(
-        wf["jobs"]["rotations"]["if"],
-        "github.event_name != 'push' || github.ref_name == github.event.repository.default_branch"
-    );
-    let f = fake_repo();
-    let slack = FakeSlack::start();
-    let mut daily = Daily::new(&[("rotation.yaml", TEAM)], secrets(&slack));
-    let (_, jobs) = daily.run(&f);
-    assert!(jobs[0].ok, "{}", jobs[0].text);
-    assert_eq!(slack.posts().len(), 1);
-
-    // A push that asks for no takeover (the handover's own merge, a new
-    // duty): nothing handed over, nothing posted.
-    assert_eq!(jobs[0].concurrency, "oncall-handover-default");
-    daily.event = "push";
-    let (_, jobs) = daily.run(&f);
-    assert!(jobs[0].ok, "{}", jobs[0].text);
-    // Its own concurrency group: a push never cancels a waiting morning run.
-    assert_eq!(jobs[0].concurrency, "oncall-handover-default-push");
-    assert!(
-        jobs[0].text.contains("no takeover to apply"),
-        "{}",
-        jobs[0].text
-    );
-    assert_eq!(slack.posts().len(), 1);
-
-    f.with(|s| {
-        let text = s.file("main", "rotation.yaml").unwrap()
-            + "overrides:\n  - { date: 2026-11-23, github: ben, reason: ana is sick }\n";
-        s.commit("main", &[("rotation.yaml", Some(&text))], "ben takes over");
-    });
-    let (_, jobs) = daily.run(&f);
-    assert!(jobs[0].ok, "{}", jobs[0].text);
-    assert!(
-        jobs[0]
-            .text
-            .contains("Slack: posted the takeover of 2026-11-23."),
-        "{}",
-        jobs[0].text
-    );
-    assert_eq!(slack.posts().len(), 2);
-    assert!(
-        slack.posts()[1]
-            .to_string()
-            .contains("takes over from *ana*")
-    );
-    assert!(
-        jobs[0]
-            .summary
-            .contains("- On call: `@ben`\n- Takeover: `@ben` takes over from `@ana`\n"),
-        "{}",
-        jobs[0].summary
-    );
-    // The push's rerun: announced once.
-    let (_, jobs) = daily.run(&f);
-    assert!(jobs[0].ok, "{}", jobs[0].text);
-    assert_eq!(slack.posts().len(), 2);
-}
-
 /// Three takeovers in a day, the last back to Dave (Dave, Erin, Dave):
 /// each is announced once, with `--pr` and locally alike; the next day's
 /// handover is by the member who had the day last.
@@ -559,37 +489,4 @@ fn r13_a_takeover_back_to_an_earlier_member_is_announced_too() {
     );
     assert_eq!(repo.read("oncall-log.md"), log);
     assert_eq!(slack.posts().len(), 4);
-}
-
-/// The handover was posted but its record on the pull request failed: the
-/// claim still points at the day's handover commit, so the takeover's
-/// run (a new commit) does not post the handover again, only the takeover.
-#[test]
-fn a_handover_posted_without_its_record_is_not_posted_again_by_the_takeovers_run() {
-    use support::fake_github::{Fault, Target};
-    let f = start();
-    // Mutations: the commit and pull request, the reviews and label, the
-    // claim, then the record: that one fails.
-    f.github.fail_nth(Target::Mutation, 3, Fault::Status(403));
-    let r = pr_run(&f, MORNING, &[]);
-    assert!(!r.ok, "the record failed: {}", r.text);
-    assert!(
-        r.text.contains("recording it on the pull request failed"),
-        "{}",
-        r.text
-    );
-    assert_eq!(f.slack.posts().len(), 1);
-    let pr = &f.github.with(|s| s.open_prs())[0];
-    assert!(!pr.body.contains("announced in Slack"), "{}", pr.body);
-    merge_override(&f);
-    let r = ok(&f, TAKEOVER_AT, &["--takeover-only"]);
-    assert!(
-        r.text
-            .contains("Slack: 2026-11-30 was announced already; not posting again."),
-        "{}",
-        r.text
-    );
-    let posts = f.slack.posts();
-    assert_eq!(posts.len(), 2, "the handover once, then the takeover");
-    assert!(posts[1].to_string().contains("takes over from"));
 }
