@@ -51,7 +51,7 @@ pub fn run(args: &AssignArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
     };
     // A swap command (`/swap`, `/take`): the same workflow serves every
     // comment command; `github::swap` handles these.
-    let swapping = event.as_ref().and_then(|(n, j)| swap_comment(n, j));
+    let mut swapping = event.as_ref().and_then(|(n, j)| swap_comment(n, j));
     // Several rotations, none named: the event's label or command picks
     // one (the routing workflow's checkout is the default branch), or
     // nothing is done, without a request. A swap command is for the
@@ -59,18 +59,33 @@ pub fn run(args: &AssignArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
     let mut config = target.config.clone();
     let several =
         target.names_no_file() && crate::layout::has_rotations_dir().map_err(crate::error::fs)?;
-    if several && let Some(c) = &swapping {
+    if several && let Some(c) = &mut swapping {
         let picked = match &c.rotation {
             Some(name) => named_rotation(name)?,
             None => pick_member(&c.login)?,
         };
         match picked {
-            Ok(path) => config = path,
+            Ok((name, path)) => {
+                // The answer's commands name it (`… in NAME`).
+                c.rotation = Some(name);
+                config = path;
+            }
             Err(why) => {
                 writeln!(ctx.out, "nothing to do: {}", terminal(&why))?;
                 return Ok(());
             }
         }
+    } else if let Some(name) = swapping
+        .as_ref()
+        .and_then(|c| c.rotation.as_deref())
+        .filter(|n| *n != crate::layout::DEFAULT_NAME && !several)
+    {
+        writeln!(
+            ctx.out,
+            "nothing to do: the swap command names the rotation {:?}, and this repository has one rotation only, so it is ignored",
+            terminal(name)
+        )?;
+        return Ok(());
     } else if several {
         let Some((name, json)) = &event else {
             return Err(settings_error(
@@ -148,10 +163,10 @@ fn swap_comment(name: &str, event: &serde_json::Value) -> Option<github::swap::C
 /// In a repository of several rotations: the rotation file of the one a
 /// swap command names (`… in NAME`), read from this checkout; `Err` with
 /// why when there is no such rotation.
-fn named_rotation(name: &str) -> Result<Result<std::path::PathBuf, String>> {
+fn named_rotation(name: &str) -> Result<Result<(String, std::path::PathBuf), String>> {
     let all = crate::layout::discover(std::path::Path::new(".")).map_err(crate::error::usage)?;
     Ok(match all.into_iter().find(|l| l.name == name) {
-        Some(l) => Ok(l.config),
+        Some(l) => Ok((l.name, l.config)),
         None => Err(format!(
             "the swap command names the rotation {name:?}, which this repository does not have, so it is ignored"
         )),
@@ -161,7 +176,7 @@ fn named_rotation(name: &str) -> Result<Result<std::path::PathBuf, String>> {
 /// In a repository of several rotations: the rotation file of the one
 /// rotation `login` is a member of (read from this checkout, the default
 /// branch); `Err` with why when there is none, or several.
-fn pick_member(login: &str) -> Result<Result<std::path::PathBuf, String>> {
+fn pick_member(login: &str) -> Result<Result<(String, std::path::PathBuf), String>> {
     let all = crate::layout::discover(std::path::Path::new(".")).map_err(crate::error::usage)?;
     let mut found = Vec::new();
     for l in all {
@@ -178,7 +193,7 @@ fn pick_member(login: &str) -> Result<Result<std::path::PathBuf, String>> {
         }
     }
     Ok(match found.len() {
-        1 => Ok(found.remove(0).1),
+        1 => Ok(found.remove(0)),
         0 => Err(format!(
             "{login:?} is a member of no rotation here, so the swap command is ignored (a writer names the rotation: `… in NAME`)"
         )),

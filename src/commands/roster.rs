@@ -103,7 +103,7 @@ pub fn cover(args: &CoverArgs, target: &Target, ctx: &mut Ctx) -> Result<()> {
         // Today, not handed over in these files: maybe by a handover pull
         // request not merged yet, which this checkout cannot see.
         false if date == today => format!(
-            "If today's handover pull request is open (not merged yet), the next handover run applies this as a takeover (R13) and announces it; else today's handover puts @{} on call in place of {from} (R6). Nobody else's day moves.",
+            "If today's handover pull request is open (not merged yet), the next handover run once this is on the default branch applies it as a takeover (R13) and announces it; else today's handover puts @{} on call in place of {from} (R6). Nobody else's day moves.",
             cover.login
         ),
         false => format!(

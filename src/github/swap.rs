@@ -27,8 +27,8 @@ pub struct Comment {
     pub association: String,
     /// The comment's id (what an answer's marker names).
     pub id: u64,
-    /// The rotation the command names (`… in NAME`), in a repository of
-    /// several.
+    /// The rotation the command is for, in a repository of several: the
+    /// one it names (`… in NAME`), or the commenter's.
     pub rotation: Option<String>,
 }
 
@@ -149,7 +149,10 @@ pub async fn run(
                 c.id,
                 member.as_deref(),
             );
-            let answer = match rotation_name(config_path) {
+            // In a repository of several rotations, the answer's commands
+            // name the one it is for (`… in NAME`; `default` for the
+            // top-level rotation.yaml).
+            let answer = match &c.rotation {
                 Some(name) => answer.in_rotation(name),
                 None => answer,
             };

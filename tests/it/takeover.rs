@@ -471,7 +471,7 @@ fn r13_cover_writes_the_takeover_that_the_next_run_applies() {
     );
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(
-        r.stdout.contains("If today's handover pull request is open (not merged yet), the next handover run applies this as a takeover (R13)"),
+        r.stdout.contains("If today's handover pull request is open (not merged yet), the next handover run once this is on the default branch applies it as a takeover (R13)"),
         "{}",
         r.stdout
     );

@@ -190,12 +190,12 @@ fn announce(
         claimed: false,
         claimed_before: false,
     };
-    if decision.is_some_and(|d| d.handover_claimed) {
-        // The record is missing, but a run claimed the day's post: it was
-        // made (a failed one gives the claim back).
-        record.claimed_before = true;
-    }
+    // Each post is tried even when the one before failed (a failed record
+    // of a post that was made must not keep the takeover from Slack); the
+    // first error is returned at the end.
+    let mut handover = Ok(());
     if decision.is_none_or(|d| d.announce_handover) {
+        record.claimed_before = decision.is_some_and(|d| d.handover_claimed);
         let log_line = decision.and_then(|d| d.log_line);
         let links = oncall_core::slack::Links {
             pr: outcome.pr_url.clone(),
@@ -207,26 +207,31 @@ fn announce(
             }),
         };
         let payload = day.slack_message(links);
-        post_once(
-            &mut record,
-            &payload,
-            Post::Handover(day.date),
-            webhook,
-            ctx,
-        )?;
+        handover = record.restore(webhook.is_some(), ctx).and_then(|()| {
+            post_once(
+                &mut record,
+                &payload,
+                Post::Handover(day.date),
+                webhook,
+                ctx,
+            )
+        });
     }
+    let mut takeover = Ok(());
     if let Some(t) = &day.takeover {
         record.claimed_before = decision.is_some_and(|d| d.takeover_claimed);
         record.marker = oncall_core::log_format::pr_takeover_marker(day.date, t.nth, &t.to);
-        post_once(
-            &mut record,
-            &t.slack_message(),
-            Post::Takeover(day.date),
-            webhook,
-            ctx,
-        )?;
+        takeover = record.restore(webhook.is_some(), ctx).and_then(|()| {
+            post_once(
+                &mut record,
+                &t.slack_message(),
+                Post::Takeover(day.date),
+                webhook,
+                ctx,
+            )
+        });
     }
-    Ok(())
+    handover.and(takeover)
 }
 
 /// The pull request backend's record: a marker in the pull request's body,
@@ -243,6 +248,23 @@ struct PrRecord<'a> {
     claimed: bool,
     /// An earlier run claimed this post (and so made it).
     claimed_before: bool,
+}
+
+impl PrRecord<'_> {
+    /// A post counted as made by its claim (`claimed_before`) whose marker
+    /// the body lacks gets it back now, so that a run after the claim has
+    /// moved on (a rebuilt branch) still finds the post recorded. Not in a
+    /// dry run (`live` false), which writes nothing.
+    fn restore(&mut self, live: bool, ctx: &Ctx) -> Result<()> {
+        let recorded = self
+            .body
+            .as_deref()
+            .is_some_and(|b| b.lines().any(|l| l == self.marker));
+        match live && self.claimed_before && !recorded {
+            true => self.record(ctx),
+            false => Ok(()),
+        }
+    }
 }
 
 impl SlackRecord for PrRecord<'_> {

@@ -522,3 +522,23 @@ fn a_take_that_stopped_after_opening_the_pull_request_is_finished_by_the_rerun()
     assert_eq!((r.requests, r.writes), (1, 0), "{}", r.out);
     assert_eq!(own_comments(&f).len(), 2);
 }
+
+/// In a repository of one rotation, a command that names another rotation
+/// (`in sre`) is ignored, without a request, rather than answered for the
+/// wrong one.
+#[test]
+fn a_rotation_named_in_a_repository_of_one_is_ignored() {
+    let f = fake();
+    let r = run(
+        &f,
+        &comment(&f, 100, "/swap 2027-01-06 in sre", "cat", "NONE"),
+    );
+    assert_eq!(r.code, Some(0), "{}", r.out);
+    assert_eq!((r.requests, r.writes), (0, 0), "{}", r.out);
+    assert!(
+        r.out.contains("this repository has one rotation only"),
+        "{}",
+        r.out
+    );
+    assert!(own_comments(&f).is_empty());
+}

@@ -153,4 +153,64 @@ fn a_takeover_posted_without_its_record_is_not_posted_again() {
         r.text
     );
     assert_eq!(f.slack.posts().len(), 2);
+    // The record is written back, so the run after it (the claim still on
+    // the commit the branch no longer has) does not post either.
+    let pr = &f.github.with(|s| s.open_prs())[0];
+    assert!(pr.body.contains("takeover 1 by demo-dave"), "{}", pr.body);
+    ok(&f, "2026-11-30T14:00:00Z", &["--takeover-only"]);
+    assert_eq!(f.slack.posts().len(), 2);
+}
+
+/// The morning's post failed (the claim given back); the takeover's run
+/// then posts the handover, whose record fails: the takeover is posted all
+/// the same, once, and the run after it posts nothing.
+#[test]
+fn a_failed_record_of_the_handover_does_not_keep_the_takeover_from_slack() {
+    use support::fake_github::{Fault, Target};
+    // The scenario, played once without faults to find the mutation that
+    // records the handover's post in the takeover's run.
+    let script = |f: &Fakes| {
+        f.slack.script([Reply::Error(404, "channel_not_found")]);
+        let r = pr_run(f, MORNING, &[]);
+        assert!(!r.ok, "{}", r.text);
+        assert_eq!(f.slack.posts().len(), 0);
+        merge_override(f);
+    };
+    let mutations = |f: &Fakes| -> Vec<String> {
+        f.github
+            .requests()
+            .iter()
+            .filter(|r| r.what.starts_with("mutation "))
+            .map(|r| r.what.clone())
+            .collect()
+    };
+    let twin = start();
+    script(&twin);
+    let done = mutations(&twin).len();
+    ok(&twin, TAKEOVER_AT, &["--takeover-only"]);
+    let run: Vec<String> = mutations(&twin)[done..].to_vec();
+    let records: Vec<usize> = run
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| *w == "mutation updatePullRequest")
+        .map(|(i, _)| i)
+        .collect();
+    assert_eq!(records.len(), 2, "the two records: {run:?}");
+    assert_eq!(twin.slack.posts().len(), 2);
+
+    let f = start();
+    script(&f);
+    f.github
+        .fail_nth(Target::Mutation, records[0], Fault::Status(403));
+    let r = pr_run(&f, TAKEOVER_AT, &["--takeover-only"]);
+    assert!(!r.ok, "the record failed: {}", r.text);
+    assert!(
+        r.text.contains("Slack: posted the takeover of 2026-11-30."),
+        "{}",
+        r.text
+    );
+    assert_eq!(f.slack.posts().len(), 2, "the handover, then the takeover");
+    let r = ok(&f, "2026-11-30T12:00:00Z", &["--takeover-only"]);
+    assert!(r.text.contains("was announced already"), "{}", r.text);
+    assert_eq!(f.slack.posts().len(), 2);
 }
