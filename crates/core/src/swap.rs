@@ -179,9 +179,10 @@ pub enum Reply {
 }
 
 impl Reply {
-    /// The answer for a rotation of several (`rotations/NAME/`): each
-    /// `/take` command it suggests names the rotation (`… in NAME`), so
-    /// that a member of two rotations can take the day as written.
+    /// The answer for one rotation of several (`NAME` as `oncall list`
+    /// names it, `default` for the top-level rotation.yaml): each `/take`
+    /// command it suggests names the rotation (`… in NAME`), so that a
+    /// member of two rotations can take the day as written.
     pub fn in_rotation(self, name: &str) -> Reply {
         match self {
             Reply::Comment { body, said } => {
