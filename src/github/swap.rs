@@ -138,6 +138,11 @@ pub async fn run(
         return Ok(format!("nothing to do: #{number} is closed"));
     }
     let own = own_comments(item);
+    // A request made on the issue for another rotation is not this one's.
+    let own = match &c.rotation {
+        Some(name) => swap::for_rotation(own, name),
+        None => own,
+    };
     let taker = match (&c.command, member) {
         (Command::Swap { date, with }, member) => {
             let answer = swap::answer_swap(

@@ -169,6 +169,22 @@ pub fn requests(own: &[String]) -> Vec<Request> {
         .collect()
 }
 
+/// oncall's own comments on an issue as a command for `rotation` sees
+/// them: without the requests made for another rotation (their marker's
+/// `rotation=`); a request without one is every rotation's (one rotation,
+/// or an answer from before the field).
+pub fn for_rotation(own: Vec<String>, rotation: &str) -> Vec<String> {
+    own.into_iter()
+        .filter(|c| {
+            fields(c, "swap").is_none_or(|f| {
+                f.iter()
+                    .find(|(k, _)| *k == "rotation")
+                    .is_none_or(|(_, v)| *v == rotation)
+            })
+        })
+        .collect()
+}
+
 /// What to do about a comment.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reply {
@@ -195,6 +211,13 @@ impl Reply {
                     rest = &rest[end..];
                 }
                 out.push_str(rest);
+                // The request's marker names the rotation too, so that a
+                // `/take` for another rotation on the issue passes it by.
+                let out = out.replacen(
+                    "<!-- oncall: swap date=",
+                    &format!("<!-- oncall: swap rotation={name} date="),
+                    1,
+                );
                 Reply::Comment { body: out, said }
             }
             nothing => nothing,

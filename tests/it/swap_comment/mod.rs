@@ -423,6 +423,20 @@ fn in_a_repository_of_several_rotations_the_commenters_rotation_is_used() {
             "{t}"
         );
     }
+    // A request on the same issue for the other rotation (zed's Friday):
+    // fay's `/take` is for her rotation's request all the same.
+    let out = go(&comment(&f, 505, "/swap 2027-01-08", "zed", "NONE"));
+    assert!(
+        out.contains("answered the swap request for 2027-01-08"),
+        "{out}"
+    );
+    assert!(
+        own_comments(&f)
+            .iter()
+            .any(|c| c.contains("<!-- oncall: swap rotation=other date=2027-01-08 from=zed")),
+        "{:?}",
+        own_comments(&f)
+    );
     let out = go(&comment(&f, 501, "/take", "fay", "NONE"));
     assert!(out.contains("opened pull request #1"), "{out}");
     let yaml = f.with(|s| {
