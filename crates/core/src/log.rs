@@ -273,20 +273,27 @@ pub use crate::log_format::SLACK_MARKER;
 /// Whether the section of `date` has the hidden line `marker` (a record
 /// that Slack was told, R10).
 pub fn section_has(log: &Log, log_text: &str, date: NaiveDate, marker: &str) -> bool {
-    let Some(record) = log.record(date) else {
-        return false;
+    section_text(log, log_text, date)
+        .is_some_and(|(_, section)| section.lines().skip(1).any(|l| l.trim() == marker))
+}
+
+/// The section of `date` in `text` (the log `log` was read from),
+/// verbatim from its heading to the next section or the end, and where it
+/// starts (a byte offset).
+pub fn section_text<'a>(log: &Log, text: &'a str, date: NaiveDate) -> Option<(usize, &'a str)> {
+    let i = log.records.binary_search_by_key(&date, |r| r.date).ok()?;
+    let offset = |line: u32| -> usize {
+        text.split_inclusive('\n')
+            .take(line as usize - 1)
+            .map(str::len)
+            .sum()
     };
+    let start = offset(log.records[i].line);
     let end = log
         .records
-        .iter()
-        .find(|r| r.date > date)
-        .map_or(u32::MAX, |r| r.line);
-    log_text
-        .lines()
-        .enumerate()
-        .skip(record.line as usize)
-        .take_while(|(i, _)| (*i as u32 + 1) < end)
-        .any(|(_, l)| l.trim() == marker)
+        .get(i + 1)
+        .map_or(text.len(), |n| offset(n.line));
+    Some((start, &text[start..end]))
 }
 
 /// Whether the section of `date` records the handover's Slack post.

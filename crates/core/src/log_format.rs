@@ -176,6 +176,12 @@ pub const TAKES_OVER_FROM: &str = " takes over from ";
 pub const TAKES_OVER_UNCOVERED: &str = " takes over the uncovered day";
 pub const TAKEOVER_AT: &str = " at ";
 
+/// Whether a log line is a takeover's note (`> **Takeover:** …`).
+pub fn is_takeover_note(line: &str) -> bool {
+    line.strip_prefix(NOTE)
+        .is_some_and(|rest| rest.starts_with(TAKEOVER))
+}
+
 /// `**Takeover:** ON takes over from FROM at HH:MM. Reason: REASON.`
 /// (Markdown in; `reason` already escaped; each person ends with their
 /// login as code, which the reader reads back).
@@ -363,7 +369,13 @@ pub fn pr_slack_marker(date: NaiveDate) -> String {
 
 /// Whether a pull request's body records the Slack post of `date`.
 pub fn pr_announced(body: &str, date: NaiveDate) -> bool {
-    body.contains(&pr_slack_marker(date))
+    pr_records(body, &pr_slack_marker(date))
+}
+
+/// Whether a pull request's body has `marker` (a handover's or a
+/// takeover's) as one of its lines.
+pub fn pr_records(body: &str, marker: &str) -> bool {
+    body.lines().any(|l| l == marker)
 }
 
 /// The hidden line in the handover pull request's body once Slack was

@@ -96,11 +96,13 @@ pub fn plan(
         None => record.on_call.clone(),
     };
     // The notes the day's section (the log's last) has, this one included.
-    let note = format!("{}{}", format::NOTE, format::TAKEOVER);
     let section = log_text
         .rfind(&format!("\n## {date}"))
         .map_or("", |at| &log_text[at..]);
-    let notes = section.lines().filter(|l| l.starts_with(&note)).count();
+    let notes = section
+        .lines()
+        .filter(|l| format::is_takeover_note(l))
+        .count();
     let nth = notes + usize::from(noted.is_none());
     let after = Rotation {
         state: Some(State {

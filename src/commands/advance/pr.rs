@@ -256,24 +256,23 @@ impl PrRecord<'_> {
     /// moved on (a rebuilt branch) still finds the post recorded. Not in a
     /// dry run (`live` false), which writes nothing.
     fn restore(&mut self, live: bool, ctx: &Ctx) -> Result<()> {
-        let recorded = self
-            .body
-            .as_deref()
-            .is_some_and(|b| b.lines().any(|l| l == self.marker));
-        match live && self.claimed_before && !recorded {
+        match live && self.claimed_before && !self.recorded() {
             true => self.record(ctx),
             false => Ok(()),
         }
+    }
+
+    /// The body has the marker of the post at hand.
+    fn recorded(&self) -> bool {
+        self.body
+            .as_deref()
+            .is_some_and(|b| oncall_core::log_format::pr_records(b, &self.marker))
     }
 }
 
 impl SlackRecord for PrRecord<'_> {
     fn announced(&self) -> bool {
-        self.claimed_before
-            || self
-                .body
-                .as_deref()
-                .is_some_and(|b| b.lines().any(|l| l == self.marker))
+        self.claimed_before || self.recorded()
     }
     fn claim(&mut self, ctx: &Ctx) -> Result<Option<String>> {
         if self.claimed {

@@ -221,24 +221,6 @@ fn branch_only_sections(base: &Log, branch_log: &str, branch: &Log) -> Vec<Strin
     out
 }
 
-/// The lines of `log`'s section of `date` in `text`, verbatim (to the
-/// next section, or the end).
-fn section_lines<'a>(log: &Log, text: &'a str, date: NaiveDate) -> Option<(usize, &'a str)> {
-    let i = log.records.binary_search_by_key(&date, |r| r.date).ok()?;
-    let offset = |line: u32| -> usize {
-        text.split_inclusive('\n')
-            .take(line as usize - 1)
-            .map(str::len)
-            .sum()
-    };
-    let start = offset(log.records[i].line);
-    let end = log
-        .records
-        .get(i + 1)
-        .map_or(text.len(), |n| offset(n.line));
-    Some((start, &text[start..end]))
-}
-
 /// The base's log with its last section as the branch has it, when the
 /// branch only appended takeover notes to that section (R13: the
 /// takeover of a day merged already); None otherwise (anything else the
@@ -250,14 +232,13 @@ fn extended_last_section(
     branch_text: &str,
 ) -> Option<String> {
     let last = base.last_date()?;
-    let (start, ours) = section_lines(base, base_text, last)?;
-    let (_, theirs) = section_lines(branch, branch_text, last)?;
+    let (start, ours) = log::section_text(base, base_text, last)?;
+    let (_, theirs) = log::section_text(branch, branch_text, last)?;
     let (ours, theirs) = (ours.trim_end(), theirs.trim_end());
     let added = theirs.strip_prefix(ours).filter(|a| !a.is_empty())?;
-    let takeover = format!("{}{}", crate::log_format::NOTE, crate::log_format::TAKEOVER);
     if !added
         .lines()
-        .all(|l| l.trim().is_empty() || l.starts_with(&takeover))
+        .all(|l| l.trim().is_empty() || crate::log_format::is_takeover_note(l))
     {
         return None;
     }
